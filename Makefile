@@ -1,0 +1,43 @@
+# The two commands: `make run` and `make test`. Both set up what they need first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEV_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: run test install setup lint clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "sscard-kb needs Python 3.12 or newer (Django 6.1); found " + sys.version.split()[0] + ". Set PYTHON=python3.13 or use pyenv.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate, load the law, import the source texts (safe to repeat).
+setup: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/social_insurance_law.json
+	$(DEV_ENV) $(BIN)/python manage.py import_source_texts fixtures/source/
+
+run: setup
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install
+	SECRET_KEY=checks-only $(BIN)/python manage.py check --fail-level WARNING
+	SECRET_KEY=checks-only $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,225 @@
+"""Write parsed source texts to the database, all of a run in one transaction."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from legal_refs.models import Law, Provision
+
+from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, unique_slug
+from .parser import SourceError, decode_source, parse_source
+
+
+class ImportFailed(Exception):
+    """The import was refused; `errors` lists every problem found, each naming file and line."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass(frozen=True)
+class WordingDifference:
+    source: str
+    law: str
+    number: int
+    line: int
+
+    def __str__(self):
+        return f"{self.source}, line {self.line}: {self.law}, Article {self.number} is quoted with other wording"
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool = False
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    laws_created: list[str] = field(default_factory=list)
+    articles_created: list[str] = field(default_factory=list)
+    wording_differences: list[WordingDifference] = field(default_factory=list)
+    wording_replaced: list[WordingDifference] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated or self.laws_created or self.articles_created or self.wording_replaced)
+
+    def lines(self):
+        lines = [f"New law (name not known): {name}" for name in self.laws_created]
+        lines += [
+            f"Wording kept: {difference} (use --replace-wording to replace it)"
+            for difference in self.wording_differences
+        ]
+        lines += [f"Wording replaced: {difference}" for difference in self.wording_replaced]
+        lines += [
+            f"Skipped, edited since import: {source} (use --overwrite-edited to overwrite)" for source in self.skipped
+        ]
+        lines.append(
+            f"Answers: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped. "
+            f"Law articles: {len(self.articles_created)} created. "
+            f"Wording differences: {len(self.wording_differences) + len(self.wording_replaced)}."
+        )
+        if self.dry_run:
+            lines.append("Dry run: nothing was saved.")
+        elif not self.changed:
+            lines.append("Nothing changed.")
+        return lines
+
+
+def source_files(paths):
+    """The files named, and the `*.txt` files in the folders named, in a stable order."""
+    files, missing = [], []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.txt")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(SourceError(str(path), 0, "no such file or folder"))
+    if missing:
+        raise ImportFailed(missing)
+    return files
+
+
+def read_sources(paths):
+    """Parse every file; all problems are collected before anything is written."""
+    parsed, errors = [], []
+    for path in source_files(paths):
+        try:
+            parsed.append(parse_source(decode_source(path.read_bytes(), str(path)), str(path)))
+        except SourceError as error:
+            errors.append(error)
+        except OSError as error:
+            errors.append(SourceError(str(path), 0, f"cannot be read ({error.strerror})"))
+    if errors:
+        raise ImportFailed(errors)
+    return parsed
+
+
+def import_paths(paths, **options):
+    return load_sources(read_sources(paths), **options)
+
+
+def _same_wording(a, b):
+    return [" ".join(p.split()) for p in a] == [" ".join(p.split()) for p in b]
+
+
+class _Loader:
+    def __init__(self, report, replace_wording, overwrite_edited):
+        self.report = report
+        self.replace_wording = replace_wording
+        self.overwrite_edited = overwrite_edited
+        self.laws = {}
+        self.topics = {}
+
+    def law(self, name):
+        if name not in self.laws:
+            law = Law.objects.resolve(name)
+            if law is None:
+                law = Law.objects.create(title=name, slug=unique_slug(Law.objects, name, fallback="law"))
+                self.report.laws_created.append(name)
+            self.laws[name] = law
+        return self.laws[name]
+
+    def provision(self, source, quoted):
+        law = self.law(quoted.law_name)
+        provision = Provision.objects.filter(law=law, number=quoted.number).first()
+        if provision is None:
+            provision = Provision.objects.create(
+                law=law,
+                number=quoted.number,
+                paragraphs=list(quoted.paragraphs),
+                chapter=law.chapter_for(quoted.number),
+            )
+            self.report.articles_created.append(f"{law}, Article {quoted.number}")
+        elif not _same_wording(provision.paragraphs, quoted.paragraphs):
+            difference = WordingDifference(source.name, str(law), quoted.number, quoted.line)
+            if self.replace_wording:
+                provision.paragraphs = list(quoted.paragraphs)
+                provision.save(update_fields=["paragraphs", "updated_at"])
+                self.report.wording_replaced.append(difference)
+            else:
+                self.report.wording_differences.append(difference)
+        provision.law = law
+        return provision
+
+    def topic(self, title):
+        if title not in self.topics:
+            topic = Topic.objects.filter(title=title).first()
+            if topic is None:
+                topic = Topic.objects.create(title=title, slug=unique_slug(Topic.objects, title, fallback="topic"))
+            self.topics[title] = topic
+        return self.topics[title]
+
+    def load(self, source):
+        provisions = [self.provision(source, quoted) for quoted in source.articles]
+        topic = self.topic(source.section)
+        sections = [(section.kind, section.heading, section.markdown) for section in source.sections]
+        fingerprint = content_fingerprint(
+            question=source.question,
+            short_answer=source.short_answer,
+            topic=topic.title,
+            sections=sections,
+            citations=[(p.law.slug, p.number, None) for p in provisions],
+        )
+        answer = (
+            Answer.objects.filter(source_site=source.site, source_section=source.section, source_title=source.title)
+            .select_related("topic")
+            .prefetch_related("sections", "citations__provision__law")
+            .first()
+        )
+        if answer is None:
+            answer = Answer(
+                slug=unique_slug(Answer.objects, source.question, fallback="question"),
+                status=Status.PUBLISHED,
+                source_site=source.site,
+                source_section=source.section,
+                source_title=source.title,
+            )
+            self.report.created.append(source.name)
+        else:
+            current = answer.content_fingerprint()
+            if current != answer.imported_fingerprint and not self.overwrite_edited:
+                self.report.skipped.append(source.name)
+                return
+            if current == fingerprint == answer.imported_fingerprint:
+                self.report.unchanged.append(source.name)
+                return
+            self.report.updated.append(source.name)
+            answer.sections.all().delete()
+            answer.citations.all().delete()
+        answer.question = source.question
+        answer.short_answer = source.short_answer
+        answer.topic = topic
+        answer.imported_fingerprint = fingerprint
+        answer.save()
+        for position, (kind, heading, body) in enumerate(sections):
+            Section(answer=answer, position=position, kind=kind, heading=heading, body=body).save()
+        Citation.objects.bulk_create(
+            Citation(answer=answer, provision=provision, position=position)
+            for position, provision in enumerate(dict.fromkeys(provisions))
+        )
+
+
+def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_run=False):
+    """Create or update answers, sections, citations and law articles from parsed sources.
+
+    One transaction: an error leaves the database as it was; a dry run rolls back.
+    """
+    identities = {}
+    for source in sources:
+        identity = (source.site, source.section, source.title)
+        if identity in identities:
+            raise ImportFailed([SourceError(source.name, 1, f"the same source as {identities[identity]}")])
+        identities[identity] = source.name
+    report = ImportReport(dry_run=dry_run)
+    loader = _Loader(report, replace_wording=replace_wording, overwrite_edited=overwrite_edited)
+    with transaction.atomic():
+        for source in sources:
+            loader.load(source)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report

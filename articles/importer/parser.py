@@ -1,0 +1,468 @@
+"""Parse a source text (see SOURCE_FORMAT.md) into plain data.
+
+Pure: text in, dataclasses out; no database, no files. `decode_source` turns
+the bytes of a file into text, `parse_source` turns text into a `ParsedSource`.
+Every problem raises `SourceError`, which names the file and the line.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+METHODS, PRECAUTIONS, ANALYSIS, CONDITIONS, GENERAL = "methods", "precautions", "analysis", "conditions", "general"
+
+MAX_LAW_NAME_LENGTH = 300
+MAX_QUESTION_LENGTH = 500
+
+
+class SourceError(ValueError):
+    def __init__(self, source, line, message):
+        self.source, self.line, self.message = source, line, message
+        location = f"{source}, line {line}" if line else source
+        super().__init__(f"{location}: {message}")
+
+
+# ---------------------------------------------------------------- plain data
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: str
+    line: int
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class OrderedList:
+    items: tuple[ListItem, ...]
+    line: int
+
+
+@dataclass
+class ParsedSection:
+    kind: str
+    heading: str
+    line: int
+    blocks: list = field(default_factory=list)
+
+    @property
+    def markdown(self):
+        return blocks_to_markdown(self.blocks)
+
+
+@dataclass(frozen=True)
+class QuotedArticle:
+    law_name: str
+    number: int
+    paragraphs: tuple[str, ...]
+    line: int
+
+
+@dataclass
+class ParsedSource:
+    name: str
+    site: str
+    section: str
+    title: str
+    question: str
+    short_answer: str
+    sections: list[ParsedSection]
+    articles: list[QuotedArticle]
+
+
+# ---------------------------------------------------------------- decoding and blocks
+
+
+def decode_source(data, name):
+    """The text of a file's bytes: UTF-8 (a byte-order mark is dropped), any line ends."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SourceError(name, line, f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be decoded)") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise SourceError(name, line, "not a text file (it holds a NUL byte)")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    line: int
+
+
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+}
+_CJK_DIGITS = "零〇一二三四五六七八九十百千"
+LIST_MARKER = re.compile(
+    r"^(?:\d{1,3}(?:[.．]\s+|、\s*)"
+    r"|[(（]\s*(?:\d{1,3}|[A-Za-z]|[" + _CJK_DIGITS + r"]{1,4}|" + "|".join(NUMBER_WORDS) + r")\s*[)）]\s*)",
+    re.IGNORECASE,
+)
+ARTICLE_MARKER = re.compile(r"^Article\s+(\d{1,4})(?!\d|\.\d)[\s:：.]*(.*)$", re.IGNORECASE | re.DOTALL)
+CJK_ARTICLE_MARKER = re.compile(r"^第\s*([" + _CJK_DIGITS + r"\d]{1,8})\s*条[\s:：]*(.*)$", re.DOTALL)
+LEGAL_BASIS = re.compile(r"^(?:Legal\s+basis\s*[:：]|法律依据\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
+LEGAL_ANALYSIS = re.compile(r"^(?:Legal\s+analysis\s*[:：]|法律分析\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
+ITEM_LABEL = re.compile(r"^([^:：.。;；!?！？()（）]{1,40}?)\s*[:：]\s*(\S.*)$", re.DOTALL)
+
+
+def _starts_block(line):
+    return bool(
+        LIST_MARKER.match(line)
+        or ARTICLE_MARKER.match(line)
+        or LEGAL_BASIS.match(line)
+        or CJK_ARTICLE_MARKER.match(line)
+    )
+
+
+def _join_lines(lines):
+    text = ""
+    for line in lines:
+        if text and not (_is_cjk(text[-1]) and _is_cjk(line[0])):
+            text += " "
+        text += line
+    return text
+
+
+def _is_cjk(char):
+    return "\u3000" <= char <= "\u9fff" or "\uff00" <= char <= "\uffef"
+
+
+def split_blocks(text, offset=0):
+    """Paragraphs (runs of non-blank lines) with the line each starts on.
+
+    A line that starts a list item, an article or the legal basis starts a new
+    block even without a blank line before it; the lines of a block are joined.
+    """
+    blocks, current, start = [], [], 0
+    for number, raw in enumerate(text.split("\n"), start=offset + 1):
+        line = raw.strip()
+        if not line or (current and _starts_block(line)):
+            if current:
+                blocks.append(_Block(_join_lines(current), start))
+            current = [line] if line else []
+            start = number
+            continue
+        if not current:
+            start = number
+        current.append(line)
+    if current:
+        blocks.append(_Block(_join_lines(current), start))
+    return blocks
+
+
+# ---------------------------------------------------------------- numbers in words
+
+_UNIT_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+}
+_TEEN_ORDINALS = {
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_TENS_ORDINALS = {
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "sixtieth": 60,
+    "seventieth": 70,
+    "eightieth": 80,
+    "ninetieth": 90,
+}
+_UNITS = {word: value for word, value in NUMBER_WORDS.items() if value < 10}
+
+
+def ordinal_value(words):
+    """The number an English ordinal names ("fifth", "twenty-first", "one hundred and tenth"), or None."""
+    words = [word.lower() for word in words]
+    total = 0
+    if len(words) >= 2 and words[0] in _UNITS and words[1] in {"hundred", "hundredth"}:
+        total = _UNITS[words[0]] * 100
+        if words[1] == "hundredth":
+            return total if len(words) == 2 else None
+        words = words[2:]
+        if words[:1] == ["and"]:
+            words = words[1:]
+    if len(words) == 2 and words[0] in _TENS and words[1] in _UNIT_ORDINALS:
+        return total + _TENS[words[0]] + _UNIT_ORDINALS[words[1]]
+    if len(words) == 1:
+        for table in (_UNIT_ORDINALS, _TEEN_ORDINALS, _TENS_ORDINALS):
+            if words[0] in table:
+                return total + table[words[0]]
+    return None
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def leading_ordinal(text):
+    """(number, rest of text) when `text` opens with an English ordinal, else None."""
+    words, position = [], 0
+    for match in _WORD.finditer(text):
+        gap = text[position : match.start()]
+        if len(words) >= 6 or (words and not re.fullmatch(r"[\s-]+", gap)) or (not words and gap):
+            break
+        words.append((match.group(), match.end()))
+        position = match.end()
+    for count in range(len(words), 0, -1):
+        value = ordinal_value([word for word, _ in words[:count]])
+        if value is not None:
+            rest = text[words[count - 1][1] :]
+            if rest and not re.match(r"[\s:：.,，]", rest):
+                continue  # a longer word that merely starts like an ordinal
+            return value, rest.lstrip(" \t:：.,，")
+    return None
+
+
+def cjk_number(text):
+    """The value of a number written in digits or Chinese numerals (五, 十二, 一百零三)."""
+    if text.isdigit():
+        return int(text)
+    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+    total, current = 0, 0
+    for char in text:
+        if char in digits:
+            current = digits[char]
+        else:
+            unit = {"十": 10, "百": 100, "千": 1000}[char]
+            total += (current or 1) * unit
+            current = 0
+    return total + current
+
+
+# ---------------------------------------------------------------- the parser
+
+
+def section_kind(heading):
+    words = heading.lower()
+    if re.search(r"\bmethods?\b", words) or "方法" in words:
+        return METHODS
+    if re.search(r"\b(attention|precautions?|notes?)\b", words) or "注意" in words:
+        return PRECAUTIONS
+    if re.search(r"\bconditions?\b", words) or "条件" in words:
+        return CONDITIONS
+    return GENERAL
+
+
+def _is_heading(text):
+    """A paragraph ending with a colon that is one short sentence introduces a section."""
+    if not text.endswith((":", "：")) or len(text) > 200:
+        return False
+    return not re.search(r"[.!?。！？]\s*\S", text[:-1])
+
+
+def _capitalize(text):
+    return text[:1].upper() + text[1:]
+
+
+def _law_name(text):
+    return text.strip().strip('《》"“”').rstrip(".。").strip()
+
+
+def parse_source(text, name="<text>"):
+    """Parse the text of one source into a `ParsedSource`; raise `SourceError` when it is malformed."""
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise SourceError(name, 0, "the file is empty")
+    site, section, title = _breadcrumb(lines[first].strip(), first + 1, name)
+    blocks = split_blocks("\n".join(lines[first + 1 :]), offset=first + 1)
+    if not blocks:
+        raise SourceError(name, first + 1, "only a breadcrumb: the question and answer are missing")
+    question = blocks[0]
+    if len(question.text) > MAX_QUESTION_LENGTH:
+        raise SourceError(name, question.line, f"the question is longer than {MAX_QUESTION_LENGTH} characters")
+    body = blocks[1:]
+    basis_at = next((i for i, block in enumerate(body) if LEGAL_BASIS.match(block.text)), len(body))
+    short_answer, sections = _parse_answer(body[:basis_at])
+    if not short_answer and not sections:
+        raise SourceError(name, question.line, "no answer follows the question")
+    articles = _parse_legal_basis(body[basis_at:], name)
+    return ParsedSource(
+        name=name,
+        site=site,
+        section=section,
+        title=title,
+        question=question.text,
+        short_answer=short_answer,
+        sections=sections,
+        articles=articles,
+    )
+
+
+def _breadcrumb(line, number, name):
+    parts = [part.strip() for part in line.split(" - ")]
+    if len(parts) < 3 or not all(parts[:2]) or not " - ".join(parts[2:]).strip():
+        raise SourceError(name, number, "the first line must be a breadcrumb '<site> - <section> - <title>'")
+    return parts[0], parts[1], " - ".join(parts[2:])
+
+
+def _parse_answer(blocks):
+    lead, sections, current = [], [], None
+    for block in blocks:
+        marker = LIST_MARKER.match(block.text)
+        if marker:
+            item_text = block.text[marker.end() :].strip()
+            label_match = ITEM_LABEL.match(item_text)
+            label, item_text = (
+                label_match.groups() if label_match and len(label_match[1].split()) <= 6 else ("", item_text)
+            )
+            item = ListItem(text=item_text, line=block.line, label=label.strip())
+            if current is None:
+                current = ParsedSection(kind=GENERAL, heading="", line=block.line)
+                sections.append(current)
+            if current.blocks and isinstance(current.blocks[-1], OrderedList):
+                previous = current.blocks[-1]
+                current.blocks[-1] = OrderedList(items=(*previous.items, item), line=previous.line)
+            else:
+                current.blocks.append(OrderedList(items=(item,), line=block.line))
+            continue
+        analysis = LEGAL_ANALYSIS.match(block.text)
+        if analysis:
+            current = ParsedSection(kind=ANALYSIS, heading="Legal analysis", line=block.line)
+            sections.append(current)
+            if analysis[1].strip():
+                current.blocks.append(Paragraph(analysis[1].strip(), block.line))
+        elif _is_heading(block.text):
+            heading = block.text[:-1].strip()
+            current = ParsedSection(kind=section_kind(heading), heading=heading, line=block.line)
+            sections.append(current)
+        elif current is None:
+            lead.append(block.text)
+        else:
+            current.blocks.append(Paragraph(block.text, block.line))
+    return "\n\n".join(lead), sections
+
+
+def _parse_legal_basis(blocks, name):
+    articles, law, number, paragraphs, line = [], None, None, [], 0
+    basis_line = blocks[0].line if blocks else 0
+
+    def close():
+        if number is None:
+            return
+        if not paragraphs:
+            raise SourceError(name, line, f"Article {number} of {law} has no text")
+        if any(a.law_name == law and a.number == number for a in articles):
+            raise SourceError(name, line, f"Article {number} of {law} is quoted twice")
+        articles.append(QuotedArticle(law_name=law, number=number, paragraphs=tuple(paragraphs), line=line))
+
+    for block in blocks:
+        basis = LEGAL_BASIS.match(block.text)
+        if basis:
+            close()
+            number, paragraphs, line = None, [], block.line
+            law, number = _legal_basis_header(basis[1].strip(), block, name)
+            continue
+        marker = ARTICLE_MARKER.match(block.text) or CJK_ARTICLE_MARKER.match(block.text)
+        ordinal = None if marker or number is None else leading_ordinal(block.text)
+        if ordinal and ordinal[0] != number + 1:
+            ordinal = None  # a number word that does not continue the sequence is text
+        if marker or ordinal:
+            close()
+            number, rest = (cjk_number(marker[1]), marker[2]) if marker else ordinal
+            if number < 1:
+                raise SourceError(name, block.line, "article numbers start at 1")
+            paragraphs, line = [], block.line
+            if rest.strip():
+                paragraphs.append(_capitalize(rest.strip()))
+        elif number is None:
+            raise SourceError(name, block.line, f"text in the legal basis before any article of {law} is named")
+        else:
+            paragraphs.append(block.text)
+    close()
+    if blocks and not articles:
+        raise SourceError(name, basis_line, "the legal basis names no article")
+    return articles
+
+
+_ARTICLE_OF_LAW = re.compile(r"^Article\s+(\d{1,4})\s+of\s+(?:the\s+)?(.+)$", re.IGNORECASE | re.DOTALL)
+_CJK_ARTICLE_OF_LAW = re.compile(r"^《(.+?)》\s*第\s*([" + _CJK_DIGITS + r"\d]{1,8})\s*条", re.DOTALL)
+
+
+def _legal_basis_header(rest, block, name):
+    """(law name, article number or None) from what follows `Legal basis:`."""
+    match = _ARTICLE_OF_LAW.match(rest)
+    if match:
+        law, number = _law_name(match[2]), int(match[1])
+    elif match := _CJK_ARTICLE_OF_LAW.match(rest):
+        law, number = _law_name(match[1]), cjk_number(match[2])
+    else:
+        law, number = _law_name(rest), None
+    if not law:
+        raise SourceError(name, block.line, "'Legal basis:' names no law")
+    if len(law) > MAX_LAW_NAME_LENGTH:
+        raise SourceError(name, block.line, f"the law name is longer than {MAX_LAW_NAME_LENGTH} characters")
+    if number is not None and number < 1:
+        raise SourceError(name, block.line, "article numbers start at 1")
+    return law, number
+
+
+# ---------------------------------------------------------------- Markdown for section bodies
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+_MARKDOWN_LINE_START = re.compile(r"^(\d+)([.)])(\s)|^([#>+\-=|])")
+
+
+def escape_markdown(text):
+    """Text shown as it is when read as Markdown."""
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}{m[3]}" if m[1] else f"\\{m[4]}", text)
+
+
+def blocks_to_markdown(blocks):
+    parts = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            parts.append(escape_markdown(block.text))
+        else:
+            lines = []
+            for number, item in enumerate(block.items, start=1):
+                label = f"**{escape_markdown(item.label)}:** " if item.label else ""
+                lines.append(f"{number}. {label}{escape_markdown(item.text)}")
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts)

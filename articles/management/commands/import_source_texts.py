@@ -1,0 +1,37 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importer.loader import ImportFailed, import_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Import source texts (files, or folders of *.txt) as answers with their sections, "
+        "citations and law articles. One run is one transaction."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="A source text, or a folder of *.txt files.")
+        parser.add_argument("--dry-run", action="store_true", help="Report what would change; save nothing.")
+        parser.add_argument(
+            "--replace-wording",
+            action="store_true",
+            help="Replace the stored wording of a law article that a source quotes differently.",
+        )
+        parser.add_argument(
+            "--overwrite-edited",
+            action="store_true",
+            help="Overwrite answers that editors have changed since they were imported.",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            report = import_paths(
+                options["paths"],
+                dry_run=options["dry_run"],
+                replace_wording=options["replace_wording"],
+                overwrite_edited=options["overwrite_edited"],
+            )
+        except ImportFailed as failure:
+            raise CommandError(f"Import refused; the database is unchanged.\n{failure}") from None
+        for line in report.lines():
+            self.stdout.write(line)

@@ -1,0 +1,10 @@
+"""Settings for the test suite: the project settings with a throwaway key and plain static storage."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-key-not-secret")
+os.environ["TESTING"] = "true"
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
