@@ -17,6 +17,11 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# The HTML checker and axe-core for the tests (npm registry, pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
 
 # Migrate, load the law, import the source texts (safe to repeat).
@@ -32,7 +37,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install
+test: install node_modules/.installed
 	SECRET_KEY=checks-only $(BIN)/python manage.py check --fail-level WARNING
 	SECRET_KEY=checks-only $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
@@ -40,4 +45,4 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .ruff_cache
