@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from django.db import models
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,9 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
 
 
 class Status(models.TextChoices):
@@ -92,6 +96,9 @@ class Answer(models.Model):
 
     def __str__(self):
         return self.question
+
+    def get_absolute_url(self):
+        return reverse("articles:answer", kwargs={"slug": self.slug})
 
     def content_fingerprint(self):
         """Fingerprint of the editable content as stored now.

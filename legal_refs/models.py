@@ -6,6 +6,7 @@ This app knows nothing of the Q&A content that cites it.
 import re
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,6 +59,9 @@ class Law(models.Model):
 
     def __str__(self):
         return self.short_title or self.title
+
+    def get_absolute_url(self):
+        return reverse("legal_refs:law", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
@@ -187,6 +191,9 @@ class Provision(models.Model):
 
     def __str__(self):
         return _("%(law)s, Article %(number)s") % {"law": self.law, "number": self.number}
+
+    def get_absolute_url(self):
+        return reverse("legal_refs:provision", kwargs={"slug": self.law.slug, "number": self.number})
 
     @property
     def text(self):
