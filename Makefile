@@ -27,7 +27,9 @@ install: $(VENV)/.installed
 # Migrate, load the law, import the source texts (safe to repeat).
 setup: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/social_insurance_law.json
+	@# The law fixture is loaded once: loading it again would undo editors' changes to the law.
+	$(DEV_ENV) $(BIN)/python manage.py shell -c "from legal_refs.models import Law; import sys; sys.exit(Law.objects.filter(slug='social-insurance-law').exists())" \
+		&& $(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/social_insurance_law.json || true
 	$(DEV_ENV) $(BIN)/python manage.py import_source_texts fixtures/source/
 
 run: setup
@@ -38,8 +40,8 @@ lint: install
 	$(BIN)/ruff format --check .
 
 test: install node_modules/.installed
-	SECRET_KEY=checks-only $(BIN)/python manage.py check --fail-level WARNING
-	SECRET_KEY=checks-only $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=sscard_kb.test_settings $(BIN)/python manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=sscard_kb.test_settings $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

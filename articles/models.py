@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -108,18 +109,26 @@ class Answer(models.Model):
         return content_fingerprint(
             question=self.question,
             short_answer=self.short_answer,
-            topic=self.topic.title,
+            topic=self.topic_id,
             sections=[(s.kind, s.heading, s.body) for s in self.sections.all()],
             citations=[(c.provision.law.slug, c.provision.number, c.paragraph) for c in self.citations.all()],
         )
 
 
+def _normalized(text):
+    """Text as compared for edits: line ends and surrounding white space do not count."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def content_fingerprint(*, question, short_answer, topic, sections, citations):
+    """A digest of an answer's editable content (status and dates are not content)."""
+    sections = [[kind, _normalized(heading), _normalized(body)] for kind, heading, body in sections]
+    question, short_answer = _normalized(question), _normalized(short_answer)
     payload = {
         "question": question,
         "short_answer": short_answer,
         "topic": topic,
-        "sections": [list(section) for section in sections],
+        "sections": sections,
         "citations": [list(citation) for citation in citations],
     }
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
@@ -142,7 +151,7 @@ class Section(models.Model):
     body_html = models.TextField(_("body (HTML)"), editable=False, blank=True)
 
     class Meta:
-        ordering = ["answer", "position", "pk"]
+        ordering = ["answer_id", "position", "pk"]
         verbose_name = _("section")
         verbose_name_plural = _("sections")
 
@@ -168,7 +177,7 @@ class Citation(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["answer", "position", "pk"]
+        ordering = ["answer_id", "position", "pk"]
         verbose_name = _("citation")
         verbose_name_plural = _("citations")
         constraints = [
@@ -186,3 +195,13 @@ class Citation(models.Model):
                 "paragraph": self.paragraph,
             }
         return str(self.provision)
+
+    def clean(self):
+        provision = self.provision if self.provision_id else None
+        if provision and self.paragraph and self.paragraph > len(provision.paragraphs):
+            raise ValidationError(
+                {
+                    "paragraph": _("%(provision)s has %(count)d paragraph(s).")
+                    % {"provision": provision, "count": len(provision.paragraphs)}
+                }
+            )

@@ -5,6 +5,7 @@ This app knows nothing of the Q&A content that cites it.
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,12 @@ def normalize_law_name(name):
     name = name.strip().strip("《》\"'“”‘’").rstrip(".。").strip()
     name = name.replace("’", "'").replace("‘", "'")
     return re.sub(r"\s+", " ", name).casefold()
+
+
+def validate_text_list(value):
+    """A JSON list of non-empty strings (aliases, paragraphs)."""
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ValidationError(_("Enter a list of non-empty texts."), code="invalid_text_list")
 
 
 class LawQuerySet(models.QuerySet):
@@ -38,6 +45,7 @@ class Law(models.Model):
         _("aliases"),
         default=list,
         blank=True,
+        validators=[validate_text_list],
         help_text=_("Other names the law goes by in source texts, one string each."),
     )
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
@@ -103,7 +111,7 @@ class Chapter(models.Model):
     objects = ChapterQuerySet.as_manager()
 
     class Meta:
-        ordering = ["law", "number"]
+        ordering = ["law_id", "number"]
         verbose_name = _("chapter")
         verbose_name_plural = _("chapters")
         constraints = [
@@ -173,7 +181,10 @@ class Provision(models.Model):
         verbose_name=_("chapter"),
     )
     paragraphs = models.JSONField(
-        _("paragraphs"), default=list, help_text=_("The article's text, one string a paragraph.")
+        _("paragraphs"),
+        default=list,
+        validators=[validate_text_list],
+        help_text=_("The article's text, one string a paragraph."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -181,7 +192,7 @@ class Provision(models.Model):
     objects = ProvisionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["law", "number"]
+        ordering = ["law_id", "number"]
         verbose_name = _("law article")
         verbose_name_plural = _("law articles")
         constraints = [

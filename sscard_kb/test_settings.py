@@ -2,7 +2,7 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "tests-only-key-not-secret")
+os.environ.setdefault("SECRET_KEY", "tests-only-key-7Hq2vN9xLp4RzW8mK3cJ6bY1tF5gD0sAeU-not-a-secret")
 os.environ["TESTING"] = "true"
 
 from .settings import *  # noqa: E402,F403

@@ -2,6 +2,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,9 +24,24 @@ def test_debug_off_without_secret_key_refuses_to_start():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "key", ["x" * 60, "short-but-random-7Hq2", "change-me-to-a-long-random-string", "django-insecure-" + "k" * 50]
+)
+def test_debug_off_with_a_weak_or_placeholder_secret_key_refuses_to_start(key):
+    result = run_check({"SECRET_KEY": key, "ALLOWED_HOSTS": "example.org"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is not a real secret" in result.stderr
+
+
+def test_empty_variables_count_as_unset():
+    result = run_check({"DEBUG": "true", "DATABASE_URL": "", "CONN_MAX_AGE": "", "MEDIA_ROOT": ""})
+    assert result.returncode == 0, result.stderr
+
+
 def test_debug_on_runs_without_secret_key():
     assert run_check({"DEBUG": "true"}).returncode == 0
 
 
 def test_debug_off_with_secret_key_starts():
-    assert run_check({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}).returncode == 0
+    key = "7Hq2vN9xLp4RzW8mK3cJ6bY1tF5gD0sAeU-qWeRtYuIoPaSdFgHjKl"
+    assert run_check({"SECRET_KEY": key, "ALLOWED_HOSTS": "example.org"}).returncode == 0

@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.utils.text import slugify
 
 from legal_refs.models import Law, Provision
 
@@ -38,16 +39,25 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     laws_created: list[str] = field(default_factory=list)
+    topics_created: list[str] = field(default_factory=list)
     articles_created: list[str] = field(default_factory=list)
     wording_differences: list[WordingDifference] = field(default_factory=list)
     wording_replaced: list[WordingDifference] = field(default_factory=list)
 
     @property
     def changed(self):
-        return bool(self.created or self.updated or self.laws_created or self.articles_created or self.wording_replaced)
+        return bool(
+            self.created
+            or self.updated
+            or self.laws_created
+            or self.topics_created
+            or self.articles_created
+            or self.wording_replaced
+        )
 
     def lines(self):
         lines = [f"New law (name not known): {name}" for name in self.laws_created]
+        lines += [f"New topic: {title}" for title in self.topics_created]
         lines += [
             f"Wording kept: {difference} (use --replace-wording to replace it)"
             for difference in self.wording_differences
@@ -74,7 +84,10 @@ def source_files(paths):
     files, missing = [], []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(path.glob("*.txt")))
+            found = sorted(path.glob("*.txt"))
+            if not found:
+                missing.append(SourceError(str(path), 0, "the folder holds no *.txt files"))
+            files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
@@ -114,6 +127,7 @@ class _Loader:
         self.overwrite_edited = overwrite_edited
         self.laws = {}
         self.topics = {}
+        self.quoted = {}  # (law pk, number) -> (paragraphs, source) of the first quote in this run
 
     def law(self, name):
         if name not in self.laws:
@@ -126,6 +140,13 @@ class _Loader:
 
     def provision(self, source, quoted):
         law = self.law(quoted.law_name)
+        first_paragraphs, first_source = self.quoted.setdefault((law.pk, quoted.number), (quoted.paragraphs, source))
+        if self.replace_wording and not _same_wording(first_paragraphs, quoted.paragraphs):
+            message = (
+                f"{law}, Article {quoted.number} is quoted with other wording than in {first_source.name}; "
+                "--replace-wording takes one wording: import these files separately"
+            )
+            raise ImportFailed([SourceError(source.name, quoted.line, message)])
         provision = Provision.objects.filter(law=law, number=quoted.number).first()
         if provision is None:
             provision = Provision.objects.create(
@@ -147,29 +168,37 @@ class _Loader:
         return provision
 
     def topic(self, title):
+        """The topic of that title, else the one whose slug the title gives (renamed by an editor), else a new one."""
         if title not in self.topics:
-            topic = Topic.objects.filter(title=title).first()
+            topic = (
+                Topic.objects.filter(title=title).first()
+                or Topic.objects.filter(slug=slugify(title, allow_unicode=True)).first()
+            )
             if topic is None:
                 topic = Topic.objects.create(title=title, slug=unique_slug(Topic.objects, title, fallback="topic"))
+                self.report.topics_created.append(title)
             self.topics[title] = topic
         return self.topics[title]
 
     def load(self, source):
-        provisions = [self.provision(source, quoted) for quoted in source.articles]
+        answer = (
+            Answer.objects.filter(source_site=source.site, source_section=source.section, source_title=source.title)
+            .prefetch_related("sections", "citations__provision__law")
+            .first()
+        )
+        current = answer.content_fingerprint() if answer else None
+        if answer and current != answer.imported_fingerprint and not self.overwrite_edited:
+            self.report.skipped.append(source.name)  # before anything else is written for it
+            return
+        provisions = list(dict.fromkeys(self.provision(source, quoted) for quoted in source.articles))
         topic = self.topic(source.section)
         sections = [(section.kind, section.heading, section.markdown) for section in source.sections]
         fingerprint = content_fingerprint(
             question=source.question,
             short_answer=source.short_answer,
-            topic=topic.title,
+            topic=topic.pk,
             sections=sections,
             citations=[(p.law.slug, p.number, None) for p in provisions],
-        )
-        answer = (
-            Answer.objects.filter(source_site=source.site, source_section=source.section, source_title=source.title)
-            .select_related("topic")
-            .prefetch_related("sections", "citations__provision__law")
-            .first()
         )
         if answer is None:
             answer = Answer(
@@ -180,14 +209,10 @@ class _Loader:
                 source_title=source.title,
             )
             self.report.created.append(source.name)
+        elif current == fingerprint == answer.imported_fingerprint:
+            self.report.unchanged.append(source.name)
+            return
         else:
-            current = answer.content_fingerprint()
-            if current != answer.imported_fingerprint and not self.overwrite_edited:
-                self.report.skipped.append(source.name)
-                return
-            if current == fingerprint == answer.imported_fingerprint:
-                self.report.unchanged.append(source.name)
-                return
             self.report.updated.append(source.name)
             answer.sections.all().delete()
             answer.citations.all().delete()
@@ -200,7 +225,7 @@ class _Loader:
             Section(answer=answer, position=position, kind=kind, heading=heading, body=body).save()
         Citation.objects.bulk_create(
             Citation(answer=answer, provision=provision, position=position)
-            for position, provision in enumerate(dict.fromkeys(provisions))
+            for position, provision in enumerate(provisions)
         )
 
 
@@ -213,13 +238,16 @@ def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_
     for source in sources:
         identity = (source.site, source.section, source.title)
         if identity in identities:
-            raise ImportFailed([SourceError(source.name, 1, f"the same source as {identities[identity]}")])
+            raise ImportFailed([SourceError(source.name, source.line, f"the same source as {identities[identity]}")])
         identities[identity] = source.name
     report = ImportReport(dry_run=dry_run)
     loader = _Loader(report, replace_wording=replace_wording, overwrite_edited=overwrite_edited)
     with transaction.atomic():
         for source in sources:
-            loader.load(source)
+            try:
+                loader.load(source)
+            except DatabaseError as error:
+                raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -12,6 +12,8 @@ METHODS, PRECAUTIONS, ANALYSIS, CONDITIONS, GENERAL = "methods", "precautions", 
 
 MAX_LAW_NAME_LENGTH = 300
 MAX_QUESTION_LENGTH = 500
+MAX_SITE_LENGTH = MAX_SECTION_LENGTH = 200
+MAX_TITLE_LENGTH = 500
 
 
 class SourceError(ValueError):
@@ -66,6 +68,7 @@ class QuotedArticle:
 @dataclass
 class ParsedSource:
     name: str
+    line: int  # of the breadcrumb
     site: str
     section: str
     title: str
@@ -120,25 +123,24 @@ NUMBER_WORDS = {
     "twenty": 20,
 }
 _CJK_DIGITS = "零〇一二三四五六七八九十百千"
+_CJK_NUMBER = r"([0-9]{1,4}|[" + _CJK_DIGITS + r"]{1,8})"
 LIST_MARKER = re.compile(
-    r"^(?:\d{1,3}(?:[.．]\s+|、\s*)"
-    r"|[(（]\s*(?:\d{1,3}|[A-Za-z]|[" + _CJK_DIGITS + r"]{1,4}|" + "|".join(NUMBER_WORDS) + r")\s*[)）]\s*)",
+    r"^(?:\d{1,3}(?:[.．](?:\s+|(?=[^\d\s]))|、\s*)"
+    r"|[(（]\s*(?:\d{1,3}|[A-Za-z]|[ivx]{2,5}|[" + _CJK_DIGITS + r"]{1,4}|" + "|".join(NUMBER_WORDS) + r")\s*[)）]\s*)",
     re.IGNORECASE,
 )
-ARTICLE_MARKER = re.compile(r"^Article\s+(\d{1,4})(?!\d|\.\d)[\s:：.]*(.*)$", re.IGNORECASE | re.DOTALL)
-CJK_ARTICLE_MARKER = re.compile(r"^第\s*([" + _CJK_DIGITS + r"\d]{1,8})\s*条[\s:：]*(.*)$", re.DOTALL)
+# "Article 10 of this Law …" is a reference inside text, not the start of article 10.
+ARTICLE_MARKER = re.compile(r"^Article\s+(\d{1,4})(?!\d|\.\d|\s+of\b)[\s:：.]*(.*)$", re.IGNORECASE | re.DOTALL)
+CJK_ARTICLE_MARKER = re.compile(r"^第\s*" + _CJK_NUMBER + r"\s*条(?!规定)[\s:：]*(.*)$", re.DOTALL)
 LEGAL_BASIS = re.compile(r"^(?:Legal\s+basis\s*[:：]|法律依据\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
 LEGAL_ANALYSIS = re.compile(r"^(?:Legal\s+analysis\s*[:：]|法律分析\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
-ITEM_LABEL = re.compile(r"^([^:：.。;；!?！？()（）]{1,40}?)\s*[:：]\s*(\S.*)$", re.DOTALL)
+# A label starts with a letter and ends at a colon followed by a space ("9:00", "https://" are not labels).
+ITEM_LABEL = re.compile(r"^([^\W\d_][^:：.。;；!?！？()（）]{0,39}?)\s*(?::\s+|：\s*)(\S.*)$", re.DOTALL)
 
 
 def _starts_block(line):
-    return bool(
-        LIST_MARKER.match(line)
-        or ARTICLE_MARKER.match(line)
-        or LEGAL_BASIS.match(line)
-        or CJK_ARTICLE_MARKER.match(line)
-    )
+    """A line that opens a new block even without a blank line before it."""
+    return bool(LIST_MARKER.match(line) or LEGAL_BASIS.match(line))
 
 
 def _join_lines(lines):
@@ -252,15 +254,15 @@ def leading_ordinal(text):
         value = ordinal_value([word for word, _ in words[:count]])
         if value is not None:
             rest = text[words[count - 1][1] :]
-            if rest and not re.match(r"[\s:：.,，]", rest):
-                continue  # a longer word that merely starts like an ordinal
-            return value, rest.lstrip(" \t:：.,，")
+            if rest and not re.match(r"[\s:：.]", rest):
+                continue  # a longer word ("Firstly") or an enumeration ("Second, …")
+            return value, rest.lstrip(" \t:：.")
     return None
 
 
 def cjk_number(text):
-    """The value of a number written in digits or Chinese numerals (五, 十二, 一百零三)."""
-    if text.isdigit():
+    """The value of a number written in ASCII digits or in Chinese numerals (五, 十二, 一百零三)."""
+    if text.isascii() and text.isdigit():
         return int(text)
     digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
     total, current = 0, 0
@@ -300,12 +302,17 @@ def _capitalize(text):
 
 
 def _law_name(text):
-    return text.strip().strip('《》"“”').rstrip(".。").strip()
+    """The law name of a legal-basis line: up to the first sentence end, without quotes."""
+    name = re.split(r"(?<=[.。])\s", text.strip(), maxsplit=1)[0]
+    previous = None
+    while name != previous:
+        previous, name = name, name.strip().strip("《》\"“”'").rstrip(".。")
+    return name
 
 
 def parse_source(text, name="<text>"):
     """Parse the text of one source into a `ParsedSource`; raise `SourceError` when it is malformed."""
-    lines = text.split("\n")
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise SourceError(name, 0, "the file is empty")
@@ -324,6 +331,7 @@ def parse_source(text, name="<text>"):
     articles = _parse_legal_basis(body[basis_at:], name)
     return ParsedSource(
         name=name,
+        line=first + 1,
         site=site,
         section=section,
         title=title,
@@ -338,7 +346,15 @@ def _breadcrumb(line, number, name):
     parts = [part.strip() for part in line.split(" - ")]
     if len(parts) < 3 or not all(parts[:2]) or not " - ".join(parts[2:]).strip():
         raise SourceError(name, number, "the first line must be a breadcrumb '<site> - <section> - <title>'")
-    return parts[0], parts[1], " - ".join(parts[2:])
+    site, section, title = parts[0], parts[1], " - ".join(parts[2:])
+    for part, limit, what in [
+        (site, MAX_SITE_LENGTH, "site"),
+        (section, MAX_SECTION_LENGTH, "section"),
+        (title, MAX_TITLE_LENGTH, "title"),
+    ]:
+        if len(part) > limit:
+            raise SourceError(name, number, f"the breadcrumb's {what} is longer than {limit} characters")
+    return site, section, title
 
 
 def _parse_answer(blocks):
@@ -363,11 +379,13 @@ def _parse_answer(blocks):
             continue
         analysis = LEGAL_ANALYSIS.match(block.text)
         if analysis:
+            _demote_if_empty(sections, lead)
             current = ParsedSection(kind=ANALYSIS, heading="Legal analysis", line=block.line)
             sections.append(current)
             if analysis[1].strip():
                 current.blocks.append(Paragraph(analysis[1].strip(), block.line))
         elif _is_heading(block.text):
+            _demote_if_empty(sections, lead)
             heading = block.text[:-1].strip()
             current = ParsedSection(kind=section_kind(heading), heading=heading, line=block.line)
             sections.append(current)
@@ -375,7 +393,20 @@ def _parse_answer(blocks):
             lead.append(block.text)
         else:
             current.blocks.append(Paragraph(block.text, block.line))
+    _demote_if_empty(sections, lead)
     return "\n\n".join(lead), sections
+
+
+def _demote_if_empty(sections, lead):
+    """A heading with nothing under it is a paragraph of what comes before it."""
+    if not sections or sections[-1].blocks:
+        return
+    empty = sections.pop()
+    text = f"{empty.heading}:"
+    if sections:
+        sections[-1].blocks.append(Paragraph(text, empty.line))
+    else:
+        lead.append(text)
 
 
 def _parse_legal_basis(blocks, name):
@@ -421,7 +452,7 @@ def _parse_legal_basis(blocks, name):
 
 
 _ARTICLE_OF_LAW = re.compile(r"^Article\s+(\d{1,4})\s+of\s+(?:the\s+)?(.+)$", re.IGNORECASE | re.DOTALL)
-_CJK_ARTICLE_OF_LAW = re.compile(r"^《(.+?)》\s*第\s*([" + _CJK_DIGITS + r"\d]{1,8})\s*条", re.DOTALL)
+_CJK_ARTICLE_OF_LAW = re.compile(r"^《(.+?)》\s*第\s*" + _CJK_NUMBER + r"\s*条", re.DOTALL)
 
 
 def _legal_basis_header(rest, block, name):
@@ -429,7 +460,7 @@ def _legal_basis_header(rest, block, name):
     match = _ARTICLE_OF_LAW.match(rest)
     if match:
         law, number = _law_name(match[2]), int(match[1])
-    elif match := _CJK_ARTICLE_OF_LAW.match(rest):
+    elif match := _CJK_ARTICLE_OF_LAW.match(rest):  # 《…》第四条
         law, number = _law_name(match[1]), cjk_number(match[2])
     else:
         law, number = _law_name(rest), None
@@ -444,13 +475,16 @@ def _legal_basis_header(rest, block, name):
 
 # ---------------------------------------------------------------- Markdown for section bodies
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
-_MARKDOWN_LINE_START = re.compile(r"^(\d+)([.)])(\s)|^([#>+\-=|])")
+# Python-Markdown's escapable characters that can start markup inside a line. `<` needs no
+# escape (raw HTML is off, so it is shown as text) and `&` becomes `&amp;` so an entity
+# written in the source is shown as written.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_MARKDOWN_LINE_START = re.compile(r"^(\d+)([.)])(\s)|^([#>+\-])")
 
 
 def escape_markdown(text):
     """Text shown as it is when read as Markdown."""
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
     return _MARKDOWN_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}{m[3]}" if m[1] else f"\\{m[4]}", text)
 
 

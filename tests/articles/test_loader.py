@@ -117,9 +117,17 @@ def test_importing_twice_changes_nothing_and_says_so(imported):
 
 
 def test_replace_wording_option_replaces_the_stored_article_text(imported):
-    output = run_command(SOURCE_DIR, "--replace-wording")
-    assert "Wording replaced" in output
+    output = run_command(SOURCE_DIR / "001_8aa116ca66a33e7a.txt", "--replace-wording")
+    assert "Wording replaced: " in output and "Social Insurance Law, Article 4" in output
     assert " shall pay social insurance premiums" in Provision.objects.get(number=4).paragraphs[0]
+    assert "Nothing changed." in run_command(SOURCE_DIR / "001_8aa116ca66a33e7a.txt", "--replace-wording")
+
+
+def test_replace_wording_refuses_two_wordings_in_one_run(imported):
+    before = snapshot()
+    with pytest.raises(CommandError, match="quoted with other wording than in .*000_c9b72944512ff204.txt"):
+        run_command(SOURCE_DIR, "--replace-wording")
+    assert snapshot() == before
 
 
 def test_dry_run_reports_and_saves_nothing(social_insurance_law):
@@ -145,6 +153,45 @@ def test_answer_edited_after_import_is_not_overwritten(imported):
 def test_status_change_is_not_an_edit(imported):
     Answer.objects.filter(question=FIRST).update(status=Status.DRAFT)
     assert "2 unchanged" in run_command(SOURCE_DIR)
+
+
+def test_saving_with_browser_line_ends_is_not_an_edit(imported):
+    # Browsers submit textareas with CRLF line ends; that alone is no edit.
+    for section in Section.objects.all():
+        section.body = section.body.replace("\n", "\r\n") + "\r\n"
+        section.save()
+    assert "2 unchanged" in run_command(SOURCE_DIR)
+
+
+def test_renaming_a_topic_is_not_an_edit_and_adds_no_topic(imported):
+    Topic.objects.update(title="Social security questions")
+    output = run_command(SOURCE_DIR)
+    assert "2 unchanged" in output and "Nothing changed." in output
+    assert list(Topic.objects.values_list("title", flat=True)) == ["Social security questions"]
+
+
+def test_same_article_cited_under_two_names_is_cited_once_and_stays_unchanged(social_insurance_law, tmp_path):
+    basis = (
+        "Legal basis: Article 4 of Social Insurance Law.\n\nFour.\n\n"
+        "Legal basis: Article 4 of People's Republic of China (PRC) Social Insurance Law.\n\nFour."
+    )
+    write(tmp_path, "a.txt", f"Site - Topic - Q\n\nQ\n\nYes.\n\n{basis}")
+    run_command(tmp_path)
+    assert Citation.objects.count() == 1
+    assert "1 unchanged" in run_command(tmp_path)
+
+
+def test_skipped_answer_writes_nothing_for_its_source(imported, tmp_path):
+    answer = Answer.objects.get(question=FIRST)
+    answer.short_answer = "Edited."
+    answer.save()
+    folder = tmp_path / "src"
+    shutil.copytree(SOURCE_DIR, folder)
+    path = folder / "000_c9b72944512ff204.txt"
+    path.write_text(path.read_text() + "\n\nArticle 11\n\nEleven.", encoding="utf-8")
+    output = run_command(folder)
+    assert "1 skipped" in output and "Law articles: 0 created" in output
+    assert not Provision.objects.filter(number=11).exists()
 
 
 def test_overwrite_edited_option_restores_the_source(imported):
@@ -241,6 +288,29 @@ def test_an_error_while_loading_rolls_back_the_whole_run(social_insurance_law, t
     assert snapshot() == before
 
 
+def test_a_database_error_in_a_later_file_rolls_back_the_earlier_ones(social_insurance_law, monkeypatch):
+    from django.db import DatabaseError
+
+    save = Section.save
+
+    def fail_for_second_answer(self, *args, **kwargs):
+        if self.answer.question == SECOND:
+            raise DatabaseError("disk full")
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Section, "save", fail_for_second_answer)
+    before = snapshot()
+    with pytest.raises(CommandError) as caught:
+        run_command(SOURCE_DIR)
+    assert "001_8aa116ca66a33e7a.txt, line 1: cannot be saved: disk full" in str(caught.value)
+    assert snapshot() == before
+
+
+def test_folder_without_source_texts_is_an_error(db, tmp_path):
+    with pytest.raises(CommandError, match="holds no \\*.txt files"):
+        run_command(tmp_path)
+
+
 def test_missing_path_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="no such file or folder"):
         run_command(tmp_path / "nowhere")
@@ -261,3 +331,14 @@ def test_command_exits_non_zero_on_error(db, tmp_path):
     )
     assert result.returncode != 0
     assert "a.txt, line 1: the first line must be a breadcrumb" in result.stderr
+
+
+def test_citing_a_paragraph_the_article_does_not_have_is_invalid(imported):
+    from django.core.exceptions import ValidationError
+
+    citation = Citation.objects.filter(provision__number=4).first()
+    citation.paragraph = 3  # article 4 has two paragraphs
+    with pytest.raises(ValidationError, match="has 2 paragraph"):
+        citation.full_clean()
+    citation.paragraph = 2
+    citation.full_clean()

@@ -174,8 +174,84 @@ def test_list_items_on_consecutive_lines_are_separate_items():
 
 
 def test_a_paragraph_between_items_splits_the_lists():
-    [section] = parse(source("Methods:", "1. One.", "Then:", "1. Two.")).sections[:1]
-    assert len(section.blocks) == 1
+    [section] = parse(source("Methods:", "1. One.", "Then, after a week.", "1. Two.", "2. Three.")).sections
+    first, between, second = section.blocks
+    assert [i.text for i in first.items] == ["One."]
+    assert between.text == "Then, after a week."
+    assert [i.text for i in second.items] == ["Two.", "Three."]
+    assert section.markdown.splitlines()[-2:] == ["1. Two.", "2. Three."]
+
+
+def test_a_heading_with_nothing_under_it_is_a_paragraph():
+    parsed = parse(source("Where to go:", "Methods:", "1. Go.", "Notes:"))
+    assert parsed.short_answer == "Where to go:"
+    [section] = parsed.sections
+    assert section.heading == "Methods"
+    assert section.blocks[-1].text == "Notes:"
+
+
+@pytest.mark.parametrize(
+    ("item", "label", "text"),
+    [
+        ("1. 9:00 to 17:00 on weekdays.", "", "9:00 to 17:00 on weekdays."),
+        ("1. https://www.gov.cn is the site.", "", "https://www.gov.cn is the site."),
+        ("1.Online upgrade: open the site.", "Online upgrade", "open the site."),
+        ("(ii) Offline: go.", "Offline", "go."),
+        ("(3)Formulating plans;", "", "Formulating plans;"),
+    ],
+)
+def test_item_markers_and_labels(item, label, text):
+    [section] = parse(source("Methods:", item)).sections
+    [parsed] = section.blocks[0].items
+    assert (parsed.label, parsed.text) == (label, text)
+
+
+def test_article_reference_inside_text_is_not_an_article_marker():
+    basis = (
+        "Legal basis: Article 4 of Social Insurance Law.\n\nEmployers pay as provided in\n"
+        "Article 10 of this Law and others.\n\nArticle 10 of this Law also applies."
+    )
+    [article] = parse(source("Yes.", basis=basis)).articles
+    assert article.number == 4
+    assert article.paragraphs == (
+        "Employers pay as provided in Article 10 of this Law and others.",
+        "Article 10 of this Law also applies.",
+    )
+
+
+def test_enumeration_words_are_not_article_markers():
+    basis = "Legal basis: Social Insurance Law.\n\nArticle 1 Lead.\n\nSecond, the state pays."
+    [article] = parse(source("Yes.", basis=basis)).articles
+    assert article.paragraphs == ("Lead.", "Second, the state pays.")
+
+
+@pytest.mark.parametrize(
+    ("header", "law"),
+    [
+        ('Legal basis: Article 4 of the "Social Insurance Law".', "Social Insurance Law"),
+        ("Legal basis: Article 4 of 《Social Insurance Law》.", "Social Insurance Law"),
+        ("Legal basis: Article 4 of the Social Insurance Law. Employers pay premiums.", "Social Insurance Law"),
+    ],
+)
+def test_law_name_loses_quotes_full_stop_and_what_follows(header, law):
+    [article] = parse(source("Yes.", basis=f"{header}\n\nText.")).articles
+    assert article.law_name == law
+
+
+def test_mixed_digit_kinds_in_chinese_article_marker_are_text_not_a_crash():
+    basis = "法律依据：《社会保险法》第四条\n\n文本。\n\n第五5条 其他"
+    [article] = parse(source("可以。", basis=basis)).articles
+    assert article.paragraphs == ("文本。", "第五5条 其他")
+
+
+def test_parse_source_accepts_bare_cr_line_ends_itself():
+    parsed = parse("Site - T - Q\r\rQ?\r\rYes.")
+    assert (parsed.question, parsed.short_answer) == ("Q?", "Yes.")
+
+
+def test_overlong_breadcrumb_part_is_an_error():
+    with pytest.raises(SourceError, match="site is longer than 200"):
+        parse("S" * 250 + " - Topic - Q\n\nQ\n\nYes.")
 
 
 def test_label_before_colon_is_the_items_label():
@@ -191,10 +267,25 @@ def test_list_before_any_heading_becomes_an_untitled_general_section():
     assert (section.kind, section.heading) == (GENERAL, "")
 
 
-def test_markdown_special_characters_in_source_text_are_escaped():
-    assert escape_markdown("a *b* <script> [x](javascript:y)") == r"a \*b\* \<script\> \[x\](javascript:y)"
-    assert escape_markdown("1. not a list") == r"1\. not a list"
-    assert escape_markdown("# not a heading") == r"\# not a heading"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a *b* _c_ `d` [x](javascript:y) ![i](data:z)",
+        "a <b> c <script>alert(1)</script>",
+        "5 = 5 | pipe & &lt; entity",
+        "1. not a list",
+        "# not a heading",
+        "> not a quote",
+        "- not a bullet",
+        "back\\slash",
+    ],
+)
+def test_source_text_is_shown_exactly_as_written(text):
+    from html import escape
+
+    from articles.markdown import render_markdown
+
+    assert render_markdown(escape_markdown(text)) == f"<p>{escape(text, quote=False)}</p>"
 
 
 # --------------------------------------------------------------------- legal basis

@@ -1,3 +1,5 @@
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from legal_refs.models import Chapter, Law, normalize_law_name
@@ -51,3 +53,11 @@ def test_chapter_for_uses_only_known_ranges(social_insurance_law):
     assert law.chapter_for(10).number == 2
     assert law.chapter_for(98).number == 12
     assert law.chapter_for(30) is None  # chapter II's end is not recorded, so 30 is not guessed
+
+
+@pytest.mark.parametrize("aliases", ["abc", ["ok", ""], ["ok", 3]])
+def test_aliases_must_be_a_list_of_texts(social_insurance_law, aliases):
+    social_insurance_law.aliases = aliases
+    with pytest.raises(ValidationError) as caught:
+        social_insurance_law.full_clean()
+    assert "aliases" in caught.value.message_dict
