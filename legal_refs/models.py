@@ -198,3 +198,10 @@ class Provision(models.Model):
     @property
     def text(self):
         return "\n\n".join(self.paragraphs)
+
+    def held_neighbour(self, *, before):
+        """The previous (or next) article of the same law that the knowledge base holds, or None."""
+        neighbours = Provision.objects.filter(law_id=self.law_id)
+        if before:
+            return neighbours.filter(number__lt=self.number).order_by("-number").first()
+        return neighbours.filter(number__gt=self.number).order_by("number").first()
