@@ -201,7 +201,7 @@ class Provision(models.Model):
 
     def held_neighbour(self, *, before):
         """The previous (or next) article of the same law that the knowledge base holds, or None."""
-        neighbours = Provision.objects.filter(law_id=self.law_id)
+        neighbours = self.law.provisions.all()  # through the law: each knows its law without a query
         if before:
             return neighbours.filter(number__lt=self.number).order_by("-number").first()
         return neighbours.filter(number__gt=self.number).order_by("number").first()

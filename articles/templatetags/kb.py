@@ -11,6 +11,7 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -73,3 +74,9 @@ def breadcrumb_ld(context, crumbs):
             ],
         }
     )
+
+
+@register.filter
+def iso_datetime(value):
+    """A datetime for `<time datetime>`: local time, whole seconds, with its offset."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat() if value else ""
