@@ -20,6 +20,8 @@ from legal_refs.models import normalize_law_name
 _TAG = re.compile(r"(<[^>]*>)")
 _MENTION = re.compile(r"\bArticle\s+(\d{1,4})\b")
 _OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+# "… of the Labour Law", "… of these Regulations": a mention that names some law (cited or not).
+_NAMES_A_LAW = re.compile(r"\s+of\s+[^.;:,()<]{0,120}?\b(?:Law|Act|Code|Regulations?|Measures|Rules)\b")
 
 
 def _law_named_at(text, laws):
@@ -40,8 +42,8 @@ def link_cited_articles(html, provisions):
     """`html` (sanitised) with each mention of one of `provisions` linked to its page.
 
     A mention naming a law ("Article 4 of … Social Insurance Law") links when
-    that law's article is cited; a bare "Article 10" links when exactly one
-    cited article has that number.
+    that law's article is cited (and not at all when it names another law); a
+    bare "Article 10" links when exactly one cited article has that number.
     """
     if not html or not provisions:
         return mark_safe(html)  # noqa: S308  (sanitised on save)
@@ -53,9 +55,12 @@ def link_cited_articles(html, provisions):
     def link(text):
         def replace(match):
             candidates = by_number.get(int(match.group(1)), [])
-            law = _law_named_at(text[match.end() :], laws)
+            following = text[match.end() :]
+            law = _law_named_at(following, laws)
             if law is not None:
                 candidates = [p for p in candidates if p.law_id == law.pk]
+            elif _NAMES_A_LAW.match(following):
+                return match.group(0)  # an article of a law this answer does not cite
             if len(candidates) != 1:
                 return match.group(0)
             return f'<a href="{escape(candidates[0].get_absolute_url())}">{match.group(0)}</a>'
