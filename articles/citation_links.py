@@ -17,7 +17,8 @@ from django.utils.safestring import mark_safe
 
 from legal_refs.models import normalize_law_name
 
-_TAG = re.compile(r"(<[^>]*>)")
+# A tag, quoted attribute values included (a ">" inside quotes does not end it); comments too.
+_TAG = re.compile(r"""(<!--.*?-->|<(?:[^>"']|"[^"]*"|'[^']*')*>)""", re.DOTALL)
 _MENTION = re.compile(r"\bArticle\s+(\d{1,4})\b")
 _OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 # "… of the Labour Law", "… of these Regulations": a mention that names some law (cited or not).

@@ -59,3 +59,11 @@ def test_text_inside_links_and_tags_is_untouched(laws):
 def test_no_citations_or_no_text_returns_the_html_unchanged(laws):
     assert link_cited_articles("<p>Article 4</p>", []) == "<p>Article 4</p>"
     assert link_cited_articles("", [make_provision(4, law=laws[0])]) == ""
+
+
+def test_attribute_values_are_never_rewritten_even_with_a_raw_angle_bracket(laws):
+    four = make_provision(4, law=laws[0])
+    html = '<p><img alt="x > Article 4 y" src="/x.png"> Article 4</p>'
+    assert str(link_cited_articles(html, [four])) == (
+        '<p><img alt="x > Article 4 y" src="/x.png"> <a href="/laws/social-insurance-law/articles/4/">Article 4</a></p>'
+    )

@@ -218,6 +218,17 @@ def test_content_cannot_break_out_of_the_structured_data(client, db):
     assert faq["mainEntity"][0]["name"] == f"Is {evil}?"
 
 
+def test_answer_with_a_chinese_question_has_a_unicode_url(client, db):
+    answer = make_answer("社保卡可以升级吗?")
+    assert (
+        answer.get_absolute_url()
+        == "/questions/%E7%A4%BE%E4%BF%9D%E5%8D%A1%E5%8F%AF%E4%BB%A5%E5%8D%87%E7%BA%A7%E5%90%97/"
+    )
+    response = client.get(answer.get_absolute_url())
+    assert response.status_code == 200
+    assert page_of(response.text, "h1") == ["社保卡可以升级吗?"]
+
+
 def test_unknown_answer_is_404(client, db):
     assert client.get("/questions/no-such-question/").status_code == 404
 
