@@ -134,6 +134,21 @@ def test_answer_page_shows_a_short_answer_first(client, db):
     assert page_of(html, "h2") == ["How to do it"]  # a heading that fits the kind when none is given
 
 
+@pytest.mark.parametrize(
+    "kind, heading",
+    [
+        (SectionKind.METHODS, ["How to do it"]),
+        (SectionKind.PRECAUTIONS, ["Points to watch"]),
+        (SectionKind.CONDITIONS, ["Conditions"]),
+        (SectionKind.ANALYSIS, ["Legal analysis"]),
+        (SectionKind.GENERAL, []),
+    ],
+)
+def test_section_without_heading_gets_one_fitting_its_kind(client, db, kind, heading):
+    answer = make_answer(sections=[(kind, "", "Some text.")])
+    assert page_of(client.get(answer.get_absolute_url()).text, "h2") == heading
+
+
 def test_answer_page_marks_the_cited_paragraph(client, db):
     provision = make_provision(4, paragraphs=["First paragraph.", "Second paragraph."])
     answer = make_answer(cites=[(provision, 2)])
