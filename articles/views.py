@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -60,6 +61,12 @@ class AnswerDetailView(DetailView):
 
     def get_queryset(self):
         return Answer.objects.visible_to(self.request.user).for_page()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_public:
+            add_never_cache_headers(response)  # a staff preview is never kept by a cache
+        return response
 
     def get_context_data(self, **kwargs):
         answer = self.object

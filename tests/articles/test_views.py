@@ -264,6 +264,7 @@ def test_staff_preview_a_draft_with_a_banner(client, db):
     assert response.status_code == 200
     assert 'class="draft-banner"' in response.text and "This answer is not published" in response.text
     assert '<meta name="robots" content="noindex">' in response.text
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
 
 
 def test_staff_see_no_draft_banner_on_published_answers(client, db):
