@@ -49,7 +49,9 @@ def test_home_runs_four_queries_whatever_the_number_of_answers(client, django_as
     # topics, their published answers, recently updated answers, laws
     with django_assert_num_queries(4):
         response = client.get("/")
-    assert response.text.count('href="/questions/') == answers + min(answers, 5)
+    # at most ten questions a topic (and a link to the topic's page), and the five most recent
+    assert response.text.count('href="/questions/') == min(answers, 10) + min(answers, 5)
+    assert ("All 30 questions on “Cards”" in response.text) == (answers == 30)
 
 
 # --------------------------------------------------------------------- topic
@@ -182,6 +184,16 @@ def test_answer_links_mentions_of_its_cited_articles_only(client, db):
     assert f'<a href="{cited.get_absolute_url()}">Article 4</a> of the People' in html
     assert other.get_absolute_url() not in html
     assert 'nor does <a href="https://example.org/" rel="noopener noreferrer nofollow">Article 4</a>' in html
+
+
+def test_short_answer_is_escaped_and_its_mentions_linked(client, db):
+    cited = make_provision(10)
+    answer = make_answer(short_answer="Yes <b>see</b> Article 10.\nThen go.", cites=[cited])
+    html = client.get(answer.get_absolute_url()).text
+    assert (
+        '<p class="short-answer">Yes &lt;b&gt;see&lt;/b&gt; '
+        f'<a href="{cited.get_absolute_url()}">Article 10</a>.<br>Then go.</p>'
+    ) in html
 
 
 def test_related_questions_share_cited_articles_most_shared_first(client, db):
