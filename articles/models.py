@@ -5,6 +5,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +31,21 @@ def unique_slug(queryset, text, *, fallback="item", exclude_pk=None):
     return slug
 
 
+class TopicQuerySet(models.QuerySet):
+    def with_published_answers(self):
+        """Topics that have published answers, each with them in `published_answers` (question order)."""
+        published = Answer.objects.published()
+        return self.filter(Exists(published.filter(topic=OuterRef("pk")))).prefetch_related(
+            Prefetch("answers", queryset=published.order_by("question", "pk"), to_attr="published_answers")
+        )
+
+
 class Topic(models.Model):
     title = models.CharField(_("title"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -55,6 +67,35 @@ class Status(models.TextChoices):
 class AnswerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """What `user` may read: published answers; staff also see the others (as previews)."""
+        return self if user.is_staff else self.published()
+
+    def for_page(self):
+        """One answer page's data in a fixed number of queries; `is_public` says whether readers see it."""
+        return (
+            self.select_related("topic")
+            .annotate(is_public=Exists(Answer.objects.published().filter(pk=OuterRef("pk"))))
+            .prefetch_related(
+                "sections",
+                Prefetch("citations", queryset=Citation.objects.select_related("provision__law", "provision__chapter")),
+            )
+        )
+
+    def related_to(self, answer, provisions):
+        """Other published answers citing any of `provisions`, those sharing the most first (`shared`)."""
+        return (
+            self.published()
+            .exclude(pk=answer.pk)
+            .filter(citations__provision__in=provisions)
+            .annotate(shared=Count("citations"))
+            .order_by("-shared", "question", "pk")
+        )
+
+    def citing(self, provision):
+        """Published answers that cite `provision`, in question order."""
+        return self.published().filter(citations__provision=provision).order_by("question", "pk")
 
 
 class Answer(models.Model):

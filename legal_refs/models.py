@@ -209,3 +209,10 @@ class Provision(models.Model):
     @property
     def text(self):
         return "\n\n".join(self.paragraphs)
+
+    def held_neighbour(self, *, before):
+        """The previous (or next) article of the same law that the knowledge base holds, or None."""
+        neighbours = self.law.provisions.all()  # through the law: each knows its law without a query
+        if before:
+            return neighbours.filter(number__lt=self.number).order_by("-number").first()
+        return neighbours.filter(number__gt=self.number).order_by("number").first()

@@ -1,0 +1,32 @@
+"""An Atom feed of recently updated answers."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from .models import Answer
+
+
+class UpdatedAnswersFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Social security card answers: recently updated")
+    subtitle = _("Answers to social security card questions, each backed by the law it rests on.")
+    link = reverse_lazy("articles:home")
+    description_template = "articles/feed_description.html"
+    limit = 20
+
+    def items(self):
+        return Answer.objects.published().select_related("topic").prefetch_related("sections")[: self.limit]
+
+    def item_title(self, item):
+        return item.question
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_categories(self, item):
+        return [item.topic.title]

@@ -1,0 +1,28 @@
+"""schema.org data (JSON-LD) for the answer pages; rendered with the `json_ld` filter."""
+
+from django.utils.html import strip_tags
+
+
+def answer_text(answer):
+    """The answer as plain text: the short answer and each section (prefetched), in order."""
+    parts = [answer.short_answer]
+    for section in answer.sections.all():
+        parts += [section.heading, strip_tags(section.body_html)]
+    return "\n\n".join(part.strip() for part in parts if part and part.strip())
+
+
+def faq_page(request, answer):
+    return {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "url": request.build_absolute_uri(answer.get_absolute_url()),
+        "inLanguage": "en",
+        "dateModified": answer.updated_at,
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": answer.question,
+                "acceptedAnswer": {"@type": "Answer", "text": answer_text(answer)},
+            }
+        ],
+    }

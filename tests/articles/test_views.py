@@ -1,0 +1,321 @@
+"""The reader's pages of the Q&A content: home, topic and answer pages."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from articles.models import Answer, SectionKind, Status
+from tests.factories import make_answer, make_provision, make_topic
+from tests.site_helpers import FIRST, SECOND, json_ld, links, page_of
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_client(client):
+    client.force_login(get_user_model().objects.create_user("editor", is_staff=True))
+    return client
+
+
+# --------------------------------------------------------------------- home
+
+
+def test_home_lists_topics_with_their_published_questions(client, imported):
+    make_answer("A draft question?", topic=imported_topic(), status=Status.DRAFT)
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    assert "Social security inquiry" in html
+    assert html.count(FIRST) == 2 and html.count(SECOND) == 2  # under its topic and under "Recently updated"
+    assert "A draft question?" not in html
+    assert 'action="/search/"' in html and 'name="q"' in html
+    assert reverse("legal_refs:law", kwargs={"slug": "social-insurance-law"}) in links(html)
+
+
+def imported_topic():
+    return Answer.objects.get(question=FIRST).topic
+
+
+def test_home_without_content_says_so(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No questions have been published yet." in response.text
+
+
+@pytest.mark.parametrize("answers", [1, 30])
+def test_home_runs_four_queries_whatever_the_number_of_answers(client, django_assert_num_queries, answers):
+    topic = make_topic("Cards")
+    for _ in range(answers):
+        make_answer(topic=topic, cites=[make_provision()])
+    # topics, their published answers, recently updated answers, laws
+    with django_assert_num_queries(4):
+        response = client.get("/")
+    # at most ten questions a topic (and a link to the topic's page), and the five most recent
+    assert response.text.count('href="/questions/') == min(answers, 10) + min(answers, 5)
+    assert ("All 30 questions on “Cards”" in response.text) == (answers == 30)
+
+
+# --------------------------------------------------------------------- topic
+
+
+def test_topic_page_lists_its_published_questions(client, imported):
+    topic = imported_topic()
+    make_answer("Not yet published?", topic=topic, status=Status.DRAFT)
+    response = client.get(topic.get_absolute_url())
+    assert response.status_code == 200
+    assert FIRST in response.text and SECOND in response.text
+    assert "Not yet published?" not in response.text
+    assert page_of(response.text, "h1") == ["Social security inquiry"]
+
+
+def test_topic_page_is_paginated_keeping_other_parameters(client, db):
+    topic = make_topic("Cards")
+    for number in range(30):
+        make_answer(f"Question {number:02}?", topic=topic)
+    first = client.get(topic.get_absolute_url(), {"utm": "x"})
+    assert first.text.count('href="/questions/') == 25
+    assert 'href="?utm=x&amp;page=2"' in first.text
+    second = client.get(topic.get_absolute_url(), {"page": 2})
+    assert second.text.count('href="/questions/') == 5
+    assert "Question 29?" in second.text and "Question 00?" not in second.text
+    assert f'<link rel="canonical" href="http://testserver{topic.get_absolute_url()}?page=2">' in second.text
+
+
+@pytest.mark.parametrize("page", ["99", "x", "-1"])
+def test_topic_page_out_of_range_is_404(client, db, page):
+    topic = make_topic("Cards")
+    make_answer(topic=topic)
+    assert client.get(topic.get_absolute_url(), {"page": page}).status_code == 404
+
+
+def test_unknown_topic_is_404(client, db):
+    assert client.get("/topics/no-such-topic/").status_code == 404
+
+
+@pytest.mark.parametrize("answers", [1, 30])
+def test_topic_page_runs_three_queries(client, django_assert_num_queries, answers):
+    topic = make_topic("Cards")
+    for _ in range(answers):
+        make_answer(topic=topic)
+    # the topic, the count of its answers, one page of them
+    with django_assert_num_queries(3):
+        assert client.get(topic.get_absolute_url()).status_code == 200
+
+
+# --------------------------------------------------------------------- answer
+
+
+def test_answer_page_reads_question_sections_and_legal_basis_in_order(client, imported):
+    response = client.get(Answer.objects.get(question=FIRST).get_absolute_url())
+    assert response.status_code == 200
+    html = response.text
+    assert page_of(html, "h1") == [FIRST]
+    assert page_of(html, "h2") == [
+        "The methods to improve the grade of social security cards are as follows",
+        "Matters needing attention in upgrading social security card",
+        "Legal basis",
+        "Related questions",
+    ]
+    assert page_of(html, "h3") == ["Social Insurance Law, Article 4", "Social Insurance Law, Article 10"]
+    # Methods as numbered steps, precautions as a list, each styled by kind.
+    assert '<section class="section kind-methods"' in html and '<section class="section kind-precautions"' in html
+    assert html.index("Online upgrade:") < html.index("Offline upgrade:") < html.index("Matters needing attention")
+    # The imported answers have no short answer: no empty block is shown.
+    assert 'class="short-answer"' not in html
+    # The cited text is shown inline.
+    assert "Employees shall participate in the basic old-age insurance" in html
+    assert "Source: “Can social security be upgraded halfway? Where can I go?”" in html
+    assert "Job Recruitment Website" in html
+    assert "Last updated" in html
+
+
+def test_answer_page_shows_a_short_answer_first(client, db):
+    answer = make_answer(short_answer="Yes, at the issuing bank.", sections=[(SectionKind.METHODS, "", "1. Go.")])
+    html = client.get(answer.get_absolute_url()).text
+    assert '<p class="short-answer">Yes, at the issuing bank.</p>' in html
+    assert html.index("short-answer") < html.index("kind-methods")
+    assert page_of(html, "h2") == ["How to do it"]  # a heading that fits the kind when none is given
+
+
+@pytest.mark.parametrize(
+    "kind, heading",
+    [
+        (SectionKind.METHODS, ["How to do it"]),
+        (SectionKind.PRECAUTIONS, ["Points to watch"]),
+        (SectionKind.CONDITIONS, ["Conditions"]),
+        (SectionKind.ANALYSIS, ["Legal analysis"]),
+        (SectionKind.GENERAL, []),
+    ],
+)
+def test_section_without_heading_gets_one_fitting_its_kind(client, db, kind, heading):
+    answer = make_answer(sections=[(kind, "", "Some text.")])
+    assert page_of(client.get(answer.get_absolute_url()).text, "h2") == heading
+
+
+def test_answer_page_marks_the_cited_paragraph(client, db):
+    provision = make_provision(4, paragraphs=["First paragraph.", "Second paragraph."])
+    answer = make_answer(cites=[(provision, 2)])
+    html = client.get(answer.get_absolute_url()).text
+    assert "<p>First paragraph.</p>" in html
+    assert '<p class="cited"><mark>Second paragraph.</mark>' in html
+    assert f'href="{provision.get_absolute_url()}#paragraph-2"' in html
+
+
+@pytest.mark.parametrize("answer_question, cited", [(FIRST, [4, 10]), (SECOND, [4, 5])])
+def test_answer_links_each_cited_article(client, imported, answer_question, cited):
+    html = client.get(Answer.objects.get(question=answer_question).get_absolute_url()).text
+    article_links = [href for href in links(html) if "/articles/" in href]
+    assert article_links == [f"/laws/social-insurance-law/articles/{number}/" for number in cited]
+
+
+def test_answer_links_mentions_of_its_cited_articles_only(client, db):
+    cited, other = make_provision(4), make_provision(7)
+    answer = make_answer(
+        sections=[
+            (
+                SectionKind.ANALYSIS,
+                "",
+                "Article 4 of the People's Republic of China (PRC) Social Insurance Law applies; "
+                "Article 7 does not, nor does [Article 4](https://example.org/).",
+            )
+        ],
+        cites=[cited],
+    )
+    html = client.get(answer.get_absolute_url()).text
+    assert f'<a href="{cited.get_absolute_url()}">Article 4</a> of the People' in html
+    assert other.get_absolute_url() not in html
+    assert 'nor does <a href="https://example.org/" rel="noopener noreferrer nofollow">Article 4</a>' in html
+
+
+def test_short_answer_is_escaped_and_its_mentions_linked(client, db):
+    cited = make_provision(10)
+    answer = make_answer(short_answer="Yes <b>see</b> Article 10.\nThen go.", cites=[cited])
+    html = client.get(answer.get_absolute_url()).text
+    assert (
+        '<p class="short-answer">Yes &lt;b&gt;see&lt;/b&gt; '
+        f'<a href="{cited.get_absolute_url()}">Article 10</a>.<br>Then go.</p>'
+    ) in html
+
+
+def test_related_questions_share_cited_articles_most_shared_first(client, db):
+    a, b, c = make_provision(1), make_provision(2), make_provision(3)
+    answer = make_answer("The answer?", cites=[a, b, c])
+    make_answer("Shares one?", cites=[c])
+    make_answer("Shares three?", cites=[a, b, c])
+    make_answer("Shares two?", cites=[b, a, make_provision(9)])
+    make_answer("Shares none?", cites=[make_provision(8)])
+    make_answer("A draft sharing all?", cites=[a, b, c], status=Status.DRAFT)
+    html = client.get(answer.get_absolute_url()).text
+    related = html[html.index('id="related"') : html.index("</aside>")]
+    assert page_of(related, "li a") == ["Shares three?", "Shares two?", "Shares one?"]
+
+
+def test_imported_answers_are_related_through_article_4(client, imported):
+    first = Answer.objects.get(question=FIRST)
+    second = Answer.objects.get(question=SECOND)
+    assert second.get_absolute_url() in links(client.get(first.get_absolute_url()).text)
+    assert first.get_absolute_url() in links(client.get(second.get_absolute_url()).text)
+
+
+def test_answer_page_has_breadcrumbs_and_structured_data(client, imported):
+    answer = Answer.objects.get(question=FIRST)
+    html = client.get(answer.get_absolute_url()).text
+    nav = html[html.index('class="breadcrumbs"') : html.index("</nav>")]
+    assert page_of(nav, "a") == ["Home", "Social security inquiry", FIRST]
+    faq, breadcrumbs = json_ld(html)
+    assert faq["@type"] == "FAQPage"
+    assert faq["mainEntity"][0]["name"] == FIRST
+    assert "Online upgrade:" in faq["mainEntity"][0]["acceptedAnswer"]["text"]
+    assert breadcrumbs["@type"] == "BreadcrumbList"
+    assert [item["item"] for item in breadcrumbs["itemListElement"]] == [
+        "http://testserver/",
+        "http://testserver/topics/social-security-inquiry/",
+        f"http://testserver{answer.get_absolute_url()}",
+    ]
+    assert f'<link rel="canonical" href="http://testserver{answer.get_absolute_url()}">' in html
+    assert '<meta name="description" content="The methods to improve the grade' in html
+
+
+def test_content_cannot_break_out_of_the_structured_data(client, db):
+    evil = "</script><script>alert(1)</script> & <!--"
+    answer = make_answer(f"Is {evil}?", short_answer=evil, sections=[(SectionKind.GENERAL, evil, evil)])
+    html = client.get(answer.get_absolute_url()).text
+    assert "<script>alert(1)" not in html
+    assert html.count("</script>") == 2  # the two JSON-LD blocks, nothing else
+    faq, _ = json_ld(html)
+    assert faq["mainEntity"][0]["name"] == f"Is {evil}?"
+
+
+def test_answer_with_a_chinese_question_has_a_unicode_url(client, db):
+    answer = make_answer("社保卡可以升级吗?")
+    assert (
+        answer.get_absolute_url()
+        == "/questions/%E7%A4%BE%E4%BF%9D%E5%8D%A1%E5%8F%AF%E4%BB%A5%E5%8D%87%E7%BA%A7%E5%90%97/"
+    )
+    response = client.get(answer.get_absolute_url())
+    assert response.status_code == 200
+    assert page_of(response.text, "h1") == ["社保卡可以升级吗?"]
+
+
+def test_unknown_answer_is_404(client, db):
+    assert client.get("/questions/no-such-question/").status_code == 404
+
+
+# --------------------------------------------------------------------- drafts
+
+
+def test_draft_answer_is_404_for_anonymous_and_for_non_staff(client, db):
+    answer = make_answer(status=Status.DRAFT)
+    assert client.get(answer.get_absolute_url()).status_code == 404
+    client.force_login(get_user_model().objects.create_user("reader"))
+    assert client.get(answer.get_absolute_url()).status_code == 404
+
+
+def test_staff_preview_a_draft_with_a_banner(client, db):
+    answer = make_answer(status=Status.DRAFT)
+    response = staff_client(client).get(answer.get_absolute_url())
+    assert response.status_code == 200
+    assert 'class="draft-banner"' in response.text and "This answer is not published" in response.text
+    assert '<meta name="robots" content="noindex">' in response.text
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_staff_see_no_draft_banner_on_published_answers(client, db):
+    answer = make_answer()
+    response = staff_client(client).get(answer.get_absolute_url())
+    assert 'class="draft-banner"' not in response.text
+
+
+def test_drafts_are_not_related_questions_nor_listed(client, db):
+    provision = make_provision(4)
+    answer = make_answer("Published?", cites=[provision])
+    make_answer("Draft?", cites=[provision], status=Status.DRAFT)
+    for url in ["/", answer.topic.get_absolute_url(), answer.get_absolute_url(), provision.get_absolute_url()]:
+        assert "Draft?" not in client.get(url).text, url
+
+
+# --------------------------------------------------------------------- query counts
+
+
+@pytest.mark.parametrize("citations", [1, 30])
+def test_answer_page_runs_four_queries_whatever_its_citations_sections_and_related(
+    client, django_assert_num_queries, citations
+):
+    provisions = [make_provision() for _ in range(citations)]
+    sections = [(SectionKind.METHODS, f"Step {n}", f"1. Do {n}.") for n in range(citations)]
+    answer = make_answer(sections=sections, cites=provisions)
+    for provision in provisions:
+        make_answer(cites=[provision])
+    # the answer with its topic, its sections, its citations with articles, laws and chapters, related answers
+    with django_assert_num_queries(4):
+        response = client.get(answer.get_absolute_url())
+    assert response.text.count('class="cited-article"') == citations
+    assert response.text.count("shares 1 cited article") == min(citations, 10)
+
+
+@pytest.mark.parametrize("citations", [1, 30])
+def test_staff_draft_preview_runs_six_queries(client, django_assert_num_queries, citations):
+    answer = make_answer(status=Status.DRAFT, cites=[make_provision() for _ in range(citations)])
+    staff_client(client)
+    # the session and the user, then the answer page's four
+    with django_assert_num_queries(6):
+        assert client.get(answer.get_absolute_url()).status_code == 200

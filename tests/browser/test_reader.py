@@ -1,0 +1,100 @@
+"""A reader in a real browser (Debian's Chromium): the journey, print styles, accessibility, the CSP."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from articles.models import Answer, Status
+from tests.factories import make_answer
+from tests.site_helpers import FIRST, SECOND
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def csp_free_page(browser):
+    """A page whose context lets axe-core be injected as an inline script (the site's CSP forbids those)."""
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def page_types(imported):
+    return {
+        "home": "/",
+        "topic": "/topics/social-security-inquiry/",
+        "answer": Answer.objects.get(question=FIRST).get_absolute_url(),
+        "law": "/laws/social-insurance-law/",
+        "article": "/laws/social-insurance-law/articles/4/",
+        "article not held": "/laws/social-insurance-law/articles/7/",
+        "not found": "/no/such/page/",
+    }
+
+
+def sign_in_staff(page, live_server):
+    """Give the browser a staff session (made by the test client, copied as a cookie)."""
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("editor", is_staff=True))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def test_reader_goes_from_home_to_an_answer_to_its_article_and_on_to_the_other_answer(live_server, page, imported):
+    page.goto(live_server.url)
+    page.get_by_role("link", name=FIRST).first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == FIRST
+
+    page.get_by_role("link", name="Social Insurance Law, Article 4").click()
+    assert page.url == f"{live_server.url}/laws/social-insurance-law/articles/4/"
+    assert page.get_by_role("heading", level=1).inner_text() == "Social Insurance Law — Article 4"
+
+    citing = page.locator("section.citing")
+    assert citing.get_by_role("link").all_inner_texts() == [FIRST, SECOND]
+    citing.get_by_role("link", name=SECOND).click()
+    assert page.get_by_role("heading", level=1).inner_text() == SECOND
+    assert page.get_by_role("heading", name="Legal basis").is_visible()
+
+
+def test_print_stylesheet_keeps_the_legal_basis_and_prints_link_targets(live_server, page, imported):
+    page.goto(live_server.url + Answer.objects.get(question=FIRST).get_absolute_url())
+    style = "([selector, pseudo, property]) => getComputedStyle(document.querySelector(selector), pseudo)[property]"
+    link = ".cited-article h3 a"
+    assert page.evaluate(style, ["header.site-header", None, "display"]) != "none"
+    assert page.evaluate(style, [link, "::after", "content"]) in ("none", "normal")
+
+    page.emulate_media(media="print")
+    assert page.evaluate(style, ["header.site-header", None, "display"]) == "none"
+    assert page.evaluate(style, ["nav.breadcrumbs", None, "display"]) == "none"
+    assert page.evaluate(style, [".legal-basis", None, "display"]) == "block"
+    assert page.locator(".legal-basis").is_visible()
+    assert page.evaluate(style, [link, "::after", "content"]) == '" </laws/social-insurance-law/articles/4/>"'
+
+
+@pytest.mark.parametrize(
+    "page_type", ["home", "topic", "answer", "law", "article", "article not held", "not found", "draft preview"]
+)
+def test_axe_finds_no_violations(live_server, csp_free_page, axe_violations, imported, page_type):
+    if page_type == "draft preview":
+        sign_in_staff(csp_free_page, live_server)
+        url = make_answer("A draft?", status=Status.DRAFT).get_absolute_url()
+    else:
+        url = page_types(imported)[page_type]
+    response = csp_free_page.goto(live_server.url + url)
+    assert response.status == (404 if page_type in ("article not held", "not found") else 200)
+    assert axe_violations(csp_free_page) == []
+
+
+def test_pages_load_under_the_content_security_policy_without_violations(live_server, page, imported):
+    problems = []
+    page.on("console", lambda message: message.type in ("error", "warning") and problems.append(message.text))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} {request.failure}"))
+    for url in page_types(imported).values():
+        response = page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # the stylesheet applied
+    # Only the two deliberate 404 pages may complain (about their own status), nothing about the policy.
+    assert [p for p in problems if "404" not in p] == []

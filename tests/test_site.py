@@ -1,0 +1,137 @@
+"""Site-wide pieces: error pages, robots.txt, sitemap, feed, security headers, valid HTML on every page type."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
+from django.views.defaults import server_error
+
+from articles.models import Answer, Status
+from tests.factories import make_answer, make_provision
+from tests.site_helpers import FIRST, SECOND, json_ld, links
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_unknown_page_is_a_404_in_the_site_design(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert 'class="site-header"' in response.text and 'action="/search/"' in response.text
+    assert "/static/css/site.css" in response.text
+
+
+def test_server_error_page_in_the_site_design_needs_no_database(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong" in html and "/static/css/site.css" in html
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.text
+    assert "Sitemap: http://testserver/sitemap.xml" in response.text
+
+
+def test_sitemap_lists_published_answers_topics_laws_and_articles_with_lastmod(client, imported):
+    draft = make_answer("A draft?", status=Status.DRAFT)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    urls = {
+        url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
+        for url in ET.fromstring(response.content)  # noqa: S314  (our own output).iter(f"{SITEMAP}url")
+    }
+    answers = [Answer.objects.get(question=q) for q in (FIRST, SECOND)]
+    expected = {f"http://testserver{answer.get_absolute_url()}" for answer in answers} | {
+        "http://testserver/topics/social-security-inquiry/",
+        "http://testserver/laws/social-insurance-law/",
+        *(f"http://testserver/laws/social-insurance-law/articles/{n}/" for n in (4, 5, 10)),
+    }
+    assert set(urls) == expected
+    assert f"http://testserver{draft.get_absolute_url()}" not in urls
+    assert all(urls.values())
+    assert urls[f"http://testserver{answers[0].get_absolute_url()}"] == answers[0].updated_at.date().isoformat()
+
+
+def test_feed_lists_recently_updated_published_answers(client, imported):
+    make_answer("A draft?", status=Status.DRAFT)
+    response = client.get("/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)  # noqa: S314  (our own output)
+    entries = feed.findall(f"{ATOM}entry")
+    assert sorted(entry.find(f"{ATOM}title").text for entry in entries) == sorted([FIRST, SECOND])
+    first = next(entry for entry in entries if entry.find(f"{ATOM}title").text == FIRST)
+    assert first.find(f"{ATOM}link").get("href").endswith(Answer.objects.get(question=FIRST).get_absolute_url())
+    assert first.find(f"{ATOM}updated").text
+    assert "Online upgrade:" in first.find(f"{ATOM}summary").text
+    assert first.find(f"{ATOM}category").get("term") == "Social security inquiry"
+
+
+@pytest.mark.parametrize("answers", [1, 30])
+def test_feed_and_sitemap_run_a_fixed_number_of_queries(client, django_assert_num_queries, answers):
+    for _ in range(answers):
+        make_answer(cites=[make_provision()])
+    # the answers, their sections
+    with django_assert_num_queries(2):
+        client.get("/feed/")
+    # a count and a page for each of answers, topics, laws, articles
+    with django_assert_num_queries(8):
+        client.get("/sitemap.xml")
+
+
+def test_pages_send_a_strict_content_security_policy(client, imported):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    directives = dict(d.split(" ", 1) for d in policy.split("; "))
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert "unsafe-inline" not in policy
+
+
+def test_no_page_has_inline_script_or_style(client, imported):
+    for url in page_urls():
+        html = client.get(url).text
+        assert " style=" not in html and "<style" not in html, url
+        assert html.count("<script") == html.count('<script type="application/ld+json">'), url
+
+
+def page_urls():
+    return [
+        "/",
+        "/topics/social-security-inquiry/",
+        Answer.objects.get(question=FIRST).get_absolute_url(),
+        Answer.objects.get(question=SECOND).get_absolute_url(),
+        "/laws/social-insurance-law/",
+        "/laws/social-insurance-law/articles/4/",
+        "/laws/social-insurance-law/articles/7/",
+        "/no/such/page/",
+    ]
+
+
+def test_every_page_has_title_description_and_valid_json_ld(client, imported):
+    for url in page_urls():
+        html = client.get(url).text
+        assert "<title>" in html and '<meta name="description" content="' in html, url
+        for data in json_ld(html):
+            assert data["@context"] == "https://schema.org", url
+        assert all(not href.startswith("//") and "://" not in href for href in links(html)), url
+
+
+def test_every_page_type_is_valid_html(client, imported, html_errors):
+    staff = get_user_model().objects.create_user("editor", is_staff=True)
+    draft = make_answer("A draft?", status=Status.DRAFT, cites=[make_provision(99)])
+    pages = {url: client.get(url).content for url in page_urls()}
+    pages["500"] = server_error(RequestFactory().get("/")).content
+    client.force_login(staff)
+    pages["draft preview"] = client.get(draft.get_absolute_url()).content
+    for url, html in pages.items():
+        assert html_errors(html) == [], url
