@@ -147,12 +147,24 @@ class ReferenceExtension(Extension):
         md.inlinePatterns.register(ReferenceProcessor(REFERENCE_PATTERN, md, self.provisions, self.result), "ref", 175)
 
 
-def _keep_site_relative(tag, attribute, value):
-    """nh3 attribute filter: drop protocol-relative URLs (`//host`, `/\\host`), which leave the site."""
-    if attribute in URL_ATTRIBUTES:
-        stripped = value.strip()
-        if stripped.startswith(("//", "/\\", "\\")):
-            return None
+URL_SCHEME_RE = re.compile(r"([a-z][a-z0-9+.-]*):")
+WHITESPACE_AND_CONTROLS_RE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _check_url(tag, attribute, value):
+    """nh3 attribute filter for URLs, on top of nh3's scheme allowlist.
+
+    Drops protocol-relative URLs (`//host`, `/\\host`), which leave the site, and any URL whose
+    scheme is not allowed once whitespace and control characters are ignored (`java script:`).
+    """
+    if attribute not in URL_ATTRIBUTES:
+        return value
+    compact = WHITESPACE_AND_CONTROLS_RE.sub("", value).lower()
+    if compact.startswith(("//", "/\\", "\\")):
+        return None
+    scheme = URL_SCHEME_RE.match(compact)
+    if scheme and scheme.group(1) not in ALLOWED_URL_SCHEMES:
+        return None
     return value
 
 
@@ -162,7 +174,7 @@ def sanitize_html(html):
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
-        attribute_filter=_keep_site_relative,
+        attribute_filter=_check_url,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
