@@ -1,7 +1,7 @@
+"""The law admin: articles with their paragraphs as text, searchable, with the answers citing them."""
+
 import ast
 from pathlib import Path
-
-"""The law admin: articles with their paragraphs as text, searchable, with the answers citing them."""
 
 from django.urls import reverse
 from django.utils.html import escape
