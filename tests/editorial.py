@@ -1,5 +1,8 @@
 """Helpers for the editorial tests: users in the editorial roles and the answer admin's form data."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from articles.roles import set_role
@@ -11,6 +14,7 @@ def make_user(username, role=None):
     """A user with an editorial role ("editor", "publisher") or none (`is_staff` false)."""
     user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD)
     if role:
+        restore_editorial_groups()
         set_role(user, role)
     return user
 
@@ -73,3 +77,8 @@ def _management(prefix, total, initial):
         f"{prefix}-MIN_NUM_FORMS": 0,
         f"{prefix}-MAX_NUM_FORMS": 1000,
     }
+
+
+def restore_editorial_groups():
+    """The groups the migration creates; tests in transactions (browser tests) flush them away."""
+    import_module("articles.migrations.0003_editor_groups").add_groups(apps)

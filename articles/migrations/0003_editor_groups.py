@@ -29,7 +29,11 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    add_groups(apps)
 
+
+def add_groups(apps):
+    """Create the groups with their permissions (which must exist), or complete them."""
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
 
