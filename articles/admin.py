@@ -151,6 +151,11 @@ class AnswerAdmin(admin.ModelAdmin):
     ]
     inlines = [SectionInline, CitationInline]
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or not obj.source_title:  # written here, not imported
+            return self.fieldsets[:2]
+        return self.fieldsets
+
     # Publishing
 
     def has_publish_permission(self, request, obj=None):

@@ -57,7 +57,6 @@ def test_editor_previews_and_saves_markdown_with_a_citation_and_a_script(live_se
 
     preview = page.locator("#sections-0 .markdownx-preview")
     preview.locator(ARTICLE_LINK).wait_for()
-    page.screenshot(path="/tmp/preview.png", full_page=True)
     assert_rendered_safely(preview, page)
 
     page.get_by_role("button", name="Save and continue editing").click()
