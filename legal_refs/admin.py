@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Chapter, Law, Provision
@@ -81,6 +82,19 @@ class LawAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["short_title"]}
     inlines = [ChapterInline]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return ["alias_list" if field == "aliases" else field for field in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "alias_list"]
+
+    @admin.display(description=_("aliases"))
+    def alias_list(self, law):
+        return format_html_join("", "<p>{}</p>", ((alias,) for alias in law.aliases))
+
 
 @admin.register(Provision)
 class ProvisionAdmin(admin.ModelAdmin):
@@ -98,3 +112,19 @@ class ProvisionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The autocomplete of citations labels each article with its law.
         return super().get_queryset(request).select_related("law", "chapter")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Those who only view an article read its paragraphs as numbered text, not as a list.
+            return ["numbered_paragraphs" if field == "paragraphs" else field for field in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "numbered_paragraphs"]
+
+    @admin.display(description=_("paragraphs"))
+    def numbered_paragraphs(self, provision):
+        return format_html_join(
+            "", "<p><strong>{}.</strong> {}</p>", ((k, text) for k, text in enumerate(provision.paragraphs, 1))
+        )

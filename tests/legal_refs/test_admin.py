@@ -117,3 +117,17 @@ def test_legal_refs_imports_nothing_from_articles():
             elif isinstance(node, ast.Import):
                 imported_modules.update(alias.name for alias in node.names)
     assert not {m for m in imported_modules if m == "articles" or m.startswith("articles.")}
+
+
+def test_viewers_read_paragraphs_as_numbered_text(client, imported):
+    provision = Provision.objects.get(law__slug="social-insurance-law", number=10)
+    client.force_login(make_user("editor", "editor"))
+    page = client.get(reverse("admin:legal_refs_provision_change", args=[provision.pk])).content.decode()
+    assert f"<p><strong>2.</strong> {escape(provision.paragraphs[1])}</p>" in page
+    assert '["' not in page
+
+
+def test_viewers_read_law_aliases_one_a_line(client, social_insurance_law):
+    client.force_login(make_user("editor", "editor"))
+    page = client.get(reverse("admin:legal_refs_law_change", args=[social_insurance_law.pk])).content.decode()
+    assert f"<p>{escape(social_insurance_law.aliases[0])}</p>" in page
