@@ -180,3 +180,14 @@ def test_upload_without_a_file_is_refused(editor_client, media):
     response = editor_client.post(UPLOAD_URL, {})
     assert response.status_code == 400
     assert response.json() == {"image": ["Choose a PNG or JPEG image to upload."]}
+
+
+def test_markdownx_uses_the_site_renderer_and_its_unprotected_urls_are_not_served(client, db):
+    from django.utils.module_loading import import_string
+    from markdownx import settings as markdownx_settings
+
+    from articles.markdown import render_markdown
+
+    assert import_string(markdownx_settings.MARKDOWNX_MARKDOWNIFY_FUNCTION) is render_markdown
+    for path in ("/markdownx/markdownify/", "/markdownx/upload/"):
+        assert client.post(path, {"content": "x"}).status_code == 404
