@@ -69,3 +69,47 @@ def test_editor_previews_and_saves_markdown_with_a_citation_and_a_script(live_se
     section = page.locator("section", has=page.get_by_role("heading", name="Your right to ask"))
     assert_rendered_safely(section, page)
     assert events == []
+
+
+DROP_FILE = """([name, type, base64]) => {
+    const bytes = Uint8Array.from(atob(base64), c => c.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], name, {type}));
+    const editor = document.querySelector("#id_sections-0-body");
+    editor.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editor_drops_images_on_the_editor_and_sees_why_one_is_refused(live_server, page, settings, tmp_path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    make_user("writer", "editor")
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/articles/answer/add/")
+    page.get_by_label("Username").fill("writer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/admin/articles/answer/add/$"))
+    page.get_by_role("button", name="Add another Section").click()
+    editor = page.locator("#id_sections-0-body")
+
+    svg = base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>').decode()
+    page.evaluate(DROP_FILE, ["picture.png", "image/png", svg])
+    alert = page.locator("#sections-0 .markdownx-upload-error")
+    alert.wait_for()
+    assert alert.inner_text() == "Only PNG and JPEG images can be uploaded; this file is neither."
+    page.evaluate("() => new Promise(resolve => setTimeout(resolve, 100))")  # let markdownx finish its handler
+    assert editor.input_value() == ""
+    assert not any(tmp_path.rglob("*.*"))
+
+    png = io.BytesIO()
+    Image.new("RGB", (20, 10), "white").save(png, "PNG")
+    page.evaluate(DROP_FILE, ["picture.png", "image/png", base64.b64encode(png.getvalue()).decode()])
+    page.wait_for_function("() => document.querySelector('#id_sections-0-body').value.startsWith('![](')")
+    assert re.fullmatch(r"!\[\]\(/media/markdownx/[0-9a-f]{32}\.png\)", editor.input_value())
+    assert alert.count() == 0
+    page.locator("#sections-0 .markdownx-preview img").wait_for()

@@ -22,7 +22,8 @@
         var editor = container.querySelector(".markdownx-editor");
         var response = event.detail && event.detail[0];
         var reasons = (response && response.image) || ["The upload failed."];
-        if (editor) editor.value = editor.value.replace("Invalid response", "");
+        // markdownx inserts "Invalid response" into the text right after this event: take it out again.
+        if (editor) setTimeout(function () { editor.value = editor.value.replace("Invalid response", ""); }, 0);
         var note = container.querySelector(".markdownx-upload-error");
         if (!note) {
             note = document.createElement("p");
@@ -31,9 +32,9 @@
             container.insertBefore(note, container.firstChild);
         }
         note.textContent = reasons.join(" ");
-    });
+    }, true);  // markdownx's events do not bubble: listen while they are captured
     document.addEventListener("markdownx.fileUploadEnd", function (event) {
         var note = event.target.querySelector(".markdownx-upload-error");
         if (note) note.remove();
-    });
+    }, true);
 })();
