@@ -60,6 +60,8 @@ REFERENCE_PATTERN = (
     r"\[\[\s*(?P<law>[^\s\[\]()]+)\s+(?P<number>[1-9][0-9]{0,5})(?:\((?P<paragraph>[1-9][0-9]{0,2})\))?\s*\]\]"
 )
 REFERENCE_RE = re.compile(REFERENCE_PATTERN)
+MAX_REFERENCES = 200  # distinct references resolved in one text (keeps the query small)
+MAX_REPORTED = 10  # unknown references named in one error
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,8 @@ def reference_url(provision, paragraph=None):
 
 def load_provisions(text):
     """The articles that `[[…]]` references in `text` may name, keyed by (law slug, number): one query, or none."""
-    candidates = {Reference.from_match(m) for m in REFERENCE_RE.finditer(text)}
+    candidates = list(dict.fromkeys(Reference.from_match(m) for m in REFERENCE_RE.finditer(text)))
+    candidates = candidates[:MAX_REFERENCES]  # more in one text are left unresolved, and reported
     if not candidates:
         return {}
     provisions = Provision.objects.select_related("law").filter(
@@ -218,4 +221,7 @@ def validate_references(text):
     """Raise a ValidationError naming each `[[…]]` reference in `text` to a law or article we do not hold."""
     unknown = list(dict.fromkeys(render(text).unknown))
     if unknown:
-        raise ValidationError([describe_unknown(reference) for reference in unknown], code="unknown_reference")
+        messages = [describe_unknown(reference) for reference in unknown[:MAX_REPORTED]]
+        if len(unknown) > MAX_REPORTED:
+            messages.append(_("… and %(count)s more unknown references.") % {"count": len(unknown) - MAX_REPORTED})
+        raise ValidationError(messages, code="unknown_reference")

@@ -101,3 +101,15 @@ def test_links_that_leave_the_site_or_hide_a_scheme_are_dropped(url):
 )
 def test_allowed_links_pass(url):
     assert f'href="{url.replace("&", "&amp;")}"' in render_markdown(f"[x]({url})")
+
+
+def test_a_flood_of_references_costs_one_small_query_and_a_short_error(imported, django_assert_num_queries):
+    text = " ".join(f"[[social-insurance-law {n}]]" for n in range(1, 5001))
+    with django_assert_num_queries(1):
+        result = render(text)
+    assert [ref.number for ref, _ in result.cited] == [4, 5, 10]
+    assert len(result.unknown) == 4997
+    with pytest.raises(ValidationError) as error:
+        validate_references(text)
+    assert len(error.value.messages) == 11
+    assert error.value.messages[-1] == "… and 4987 more unknown references."
