@@ -10,6 +10,8 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from markdownx.widgets import AdminMarkdownxWidget
@@ -49,7 +51,33 @@ class MarkdownEditorWidget(AdminMarkdownxWidget):
         js = ["articles/admin/editor.js"]
 
 
-class SectionForm(forms.ModelForm):
+class PositionedForm(forms.ModelForm):
+    """A section or citation of an answer: its position orders it; a new one goes last unless told otherwise."""
+
+    position = forms.IntegerField(
+        label=_("position"), min_value=0, required=False, help_text=_("Order on the page; empty puts it last.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            self.initial.pop("position", None)
+
+
+class PositionedFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
+        kept = [form for form in kept if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)]
+        positions = [form.cleaned_data["position"] for form in kept if form.cleaned_data.get("position") is not None]
+        following = max(positions, default=-1) + 1
+        for form in kept:
+            if form.cleaned_data.get("position") is None:
+                form.instance.position = form.cleaned_data["position"] = following
+                following += 1
+
+
+class SectionForm(PositionedForm):
     class Meta:
         model = Section
         fields = ["position", "kind", "heading", "body"]
@@ -71,11 +99,12 @@ class SectionForm(forms.ModelForm):
 class SectionInline(admin.StackedInline):
     model = Section
     form = SectionForm
+    formset = PositionedFormSet
     extra = 0
     ordering = ["position", "pk"]
 
 
-class CitationForm(forms.ModelForm):
+class CitationForm(PositionedForm):
     class Meta:
         model = Citation
         fields = ["provision", "paragraph", "position"]
@@ -95,6 +124,7 @@ class CitationForm(forms.ModelForm):
 class CitationInline(admin.TabularInline):
     model = Citation
     form = CitationForm
+    formset = PositionedFormSet
     extra = 0
     autocomplete_fields = ["provision"]
     ordering = ["position", "pk"]
@@ -172,17 +202,16 @@ class AnswerAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        request._citations_added_from_text = form.instance.cite_text_references()
+        form.citations_added_from_text = form.instance.cite_text_references()
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
-        for citation in getattr(request, "_citations_added_from_text", []):
-            message.append(
-                {"added": {"name": str(Citation._meta.verbose_name), "object": f"{citation} (cited in the text)"}}
-            )
+        for citation in getattr(form, "citations_added_from_text", []):
+            label = gettext("%(citation)s (cited in the text)") % {"citation": citation}
+            message.append({"added": {"name": str(Citation._meta.verbose_name), "object": label}})
         return message
 
-    # The Markdown editor's endpoints
+    # The Markdown editor's endpoints: admin views (staff only), for those who may change answers.
 
     def get_urls(self):
         return [
@@ -191,24 +220,18 @@ class AnswerAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def check_editor_permission(self, request):
-        if not (self.has_change_permission(request) or self.has_add_permission(request)):
-            raise PermissionDenied
-
+    @method_decorator(require_POST)
     def markdownify_view(self, request):
-        """The live preview: the site's renderer, for staff who may edit answers."""
-        return require_POST(self._markdownify)(request)
-
-    def _markdownify(self, request):
-        self.check_editor_permission(request)
+        """The live preview, rendered by the site's one renderer."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         return HttpResponse(render_markdown(request.POST.get("content", "")), content_type="text/html; charset=utf-8")
 
+    @method_decorator(require_POST)
     def upload_view(self, request):
-        """Image upload from the editor: JSON with the Markdown to insert, or 400 with the reason."""
-        return require_POST(self._upload)(request)
-
-    def _upload(self, request):
-        self.check_editor_permission(request)
+        """An image dropped on the editor: JSON with the Markdown to insert, or 400 with the reason."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         form = ImageUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return JsonResponse({"image": form.errors["image"]}, status=400)

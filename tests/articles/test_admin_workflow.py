@@ -1,5 +1,7 @@
 """The editorial workflow through the admin, as editors and publishers use it."""
 
+import re
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -220,3 +222,30 @@ def test_citation_autocomplete_finds_articles_by_law_and_number(client, editor, 
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Social Insurance Law, Article 10"]
+
+
+def test_new_sections_and_citations_go_last_unless_given_a_position(client, editor, imported):
+    answer = Answer.objects.get(slug=FIRST_CLASS)  # cites articles 4 and 5; sections at 0, 1, …
+    headings = [s.heading for s in answer.sections.all()]
+    client.force_login(editor)
+    data = answer_form_data(
+        answer,
+        status=Status.DRAFT,
+        sections=[(SectionKind.GENERAL, "Appended", "Last."), (SectionKind.GENERAL, "First", "First.")],
+        citations=[(Provision.objects.get(number=10), None)],
+    )
+    n = len(headings)
+    data[f"sections-{n}-position"] = ""
+    data[f"sections-{n + 1}-position"] = 0
+    data["citations-2-position"] = ""
+    assert client.post(change_url(answer), data).status_code == 302
+    assert [s.heading for s in answer.sections.all()][-1] == "Appended"
+    assert [s.heading for s in answer.sections.all()][:2] == [headings[0], "First"]
+    assert [c.provision.number for c in answer.citations.all()] == [4, 5, 10]
+
+
+def test_new_section_form_has_no_position_yet(client, editor, imported):
+    client.force_login(editor)
+    page = client.get(ADD_URL).content.decode()
+    [position_input] = re.findall(r'<input[^>]*name="sections-__prefix__-position"[^>]*>', page)
+    assert "value=" not in position_input
