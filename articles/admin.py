@@ -1,6 +1,29 @@
-from django.contrib import admin
+"""The editors' admin: answers with their sections and citations, the publishing workflow, the Markdown editor.
 
-from .models import Answer, Citation, Section, Topic
+The editor's preview and upload endpoints are admin views of the answer admin:
+they answer only signed-in staff who may change answers (others are sent to
+the login page or get 403), and they render with the site's one renderer.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from markdownx.widgets import AdminMarkdownxWidget
+
+from legal_refs import admin as legal_refs_admin
+from legal_refs.models import Law, Provision
+
+from .markdown import render_markdown, validate_references
+from .models import Answer, Citation, Section, Status, Topic
+from .uploads import ImageUploadForm
+
+PUBLISH_PERMISSION = "articles.publish_answer"
 
 
 @admin.register(Topic)
@@ -10,23 +33,245 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
 
+class MarkdownEditorWidget(AdminMarkdownxWidget):
+    """markdownx's editor with live preview, talking to the answer admin's protected endpoints."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update(
+            {
+                "data-markdownx-urls-path": reverse("admin:articles_answer_markdownify"),
+                "data-markdownx-upload-urls-path": reverse("admin:articles_answer_upload"),
+            }
+        )
+        return context
+
+    class Media:
+        css = {"all": ["articles/admin/editor.css"]}
+        js = ["articles/admin/editor.js"]
+
+
+class PositionedForm(forms.ModelForm):
+    """A section or citation of an answer: its position orders it; a new one goes last unless told otherwise."""
+
+    position = forms.IntegerField(
+        label=_("position"), min_value=0, required=False, help_text=_("Order on the page; empty puts it last.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            self.initial.pop("position", None)
+
+
+class PositionedFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms if form.has_changed() or form.instance.pk]
+        kept = [form for form in kept if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)]
+        positions = [form.cleaned_data["position"] for form in kept if form.cleaned_data.get("position") is not None]
+        following = max(positions, default=-1) + 1
+        for form in kept:
+            if form.cleaned_data.get("position") is None:
+                form.instance.position = form.cleaned_data["position"] = following
+                following += 1
+
+
+class SectionForm(PositionedForm):
+    class Meta:
+        model = Section
+        fields = ["position", "kind", "heading", "body"]
+        widgets = {"body": MarkdownEditorWidget}
+        help_texts = {
+            "body": _(
+                "Markdown. Cite a law article as [[social-insurance-law 4]], "
+                "or one of its paragraphs as [[social-insurance-law 4(2)]]. "
+                "Raw HTML is shown as text."
+            )
+        }
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        validate_references(body)
+        return body
+
+
 class SectionInline(admin.StackedInline):
     model = Section
+    form = SectionForm
+    formset = PositionedFormSet
     extra = 0
+    ordering = ["position", "pk"]
+
+
+class CitationForm(PositionedForm):
+    class Meta:
+        model = Citation
+        fields = ["provision", "paragraph", "position"]
+
+    def clean(self):
+        cleaned = super().clean()
+        provision, paragraph = cleaned.get("provision"), cleaned.get("paragraph")
+        if provision and paragraph and paragraph > len(provision.paragraphs):
+            self.add_error(
+                "paragraph",
+                _("%(provision)s has %(count)s paragraph(s).")
+                % {"provision": provision, "count": len(provision.paragraphs)},
+            )
+        return cleaned
 
 
 class CitationInline(admin.TabularInline):
     model = Citation
+    form = CitationForm
+    formset = PositionedFormSet
     extra = 0
-    raw_id_fields = ["provision"]
+    autocomplete_fields = ["provision"]
+    ordering = ["position", "pk"]
+
+
+class AnswerForm(forms.ModelForm):
+    may_publish = False  # set per request by AnswerAdmin.get_form
+
+    class Meta:
+        model = Answer
+        fields = ["question", "slug", "topic", "short_answer", "status"]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if status == Status.PUBLISHED and not self.may_publish:
+            if self.instance.status == Status.PUBLISHED:
+                message = _(
+                    "This answer is published and only a publisher may change what readers see. "
+                    "Set it to “In review” (or “Draft”) to save your changes; a publisher will publish them."
+                )
+            else:
+                message = _("Only a publisher may publish an answer. Set it to “In review” when it is ready.")
+            raise forms.ValidationError(message, code="publish_permission")
+        return status
+
+
+class CitedLawFilter(admin.SimpleListFilter):
+    title = _("cited law")
+    parameter_name = "law"
+
+    def lookups(self, request, model_admin):
+        laws = Law.objects.filter(provisions__citations__isnull=False).distinct()
+        return [(law.slug, str(law)) for law in laws]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(citations__provision__law__slug=self.value()).distinct()
+        return queryset
 
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    list_display = ["question", "topic", "status", "updated_at"]
-    list_filter = ["status", "topic"]
+    form = AnswerForm
+    list_display = ["question", "topic", "status", "published_at", "updated_at"]
+    list_filter = ["status", "topic", CitedLawFilter]
     list_select_related = ["topic"]
     search_fields = ["question", "short_answer"]
     prepopulated_fields = {"slug": ["question"]}
-    readonly_fields = ["source_site", "source_section", "source_title", "created_at", "updated_at"]
+    readonly_fields = ["published_at", "source_site", "source_section", "source_title", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["question", "slug", "topic", "short_answer"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (_("Imported from"), {"fields": ["source_site", "source_section", "source_title"], "classes": ["collapse"]}),
+    ]
     inlines = [SectionInline, CitationInline]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or not obj.source_title:  # written here, not imported
+            return self.fieldsets[:2]
+        return self.fieldsets
+
+    # Publishing
+
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.may_publish = self.has_publish_permission(request, obj)
+        if not form.may_publish and "status" in form.base_fields:
+            form.base_fields["status"].help_text = _("Only a publisher may publish. Set “In review” when it is ready.")
+        return form
+
+    # Inline citations: articles cited in the text are added to the answer's citations.
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.citations_added_from_text = form.instance.cite_text_references()
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        for citation in getattr(form, "citations_added_from_text", []):
+            label = gettext("%(citation)s (cited in the text)") % {"citation": citation}
+            message.append({"added": {"name": str(Citation._meta.verbose_name), "object": label}})
+        return message
+
+    # The Markdown editor's endpoints: admin views (staff only), for those who may change answers.
+
+    def get_urls(self):
+        return [
+            path("markdownify/", self.admin_site.admin_view(self.markdownify_view), name="articles_answer_markdownify"),
+            path("upload/", self.admin_site.admin_view(self.upload_view), name="articles_answer_upload"),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_POST)
+    def markdownify_view(self, request):
+        """The live preview, rendered by the site's one renderer."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return HttpResponse(render_markdown(request.POST.get("content", "")), content_type="text/html; charset=utf-8")
+
+    @method_decorator(require_POST)
+    def upload_view(self, request):
+        """An image dropped on the editor: JSON with the Markdown to insert, or 400 with the reason."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = ImageUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return JsonResponse({"image": form.errors["image"]}, status=400)
+        return JsonResponse({"image_code": f"![]({form.save()})"})
+
+
+class CitingAnswerInline(admin.TabularInline):
+    """On a law article's page: the answers that cite it (read-only)."""
+
+    model = Citation
+    fk_name = "provision"
+    fields = ["answer", "answer_status", "paragraph"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name = _("answer citing this article")
+    verbose_name_plural = _("answers citing this article")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("answer").order_by("answer__question")
+
+    @admin.display(description=_("status"))
+    def answer_status(self, citation):
+        return citation.answer.get_status_display()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# legal_refs knows nothing of answers: the "cited by" list is added to its article admin from here.
+admin.site.unregister(Provision)
+
+
+@admin.register(Provision)
+class ProvisionAdmin(legal_refs_admin.ProvisionAdmin):
+    inlines = [*legal_refs_admin.ProvisionAdmin.inlines, CitingAnswerInline]

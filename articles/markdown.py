@@ -1,12 +1,32 @@
 """The one Markdown renderer of the site: Python-Markdown, then the nh3 sanitiser.
 
+It serves the stored HTML of sections (rendered on save), the editor's live
+preview and nothing else renders Markdown.
+
 Raw HTML in the source is never passed through: Python-Markdown's HTML
 handling is switched off, so `<b>` is shown as text, and nh3 removes whatever
 is not on the allowlist below from the output.
+
+Editors cite law articles inline as `[[social-insurance-law 4]]`, or a
+paragraph as `[[social-insurance-law 4(2)]]`. Such a reference renders as a
+link to the article's page; a reference to a law or an article that is not in
+the database is left as text and reported (see `render` and
+`validate_references`).
 """
+
+import re
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element  # noqa: S405 (builds elements; parses nothing)
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
+
+from legal_refs.models import Law, Provision
 
 ALLOWED_TAGS = {
     "p",
@@ -33,13 +53,122 @@ ALLOWED_ATTRIBUTES = {
 }
 # Relative URLs (site-relative links, uploaded images) pass; any other scheme is dropped.
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+URL_ATTRIBUTES = {"href", "src"}
+
+# [[law-slug 4]] or [[law-slug 4(2)]]: a law's slug, an article number, optionally a paragraph.
+REFERENCE_PATTERN = (
+    r"\[\[\s*(?P<law>[^\s\[\]()]+)\s+(?P<number>[1-9][0-9]{0,5})(?:\((?P<paragraph>[1-9][0-9]{0,2})\))?\s*\]\]"
+)
+REFERENCE_RE = re.compile(REFERENCE_PATTERN)
+MAX_REFERENCES = 200  # distinct references resolved in one text (keeps the query small)
+MAX_REPORTED = 10  # unknown references named in one error
 
 
-def _markdown_without_html():
-    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
+@dataclass(frozen=True)
+class Reference:
+    """An inline citation as written: `[[law number(paragraph)]]`."""
+
+    law: str
+    number: int
+    paragraph: int | None = None
+
+    def __str__(self):
+        paragraph = f"({self.paragraph})" if self.paragraph else ""
+        return f"[[{self.law} {self.number}{paragraph}]]"
+
+    @classmethod
+    def from_match(cls, match):
+        paragraph = match.group("paragraph")
+        return cls(match.group("law"), int(match.group("number")), int(paragraph) if paragraph else None)
+
+
+@dataclass
+class Rendered:
+    """What rendering found: the sanitised HTML and the references it resolved or could not."""
+
+    html: str
+    cited: list = field(default_factory=list)  # [(Reference, Provision)] in the order of the text
+    unknown: list = field(default_factory=list)  # [Reference]
+
+
+def reference_label(provision, paragraph=None):
+    law = provision.law.short_title or provision.law.title
+    if paragraph:
+        return _("paragraph %(paragraph)s of Article %(number)s of the %(law)s") % {
+            "paragraph": paragraph,
+            "number": provision.number,
+            "law": law,
+        }
+    return _("Article %(number)s of the %(law)s") % {"number": provision.number, "law": law}
+
+
+def reference_url(provision, paragraph=None):
+    url = provision.get_absolute_url()
+    return f"{url}#paragraph-{paragraph}" if paragraph else url
+
+
+def load_provisions(text):
+    """The articles that `[[…]]` references in `text` may name, keyed by (law slug, number): one query, or none."""
+    candidates = list(dict.fromkeys(Reference.from_match(m) for m in REFERENCE_RE.finditer(text)))
+    candidates = candidates[:MAX_REFERENCES]  # more in one text are left unresolved, and reported
+    if not candidates:
+        return {}
+    provisions = Provision.objects.select_related("law").filter(
+        law__slug__in={ref.law for ref in candidates}, number__in={ref.number for ref in candidates}
+    )
+    return {(p.law.slug, p.number): p for p in provisions}
+
+
+class ReferenceProcessor(InlineProcessor):
+    """Turns `[[law number(paragraph)]]` into a link to the article; leaves unknown ones as text."""
+
+    def __init__(self, pattern, md, provisions, result):
+        super().__init__(pattern, md)
+        self.provisions = provisions
+        self.result = result
+
+    def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
+        reference = Reference.from_match(m)
+        provision = self.provisions.get((reference.law, reference.number))
+        if provision is None or (reference.paragraph and reference.paragraph > len(provision.paragraphs)):
+            self.result.unknown.append(reference)
+            return None, None, None
+        self.result.cited.append((reference, provision))
+        link = Element("a", {"href": reference_url(provision, reference.paragraph)})
+        link.text = AtomicString(reference_label(provision, reference.paragraph))
+        return link, m.start(0), m.end(0)
+
+
+class ReferenceExtension(Extension):
+    def __init__(self, provisions, result):
+        super().__init__()
+        self.provisions = provisions
+        self.result = result
+
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        # Above links (160), so `[[…]]` is never read as a link; below code spans, so code stays code.
+        md.inlinePatterns.register(ReferenceProcessor(REFERENCE_PATTERN, md, self.provisions, self.result), "ref", 175)
+
+
+URL_SCHEME_RE = re.compile(r"([a-z][a-z0-9+.-]*):")
+WHITESPACE_AND_CONTROLS_RE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _check_url(tag, attribute, value):
+    """nh3 attribute filter for URLs, on top of nh3's scheme allowlist.
+
+    Drops protocol-relative URLs (`//host`, `/\\host`), which leave the site, and any URL whose
+    scheme is not allowed once whitespace and control characters are ignored (`java script:`).
+    """
+    if attribute not in URL_ATTRIBUTES:
+        return value
+    compact = WHITESPACE_AND_CONTROLS_RE.sub("", value).lower()
+    if compact.startswith(("//", "/\\", "\\")):
+        return None
+    scheme = URL_SCHEME_RE.match(compact)
+    if scheme and scheme.group(1) not in ALLOWED_URL_SCHEMES:
+        return None
+    return value
 
 
 def sanitize_html(html):
@@ -48,13 +177,51 @@ def sanitize_html(html):
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
+        attribute_filter=_check_url,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
 
 
+def render(text):
+    """Render Markdown `text`; the result holds the HTML and the article references found in it."""
+    result = Rendered(html="")
+    if not text:
+        return result
+    md = markdown.Markdown(
+        extensions=["sane_lists", ReferenceExtension(load_provisions(text), result)], output_format="html"
+    )
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    result.html = sanitize_html(md.convert(text))
+    return result
+
+
 def render_markdown(text):
     """Markdown source to sanitised HTML, safe to store and to output unescaped."""
-    if not text:
-        return ""
-    return sanitize_html(_markdown_without_html().convert(text))
+    return render(text).html
+
+
+def describe_unknown(reference):
+    if not Law.objects.filter(slug=reference.law).exists():
+        return _("%(reference)s: there is no law “%(law)s”.") % {"reference": reference, "law": reference.law}
+    if reference.paragraph:
+        return _("%(reference)s: we hold no article %(number)s with a paragraph %(paragraph)s in that law.") % {
+            "reference": reference,
+            "number": reference.number,
+            "paragraph": reference.paragraph,
+        }
+    return _("%(reference)s: we hold no article %(number)s of that law.") % {
+        "reference": reference,
+        "number": reference.number,
+    }
+
+
+def validate_references(text):
+    """Raise a ValidationError naming each `[[…]]` reference in `text` to a law or article we do not hold."""
+    unknown = list(dict.fromkeys(render(text).unknown))
+    if unknown:
+        messages = [describe_unknown(reference) for reference in unknown[:MAX_REPORTED]]
+        if len(unknown) > MAX_REPORTED:
+            messages.append(_("… and %(count)s more unknown references.") % {"count": len(unknown) - MAX_REPORTED})
+        raise ValidationError(messages, code="unknown_reference")

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from legal_refs.models import Provision
 
-from .markdown import render_markdown
+from .markdown import render, render_markdown
 
 SLUG_MAX_LENGTH = 200
 
@@ -61,6 +62,7 @@ class Topic(models.Model):
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
     PUBLISHED = "published", _("Published")
 
 
@@ -69,8 +71,8 @@ class AnswerQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def visible_to(self, user):
-        """What `user` may read: published answers; staff also see the others (as previews)."""
-        return self if user.is_staff else self.published()
+        """What `user` may read: published answers; staff who may change answers also preview the others."""
+        return self if user.is_staff and user.has_perm("articles.change_answer") else self.published()
 
     def for_page(self):
         """One answer page's data in a fixed number of queries; `is_public` says whether readers see it."""
@@ -120,6 +122,9 @@ class Answer(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(
+        _("published"), null=True, blank=True, editable=False, help_text=_("Set when the answer is published.")
+    )
 
     objects = AnswerQuerySet.as_manager()
 
@@ -135,9 +140,21 @@ class Answer(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "-updated_at"], name="answer_status_updated_idx")]
+        permissions = [("publish_answer", _("Can publish answers"))]
 
     def __str__(self):
         return self.question
+
+    def save(self, *args, **kwargs):
+        """Publishing sets `published_at`; taking an answer off the site clears it."""
+        if self.status == Status.PUBLISHED:
+            self.published_at = self.published_at or timezone.now()
+        else:
+            self.published_at = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "published_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("articles:answer", kwargs={"slug": self.slug})
@@ -154,6 +171,26 @@ class Answer(models.Model):
             sections=[(s.kind, s.heading, s.body) for s in self.sections.all()],
             citations=[(c.provision.law.slug, c.provision.number, c.paragraph) for c in self.citations.all()],
         )
+
+    def cite_text_references(self):
+        """Add a citation for each article the sections cite inline (`[[law 4]]`) that the answer does not cite.
+
+        A new citation names a paragraph when the text cites only that paragraph of the article.
+        Returns the citations added.
+        """
+        cited = {}  # provision -> paragraphs cited in the text
+        for section in self.sections.all():
+            for reference, provision in render(section.body).cited:
+                cited.setdefault(provision, set()).add(reference.paragraph)
+        already = set(self.citations.values_list("provision_id", flat=True))
+        position = max(self.citations.values_list("position", flat=True), default=-1) + 1
+        added = []
+        for offset, (provision, paragraphs) in enumerate(
+            (provision, paragraphs) for provision, paragraphs in cited.items() if provision.pk not in already
+        ):
+            paragraph = next(iter(paragraphs)) if len(paragraphs) == 1 else None
+            added.append(Citation(answer=self, provision=provision, paragraph=paragraph, position=position + offset))
+        return Citation.objects.bulk_create(added)
 
 
 def _normalized(text):

@@ -183,3 +183,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# The Markdown editor (django-markdownx). It renders with the site's one renderer; its preview
+# and upload endpoints are admin views of the answer admin (staff who may change answers only).
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_markdown"
+MARKDOWNX_URLS_PATH = "/admin/articles/answer/markdownify/"
+MARKDOWNX_UPLOAD_URLS_PATH = "/admin/articles/answer/upload/"
+MARKDOWNX_MEDIA_PATH = "markdownx/"
+# Uploads: PNG and JPEG only (decided by content), at most 5 MiB and 25 megapixels;
+# re-encoded and scaled down to fit 1600 × 1600 pixels.
+MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
+MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/png", "image/jpeg")
+MARKDOWNX_SKIP_RESIZE = ()
+MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
+EDITOR_IMAGE_MAX_PIXELS = 25_000_000

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -15,3 +17,6 @@ urlpatterns = [
     path("laws/", include("legal_refs.urls")),
     path("", include("articles.urls")),
 ]
+
+# Uploaded images in development; in production the web server or object storage serves MEDIA_URL.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

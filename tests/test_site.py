@@ -3,13 +3,12 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
 from articles.models import Answer, Status
 from tests.factories import make_answer, make_provision
-from tests.site_helpers import FIRST, SECOND, json_ld, links
+from tests.site_helpers import FIRST, SECOND, json_ld, links, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +126,7 @@ def test_every_page_has_title_description_and_valid_json_ld(client, imported):
 
 
 def test_every_page_type_is_valid_html(client, imported, html_errors):
-    staff = get_user_model().objects.create_user("editor", is_staff=True)
+    staff = make_staff()
     draft = make_answer("A draft?", status=Status.DRAFT, cites=[make_provision(99)])
     pages = {url: client.get(url).content for url in page_urls()}
     pages["500"] = server_error(RequestFactory().get("/")).content

@@ -1,5 +1,8 @@
-from articles.markdown import render_markdown
-from articles.models import Section
+import pytest
+from django.core.exceptions import ValidationError
+
+from articles.markdown import render, render_markdown, validate_references
+from articles.models import Answer, Section
 
 
 def test_markdown_renders_lists_and_emphasis():
@@ -25,3 +28,88 @@ def test_section_renders_html_on_save(imported):
     section.save(update_fields=["body"])
     section.refresh_from_db()
     assert section.body_html == "<p>Now <em>this</em> &lt;img src=x onerror=alert(1)&gt;</p>"
+
+
+def test_inline_citation_renders_as_a_link_to_the_article(imported, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        html = render_markdown("See [[social-insurance-law 4]] and [[social-insurance-law 10(2)]].")
+    assert html == (
+        '<p>See <a href="/laws/social-insurance-law/articles/4/" rel="noopener noreferrer nofollow">'
+        "Article 4 of the Social Insurance Law</a> and "
+        '<a href="/laws/social-insurance-law/articles/10/#paragraph-2" rel="noopener noreferrer nofollow">'
+        "paragraph 2 of Article 10 of the Social Insurance Law</a>.</p>"
+    )
+
+
+def test_text_without_inline_citations_needs_no_query(django_assert_num_queries, db):
+    with django_assert_num_queries(0):
+        render_markdown("Plain [link](/questions/x/) and [brackets] [[not a reference]]")
+
+
+def test_inline_citation_in_code_stays_code_and_is_not_a_reference(imported):
+    result = render("`[[social-insurance-law 999]]`")
+    assert result.html == "<p><code>[[social-insurance-law 999]]</code></p>"
+    assert result.unknown == [] and result.cited == []
+
+
+def test_unknown_inline_citations_stay_text_and_are_reported(imported):
+    result = render("[[social-insurance-law 999]] [[social-insurance-law 4(3)]] [[nope 1]] [[social-insurance-law 5]]")
+    assert [str(r) for r in result.unknown] == [
+        "[[social-insurance-law 999]]",
+        "[[social-insurance-law 4(3)]]",
+        "[[nope 1]]",
+    ]
+    assert [(str(ref), p.number) for ref, p in result.cited] == [("[[social-insurance-law 5]]", 5)]
+    assert "<p>[[social-insurance-law 999]]" in result.html
+
+
+def test_validate_references_names_each_unknown_reference(imported):
+    validate_references("[[social-insurance-law 4(2)]] is fine")
+    with pytest.raises(ValidationError) as error:
+        validate_references("[[social-insurance-law 999]] and [[nope 1]] and [[nope 1]]")
+    assert error.value.messages == [
+        "[[social-insurance-law 999]]: we hold no article 999 of that law.",
+        "[[nope 1]]: there is no law “nope”.",
+    ]
+
+
+def test_section_save_renders_inline_citations_and_answer_adds_them_to_its_citations(imported):
+    answer = Answer.objects.get(slug="can-social-security-be-upgraded-halfway-where-can-i-go")  # cites 4 and 10
+    Section(answer=answer, position=9, body="[[social-insurance-law 5(1)]], [[social-insurance-law 4(2)]]").save()
+    assert 'href="/laws/social-insurance-law/articles/5/#paragraph-1"' in answer.sections.last().body_html
+    added = answer.cite_text_references()
+    assert [(c.provision.number, c.paragraph, c.position) for c in added] == [(5, 1, 2)]
+    assert answer.cite_text_references() == []
+
+
+def test_article_cited_in_text_at_several_paragraphs_is_cited_whole(imported):
+    answer = Answer.objects.get(slug="can-social-security-be-upgraded-halfway-where-can-i-go")
+    Section(answer=answer, position=9, body="[[social-insurance-law 5(1)]] [[social-insurance-law 5(3)]]").save()
+    assert [(c.provision.number, c.paragraph) for c in answer.cite_text_references()] == [(5, None)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["//evil.example/x", "/\\evil.example", "java script:alert(1)", "JAVA\nSCRIPT:alert(1)", "ftp://example.org/"],
+)
+def test_links_that_leave_the_site_or_hide_a_scheme_are_dropped(url):
+    assert render_markdown(f"[x]({url})") == '<p><a rel="noopener noreferrer nofollow">x</a></p>'
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/a?b=c", "http://example.org", "mailto:a@example.org", "/media/x.png"]
+)
+def test_allowed_links_pass(url):
+    assert f'href="{url.replace("&", "&amp;")}"' in render_markdown(f"[x]({url})")
+
+
+def test_a_flood_of_references_costs_one_small_query_and_a_short_error(imported, django_assert_num_queries):
+    text = " ".join(f"[[social-insurance-law {n}]]" for n in range(1, 5001))
+    with django_assert_num_queries(1):
+        result = render(text)
+    assert [ref.number for ref, _ in result.cited] == [4, 5, 10]
+    assert len(result.unknown) == 4997
+    with pytest.raises(ValidationError) as error:
+        validate_references(text)
+    assert len(error.value.messages) == 11
+    assert error.value.messages[-1] == "… and 4987 more unknown references."

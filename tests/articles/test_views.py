@@ -6,13 +6,13 @@ from django.urls import reverse
 
 from articles.models import Answer, SectionKind, Status
 from tests.factories import make_answer, make_provision, make_topic
-from tests.site_helpers import FIRST, SECOND, json_ld, links, page_of
+from tests.site_helpers import FIRST, SECOND, json_ld, links, make_staff, page_of
 
 pytestmark = pytest.mark.django_db
 
 
 def staff_client(client):
-    client.force_login(get_user_model().objects.create_user("editor", is_staff=True))
+    client.force_login(make_staff())
     return client
 
 
@@ -313,9 +313,15 @@ def test_answer_page_runs_four_queries_whatever_its_citations_sections_and_relat
 
 
 @pytest.mark.parametrize("citations", [1, 30])
-def test_staff_draft_preview_runs_six_queries(client, django_assert_num_queries, citations):
+def test_staff_draft_preview_runs_eight_queries(client, django_assert_num_queries, citations):
     answer = make_answer(status=Status.DRAFT, cites=[make_provision() for _ in range(citations)])
     staff_client(client)
-    # the session and the user, then the answer page's four
-    with django_assert_num_queries(6):
+    # the session and the user, the user's and their groups' permissions, then the answer page's four
+    with django_assert_num_queries(8):
         assert client.get(answer.get_absolute_url()).status_code == 200
+
+
+def test_staff_without_change_permission_get_404_for_a_draft(client):
+    answer = make_answer(status=Status.DRAFT)
+    client.force_login(get_user_model().objects.create_user("viewer", is_staff=True))
+    assert client.get(answer.get_absolute_url()).status_code == 404

@@ -2,12 +2,11 @@
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.test import Client
 
 from articles.models import Answer, Status
 from tests.factories import make_answer
-from tests.site_helpers import FIRST, SECOND
+from tests.site_helpers import FIRST, SECOND, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +36,7 @@ def page_types(imported):
 def sign_in_staff(page, live_server):
     """Give the browser a staff session (made by the test client, copied as a cookie)."""
     client = Client()
-    client.force_login(get_user_model().objects.create_user("editor", is_staff=True))
+    client.force_login(make_staff())
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 

@@ -1,0 +1,251 @@
+"""The editorial workflow through the admin, as editors and publishers use it."""
+
+import re
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from articles.models import Answer, SectionKind, Status
+from legal_refs.models import Provision
+from tests.editorial import answer_form_data, make_user
+from tests.factories import make_answer, make_topic
+
+FIRST_CLASS = "can-the-social-security-card-be-upgraded-to-a-first-class-card"
+ADD_URL = reverse("admin:articles_answer_add")
+
+
+def change_url(answer):
+    return reverse("admin:articles_answer_change", args=[answer.pk])
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", "editor")
+
+
+@pytest.fixture
+def publisher(db):
+    return make_user("publisher", "publisher")
+
+
+@pytest.fixture
+def article(imported):
+    return lambda number: Provision.objects.get(law__slug="social-insurance-law", number=number)
+
+
+def new_answer_data(topic, article, status=Status.DRAFT):
+    return answer_form_data(
+        question="How do I replace a lost social security card?",
+        slug="replace-a-lost-card",
+        topic=topic.pk,
+        short_answer="Report the loss, then apply for a new card.",
+        status=status,
+        sections=[
+            (SectionKind.METHODS, "How to apply", "1. Report the loss.\n2. Apply at the service hall."),
+            (SectionKind.ANALYSIS, "Why", "Everyone may ask about their records under [[social-insurance-law 4(2)]]."),
+        ],
+        citations=[(article(10), None)],
+    )
+
+
+def test_editor_drafts_publisher_publishes_and_readers_see_it_with_its_legal_basis(client, editor, publisher, article):
+    topic = make_topic("Card replacement")
+    client.force_login(editor)
+    response = client.post(ADD_URL, new_answer_data(topic, article))
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    answer = Answer.objects.get(slug="replace-a-lost-card")
+    assert answer.status == Status.DRAFT and answer.published_at is None
+    assert [s.heading for s in answer.sections.all()] == ["How to apply", "Why"]
+    # Article 10 was chosen; Article 4 (paragraph 2) is cited in the text and was added on save.
+    assert [(c.provision.number, c.paragraph) for c in answer.citations.all()] == [(10, None), (4, 2)]
+
+    client.logout()
+    assert client.get(answer.get_absolute_url()).status_code == 404
+
+    client.force_login(publisher)
+    response = client.post(change_url(answer), answer_form_data(answer, status=Status.PUBLISHED))
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.status == Status.PUBLISHED and answer.published_at is not None
+
+    client.logout()
+    page = client.get(answer.get_absolute_url()).content.decode()
+    assert "How do I replace a lost social security card?" in page
+    assert '<a href="/laws/social-insurance-law/articles/4/#paragraph-2"' in page
+    assert "paragraph 2 of Article 4 of the Social Insurance Law" in page
+    assert 'href="/laws/social-insurance-law/articles/10/"' in page
+    assert "<li>Report the loss.</li>" in page
+
+
+def test_editor_cannot_publish(client, editor, article):
+    topic = make_topic("Card replacement")
+    client.force_login(editor)
+    response = client.post(ADD_URL, new_answer_data(topic, article, status=Status.PUBLISHED))
+    assert response.status_code == 200
+    assert "Only a publisher may publish an answer" in response.content.decode()
+    assert not Answer.objects.filter(slug="replace-a-lost-card").exists()
+
+
+def test_editor_cannot_keep_a_published_answer_published_with_a_crafted_post(client, editor, imported):
+    answer = Answer.objects.published().first()
+    client.force_login(editor)
+    data = answer_form_data(answer, short_answer="Changed without review.")
+    assert data["status"] == Status.PUBLISHED
+    response = client.post(change_url(answer), data)
+    assert response.status_code == 200
+    assert "only a publisher may change what readers see" in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.short_answer != "Changed without review."
+
+
+def test_editor_sends_a_published_answer_back_to_review_which_takes_it_off_the_site(client, editor, imported):
+    answer = Answer.objects.published().first()
+    client.force_login(editor)
+    response = client.post(change_url(answer), answer_form_data(answer, status=Status.IN_REVIEW, short_answer="New."))
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert (answer.status, answer.published_at, answer.short_answer) == (Status.IN_REVIEW, None, "New.")
+    client.logout()
+    assert client.get(answer.get_absolute_url()).status_code == 404
+
+
+def test_publisher_can_take_an_answer_back_to_draft_and_publish_it_again(client, publisher, imported):
+    answer = Answer.objects.published().first()
+    client.force_login(publisher)
+    client.post(change_url(answer), answer_form_data(answer, status=Status.DRAFT))
+    answer.refresh_from_db()
+    assert answer.status == Status.DRAFT and answer.published_at is None
+    client.post(change_url(answer), answer_form_data(answer, status=Status.PUBLISHED))
+    answer.refresh_from_db()
+    assert answer.status == Status.PUBLISHED and answer.published_at is not None
+
+
+def test_unknown_inline_citation_is_a_form_error_naming_it_and_nothing_is_saved(client, editor, imported):
+    answer = Answer.objects.first()
+    before = [(s.pk, s.body) for s in answer.sections.all()]
+    client.force_login(editor)
+    data = answer_form_data(
+        answer,
+        status=Status.DRAFT,
+        question="Renamed?",
+        sections=[
+            (
+                SectionKind.GENERAL,
+                "",
+                "See [[social-insurance-law 999]] and [[no-such-law 1]] and [[social-insurance-law 4(7)]].",
+            )
+        ],
+    )
+    response = client.post(change_url(answer), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "[[social-insurance-law 999]]: we hold no article 999 of that law." in page
+    assert "[[no-such-law 1]]: there is no law “no-such-law”." in page
+    assert "[[social-insurance-law 4(7)]]: we hold no article 4 with a paragraph 7 in that law." in page
+    answer.refresh_from_db()
+    assert answer.question != "Renamed?"
+    assert [(s.pk, s.body) for s in answer.sections.all()] == before
+
+
+def test_citation_paragraph_must_exist(client, editor, article):
+    topic = make_topic("Card replacement")
+    client.force_login(editor)
+    data = new_answer_data(topic, article)
+    data["citations-0-paragraph"] = 9
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "has 3 paragraph(s)" in response.content.decode()
+    assert not Answer.objects.filter(slug="replace-a-lost-card").exists()
+
+
+def test_history_records_who_changed_what_including_sections_and_added_citations(client, editor, imported):
+    answer = Answer.objects.get(slug=FIRST_CLASS)  # cites articles 4 and 5
+    client.force_login(editor)
+    data = answer_form_data(
+        answer,
+        status=Status.IN_REVIEW,
+        sections=[(SectionKind.GENERAL, "Note", "As [[social-insurance-law 10]] says.")],
+    )
+    assert client.post(change_url(answer), data).status_code == 302
+    entry = LogEntry.objects.get(object_id=str(answer.pk))
+    assert entry.user == editor
+    message = entry.get_change_message()
+    assert "Changed Status." in message
+    assert "Added section “Note”." in message
+    assert "Added citation “Social Insurance Law, Article 10 (cited in the text)”." in message
+    history = client.get(reverse("admin:articles_answer_history", args=[answer.pk])).content.decode()
+    assert "Added section" in history
+
+
+def test_staff_preview_shows_drafts_to_editors_and_view_on_site_points_at_the_answer(client, editor, db):
+    draft = make_answer("A draft?", status=Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(make_user("visitor"))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(editor)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    change_page = client.get(change_url(draft)).content.decode()
+    view_on_site = reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(draft).pk, draft.pk])
+    assert view_on_site in change_page
+    assert client.get(view_on_site)["Location"].endswith(draft.get_absolute_url())
+
+
+def test_answer_list_searches_and_filters_by_cited_law(client, editor, imported):
+    make_answer("Unrelated question about nothing?", status=Status.DRAFT)
+    client.force_login(editor)
+    url = reverse("admin:articles_answer_changelist")
+    response = client.get(url, {"q": "first-class"})
+    assert [a.slug for a in response.context["cl"].result_list] == [
+        "can-the-social-security-card-be-upgraded-to-a-first-class-card"
+    ]
+    response = client.get(url, {"law": "social-insurance-law"})
+    assert response.context["cl"].result_count == 2
+    response = client.get(url, {"status__exact": Status.DRAFT})
+    assert [a.question for a in response.context["cl"].result_list] == ["Unrelated question about nothing?"]
+
+
+def test_answer_list_queries_are_constant(client, editor, imported, django_assert_max_num_queries):
+    for _ in range(5):
+        make_answer(status=Status.DRAFT)
+    client.force_login(editor)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("admin:articles_answer_changelist")).status_code == 200
+
+
+def test_citation_autocomplete_finds_articles_by_law_and_number(client, editor, imported):
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "social insurance 10", "app_label": "articles", "model_name": "citation", "field_name": "provision"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Social Insurance Law, Article 10"]
+
+
+def test_new_sections_and_citations_go_last_unless_given_a_position(client, editor, imported):
+    answer = Answer.objects.get(slug=FIRST_CLASS)  # cites articles 4 and 5; sections at 0, 1, …
+    headings = [s.heading for s in answer.sections.all()]
+    client.force_login(editor)
+    data = answer_form_data(
+        answer,
+        status=Status.DRAFT,
+        sections=[(SectionKind.GENERAL, "Appended", "Last."), (SectionKind.GENERAL, "First", "First.")],
+        citations=[(Provision.objects.get(number=10), None)],
+    )
+    n = len(headings)
+    data[f"sections-{n}-position"] = ""
+    data[f"sections-{n + 1}-position"] = 0
+    data["citations-2-position"] = ""
+    assert client.post(change_url(answer), data).status_code == 302
+    assert [s.heading for s in answer.sections.all()][-1] == "Appended"
+    assert [s.heading for s in answer.sections.all()][:2] == [headings[0], "First"]
+    assert [c.provision.number for c in answer.citations.all()] == [4, 5, 10]
+
+
+def test_new_section_form_has_no_position_yet(client, editor, imported):
+    client.force_login(editor)
+    page = client.get(ADD_URL).content.decode()
+    [position_input] = re.findall(r'<input[^>]*name="sections-__prefix__-position"[^>]*>', page)
+    assert "value=" not in position_input
