@@ -20,7 +20,7 @@ from legal_refs import admin as legal_refs_admin
 from legal_refs.models import Law, Provision
 
 from .markdown import render_markdown, validate_references
-from .models import Answer, Citation, Section, Status, Topic
+from .models import MAX_POSITION, Answer, Citation, Section, Status, Topic
 from .uploads import ImageUploadForm
 
 PUBLISH_PERMISSION = "articles.publish_answer"
@@ -55,7 +55,11 @@ class PositionedForm(forms.ModelForm):
     """A section or citation of an answer: its position orders it; a new one goes last unless told otherwise."""
 
     position = forms.IntegerField(
-        label=_("position"), min_value=0, required=False, help_text=_("Order on the page; empty puts it last.")
+        label=_("position"),
+        min_value=0,
+        max_value=MAX_POSITION,
+        required=False,
+        help_text=_("Order on the page; empty puts it last."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -71,6 +75,11 @@ class PositionedFormSet(forms.BaseInlineFormSet):
         kept = [form for form in kept if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)]
         positions = [form.cleaned_data["position"] for form in kept if form.cleaned_data.get("position") is not None]
         following = max(positions, default=-1) + 1
+        if following + sum(form.cleaned_data.get("position") is None for form in kept) - 1 > MAX_POSITION:
+            raise forms.ValidationError(
+                _("There is no position left after %(position)s: number the items with smaller positions."),
+                params={"position": MAX_POSITION},
+            )
         for form in kept:
             if form.cleaned_data.get("position") is None:
                 form.instance.position = form.cleaned_data["position"] = following
@@ -96,7 +105,25 @@ class SectionForm(PositionedForm):
         return body
 
 
-class SectionInline(admin.StackedInline):
+def locked_for(request, answer):
+    """A published answer is what readers see: only a publisher changes it or takes it offline."""
+    return answer is not None and answer.status == Status.PUBLISHED and not request.user.has_perm(PUBLISH_PERMISSION)
+
+
+class AnswerPartInline:
+    """Sections and citations follow their answer's lock."""
+
+    def has_add_permission(self, request, obj=None):
+        return not locked_for(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not locked_for(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not locked_for(request, obj) and super().has_delete_permission(request, obj)
+
+
+class SectionInline(AnswerPartInline, admin.StackedInline):
     model = Section
     form = SectionForm
     formset = PositionedFormSet
@@ -121,7 +148,7 @@ class CitationForm(PositionedForm):
         return cleaned
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(AnswerPartInline, admin.TabularInline):
     model = Citation
     form = CitationForm
     formset = PositionedFormSet
@@ -140,14 +167,10 @@ class AnswerForm(forms.ModelForm):
     def clean_status(self):
         status = self.cleaned_data["status"]
         if status == Status.PUBLISHED and not self.may_publish:
-            if self.instance.status == Status.PUBLISHED:
-                message = _(
-                    "This answer is published and only a publisher may change what readers see. "
-                    "Set it to “In review” (or “Draft”) to save your changes; a publisher will publish them."
-                )
-            else:
-                message = _("Only a publisher may publish an answer. Set it to “In review” when it is ready.")
-            raise forms.ValidationError(message, code="publish_permission")
+            raise forms.ValidationError(
+                _("Only a publisher may publish an answer. Set it to “In review” when it is ready."),
+                code="publish_permission",
+            )
         return status
 
 
@@ -190,6 +213,9 @@ class AnswerAdmin(admin.ModelAdmin):
 
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm(PUBLISH_PERMISSION)
+
+    def has_change_permission(self, request, obj=None):
+        return not locked_for(request, obj) and super().has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

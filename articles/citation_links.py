@@ -22,6 +22,9 @@ _TAG = re.compile(r"""(<!--.*?-->|<(?:[^>"']|"[^"]*"|'[^']*')*>)""", re.DOTALL)
 _MENTION = re.compile(r"\bArticle\s+(\d{1,4})\b")
 _OF = re.compile(r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
 # "… of the Labour Law", "… of these Regulations": a mention that names some law (cited or not).
+# How far after a mention a law's name is looked for: longer than any law name, and it keeps
+# the work per mention constant however long the text.
+_WINDOW = 400
 _NAMES_A_LAW = re.compile(r"\s+of\s+[^.;:,()<]{0,120}?\b(?:Law|Act|Code|Regulations?|Measures|Rules)\b")
 
 
@@ -56,7 +59,7 @@ def link_cited_articles(html, provisions):
     def link(text):
         def replace(match):
             candidates = by_number.get(int(match.group(1)), [])
-            following = text[match.end() :]
+            following = text[match.end() : match.end() + _WINDOW]
             law = _law_named_at(following, laws)
             if law is not None:
                 candidates = [p for p in candidates if p.law_id == law.pk]
@@ -68,13 +71,13 @@ def link_cited_articles(html, provisions):
 
         return _MENTION.sub(replace, text)
 
-    parts, in_link = [], 0
+    parts, inside = [], 0  # depth inside links and code, where nothing is linked
     for part in _TAG.split(html):
         if part.startswith("<"):
             name = part[1:].lstrip("/").split(None, 1)[0].split(">")[0].lower() if len(part) > 2 else ""
-            if name == "a":
-                in_link += -1 if part.startswith("</") else 1
+            if name in {"a", "code", "pre"}:
+                inside += -1 if part.startswith("</") else 1
             parts.append(part)
         else:
-            parts.append(part if in_link > 0 else link(part))
+            parts.append(part if inside > 0 else link(part))
     return mark_safe("".join(parts))  # noqa: S308  (sanitised input; only our own links added)

@@ -5,7 +5,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,6 +16,7 @@ from legal_refs.models import Provision
 from .markdown import render, render_markdown
 
 SLUG_MAX_LENGTH = 200
+MAX_POSITION = 32767  # the largest PositiveSmallIntegerField value on every database
 
 
 def unique_slug(queryset, text, *, fallback="item", exclude_pk=None):
@@ -33,11 +34,21 @@ def unique_slug(queryset, text, *, fallback="item", exclude_pk=None):
 
 
 class TopicQuerySet(models.QuerySet):
-    def with_published_answers(self):
-        """Topics that have published answers, each with them in `published_answers` (question order)."""
+    def public(self):
+        """Topics with at least one published answer (the others are not public pages yet)."""
+        return self.filter(Exists(Answer.objects.published().filter(topic=OuterRef("pk"))))
+
+    def with_published_answers(self, first=10):
+        """Public topics, each with its first `first` published answers in `published_answers`
+        (question order) and the number of them all in `published_count`."""
         published = Answer.objects.published()
-        return self.filter(Exists(published.filter(topic=OuterRef("pk")))).prefetch_related(
-            Prefetch("answers", queryset=published.order_by("question", "pk"), to_attr="published_answers")
+        count = published.filter(topic=OuterRef("pk")).order_by().values("topic").annotate(n=Count("pk")).values("n")
+        return (
+            self.public()
+            .annotate(published_count=Subquery(count))
+            .prefetch_related(
+                Prefetch("answers", queryset=published.order_by("question", "pk")[:first], to_attr="published_answers")
+            )
         )
 
 
@@ -182,14 +193,25 @@ class Answer(models.Model):
         for section in self.sections.all():
             for reference, provision in render(section.body).cited:
                 cited.setdefault(provision, set()).add(reference.paragraph)
-        already = set(self.citations.values_list("provision_id", flat=True))
-        position = max(self.citations.values_list("position", flat=True), default=-1) + 1
-        added = []
-        for offset, (provision, paragraphs) in enumerate(
-            (provision, paragraphs) for provision, paragraphs in cited.items() if provision.pk not in already
-        ):
-            paragraph = next(iter(paragraphs)) if len(paragraphs) == 1 else None
-            added.append(Citation(answer=self, provision=provision, paragraph=paragraph, position=position + offset))
+        existing = list(self.citations.order_by("position", "pk"))
+        new = [(p, paragraphs) for p, paragraphs in cited.items() if p.pk not in {c.provision_id for c in existing}]
+        if not new:
+            return []
+        position = max((c.position for c in existing), default=-1) + 1
+        if position + len(new) - 1 > MAX_POSITION:  # no room after the last: number them 0, 1, 2, … again
+            for index, citation in enumerate(existing):
+                citation.position = index
+            Citation.objects.bulk_update(existing, ["position"])
+            position = len(existing)
+        added = [
+            Citation(
+                answer=self,
+                provision=provision,
+                paragraph=next(iter(paragraphs)) if len(paragraphs) == 1 else None,
+                position=position + offset,
+            )
+            for offset, (provision, paragraphs) in enumerate(new)
+        ]
         return Citation.objects.bulk_create(added)
 
 

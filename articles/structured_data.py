@@ -1,5 +1,7 @@
 """schema.org data (JSON-LD) for the answer pages; rendered with the `json_ld` filter."""
 
+from html import unescape
+
 from django.utils.html import strip_tags
 
 
@@ -7,7 +9,7 @@ def answer_text(answer):
     """The answer as plain text: the short answer and each section (prefetched), in order."""
     parts = [answer.short_answer]
     for section in answer.sections.all():
-        parts += [section.heading, strip_tags(section.body_html)]
+        parts += [section.heading, unescape(strip_tags(section.body_html))]
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 

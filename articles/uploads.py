@@ -35,7 +35,7 @@ def max_dimensions():
 
 def reencode(image):
     """A clean copy of `image` in its own format (PNG or JPEG), no larger than the configured dimensions."""
-    image_format = image.format
+    image_format = "JPEG" if image.format == "MPO" else image.format
     image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF data asked for, then drop the data
     image.thumbnail(max_dimensions())
     if image_format == "JPEG":
@@ -77,7 +77,8 @@ class ImageUploadForm(forms.Form):
                         params={"width": image.width, "height": image.height, "limit": max_pixels()},
                     )
                 image.load()
-                self.image_format = image.format
+                # A multi-picture JPEG (MPO, as phones make) is kept as a JPEG of its first picture.
+                self.image_format = "JPEG" if image.format == "MPO" else image.format
                 self.image_bytes = reencode(image)
         except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
             raise not_an_image from error

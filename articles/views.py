@@ -43,7 +43,8 @@ class TopicDetailView(ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        # A topic with no published answer is not a public page yet.
+        self.topic = get_object_or_404(Topic.objects.public(), slug=self.kwargs["slug"])
         return Answer.objects.published().filter(topic=self.topic).order_by("question", "pk")
 
     def get_context_data(self, **kwargs):

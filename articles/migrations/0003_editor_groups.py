@@ -15,12 +15,14 @@ EDITOR_PERMISSIONS = [
     # Sections and citations are edited inside an answer; removing one is part of editing it.
     *(("articles", f"{action}_section") for action in ("add", "change", "delete", "view")),
     *(("articles", f"{action}_citation") for action in ("add", "change", "delete", "view")),
-    *(("articles", f"{action}_topic") for action in ("add", "change", "view")),
+    # Topics are public pages with stable URLs: editors add them, publishers change them.
+    ("articles", "add_topic"),
+    ("articles", "view_topic"),
     ("legal_refs", "view_law"),
     ("legal_refs", "view_chapter"),
     ("legal_refs", "view_provision"),
 ]
-PUBLISHER_PERMISSIONS = [*EDITOR_PERMISSIONS, ("articles", "publish_answer")]
+PUBLISHER_PERMISSIONS = [*EDITOR_PERMISSIONS, ("articles", "change_topic"), ("articles", "publish_answer")]
 
 
 def create_groups(apps, schema_editor):

@@ -67,3 +67,23 @@ def test_attribute_values_are_never_rewritten_even_with_a_raw_angle_bracket(laws
     assert str(link_cited_articles(html, [four])) == (
         '<p><img alt="x > Article 4 y" src="/x.png"> <a href="/laws/social-insurance-law/articles/4/">Article 4</a></p>'
     )
+
+
+def test_mentions_in_code_are_not_linked(laws):
+    social, _ = laws
+    four = make_provision(4, law=social)
+    html = str(link_cited_articles(render_markdown("`Article 4` and\n\n    Article 4 in a block"), [four]))
+    assert "<a " not in html
+
+
+def test_work_per_mention_is_bounded_however_long_the_text(laws, monkeypatch):
+    import articles.citation_links as links
+
+    social, _ = laws
+    four = make_provision(4, law=social)
+    seen = []
+    normalize = links.normalize_law_name
+    monkeypatch.setattr(links, "normalize_law_name", lambda text: seen.append(len(text)) or normalize(text))
+    html = link_cited_articles("<p>" + "Article 4 of the x " * 5000 + "</p>", [four])
+    assert html.count("<a ") == 5000
+    assert max(seen) <= 400

@@ -191,3 +191,15 @@ def test_markdownx_uses_the_site_renderer_and_its_unprotected_urls_are_not_serve
     assert import_string(markdownx_settings.MARKDOWNX_MARKDOWNIFY_FUNCTION) is render_markdown
     for path in ("/markdownx/markdownify/", "/markdownx/upload/"):
         assert client.post(path, {"content": "x"}).status_code == 404
+
+
+def test_multi_picture_jpeg_is_stored_as_a_jpeg_of_its_first_picture(editor_client, media):
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (40, 30), (10, 200, 10)), Image.new("RGB", (40, 30), (0, 0, 0))
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    response = upload(editor_client, out.getvalue(), name="phone.jpg", content_type="image/jpeg")
+    assert response.status_code == 200
+    assert re.fullmatch(r"!\[\]\(/media/markdownx/[0-9a-f]{32}\.jpg\)", response.json()["image_code"])
+    [stored] = stored_files(media)
+    with Image.open(stored) as image:
+        assert image.format == "JPEG" and getattr(image, "n_frames", 1) == 1

@@ -113,3 +113,9 @@ def test_a_flood_of_references_costs_one_small_query_and_a_short_error(imported,
         validate_references(text)
     assert len(error.value.messages) == 11
     assert error.value.messages[-1] == "… and 4987 more unknown references."
+
+
+def test_images_come_only_from_this_site():
+    html = render_markdown("![a](https://tracker.example/p.png) ![b](/media/markdownx/x.png)")
+    assert "tracker.example" not in html
+    assert '<img alt="b" src="/media/markdownx/x.png">' in html

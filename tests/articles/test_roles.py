@@ -22,8 +22,9 @@ def test_editors_write_answers_and_view_laws_but_do_not_publish(db):
         "articles.add_section",
         "articles.change_section",
         "articles.add_citation",
-        "articles.change_topic",
+        "articles.add_topic",
     } <= granted
+    assert "articles.change_topic" not in granted  # topics are public pages with stable URLs
     assert {"legal_refs.view_law", "legal_refs.view_provision", "legal_refs.view_chapter"} <= granted
     assert "articles.publish_answer" not in granted
     assert not {p for p in granted if p.startswith("legal_refs.") and not p.startswith("legal_refs.view_")}
@@ -31,7 +32,7 @@ def test_editors_write_answers_and_view_laws_but_do_not_publish(db):
 
 
 def test_publishers_have_the_editors_rights_and_publish(db):
-    assert permissions("Publishers") == permissions("Editors") | {"articles.publish_answer"}
+    assert permissions("Publishers") == permissions("Editors") | {"articles.publish_answer", "articles.change_topic"}
 
 
 @pytest.mark.parametrize("group", ["Editors", "Publishers"])

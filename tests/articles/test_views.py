@@ -325,3 +325,17 @@ def test_staff_without_change_permission_get_404_for_a_draft(client):
     answer = make_answer(status=Status.DRAFT)
     client.force_login(get_user_model().objects.create_user("viewer", is_staff=True))
     assert client.get(answer.get_absolute_url()).status_code == 404
+
+
+def test_structured_data_and_description_hold_plain_text_not_entities(client):
+    answer = make_answer("Entities?", sections=[(SectionKind.GENERAL, "", "A & B < C")])
+    html = client.get(answer.get_absolute_url()).content.decode()
+    [data] = [d for d in json_ld(html) if d["@type"] == "FAQPage"]
+    assert "A & B < C" in data["mainEntity"][0]["acceptedAnswer"]["text"]
+    assert 'content="A &amp; B &lt; C' in html
+
+
+def test_topic_with_only_drafts_is_404(client):
+    topic = make_topic("Only drafts")
+    make_answer(topic=topic, status=Status.DRAFT)
+    assert client.get(topic.get_absolute_url()).status_code == 404
