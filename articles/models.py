@@ -55,6 +55,18 @@ class AnswerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def search(self, query):
+        """Published answers matching `query` (text or ParsedQuery), best first, with `rank` (articles.search)."""
+        from .search import search_answers
+
+        return search_answers(self.published(), query)
+
+    def similar(self, query):
+        """Published answers whose question resembles `query` (typo fallback; PostgreSQL only, see articles.search)."""
+        from .search import similar_answers
+
+        return similar_answers(self.published(), query)
+
 
 class Answer(models.Model):
     question = models.CharField(_("question"), max_length=500)
@@ -78,6 +90,9 @@ class Answer(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Search document, kept in step with the sections and citations (articles.search).
+    search_document = models.TextField(_("search document"), blank=True, editable=False)
+    search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
 
     objects = AnswerQuerySet.as_manager()
 

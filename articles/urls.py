@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("topics/<uslug:slug>/", views.TopicDetailView.as_view(), name="topic"),
     path("questions/<uslug:slug>/", views.AnswerDetailView.as_view(), name="answer"),
+    path("search/", views.search, name="search"),
 ]

@@ -8,6 +8,7 @@ from django.db import transaction
 from legal_refs.models import Law, Provision
 
 from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, unique_slug
+from ..search import refresh_search_document
 from .parser import SourceError, decode_source, parse_source
 
 
@@ -202,6 +203,7 @@ class _Loader:
             Citation(answer=answer, provision=provision, position=position)
             for position, provision in enumerate(dict.fromkeys(provisions))
         )
+        refresh_search_document(answer.pk)  # bulk_create sends no signals
 
 
 def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_run=False):
