@@ -42,6 +42,8 @@ from .models import Answer, Citation, Section, Topic
 
 RESULTS_PER_PAGE = 10
 ARTICLES_SHOWN = 5
+MAX_CANDIDATES = 500
+MAX_RESULTS = 2 * MAX_CANDIDATES
 SNIPPET_CHARS = 240
 ANSWER_FIELD_WEIGHTS = {"question": 10, "short_answer": 4, "search_document": 1}
 
@@ -106,9 +108,19 @@ def search_answers(queryset, query):
         tsquery = parsed.tsquery()
         if tsquery is None:
             return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
+        # Ranking reads every candidate's vector; a query matching a large part of the content would read
+        # them all. So the candidates are at most MAX_CANDIDATES answers whose question matches and as many
+        # that match anywhere: all of them when fewer match, which is the usual case (see README).
+        by_question = queryset.alias(v=StoredSearchVector("search_question_vector")).filter(v=tsquery)
+        anywhere = queryset.alias(v=StoredSearchVector()).filter(v=tsquery)
+        candidates = (
+            by_question.order_by()
+            .values("pk")[:MAX_CANDIDATES]
+            .union(anywhere.order_by().values("pk")[:MAX_CANDIDATES])
+        )
         return (
-            queryset.alias(search_vector=StoredSearchVector())
-            .filter(search_vector=tsquery)
+            queryset.filter(pk__in=candidates)
+            .alias(search_vector=StoredSearchVector())
             .annotate(rank=SearchRank(F("search_vector"), tsquery))
             .order_by("-rank", "pk")
         )
@@ -133,8 +145,9 @@ def similar_answers(queryset, query):
     from django.contrib.postgres.search import TrigramWordSimilarity
 
     text = parsed.plain_text
+    candidates = queryset.filter(question__trigram_word_similar=text).order_by().values("pk")[:MAX_CANDIDATES]
     return (
-        queryset.filter(question__trigram_word_similar=text)
+        queryset.filter(pk__in=candidates)
         .annotate(rank=TrigramWordSimilarity(text, "question"))
         .order_by("-rank", "pk")
     )
@@ -150,6 +163,11 @@ class SearchResults:
     @property
     def count(self):
         return self.page.paginator.count + len(self.articles)
+
+    @property
+    def is_capped(self):
+        """Whether the answers found are the best of a larger set (see MAX_CANDIDATES): "more than …"."""
+        return self.page.paginator.count >= MAX_CANDIDATES
 
     @property
     def is_empty(self):
@@ -172,68 +190,66 @@ def corrected_words(parsed, answers):
 def search(text, page_number=1):
     """Answers (paginated) and law articles (the first few) matching `text`, for the results page.
 
-    A fixed number of queries: count and page of answers, their snippets, the law articles; plus the
-    typo fallback's count and page when the words find nothing.
+    Three queries whatever the content: the ranked ids of the answers found (at most MAX_RESULTS), the
+    page's answers with their snippets (PostgreSQL's ``ts_headline`` for those ten rows only), the law
+    articles; plus the typo fallback's ids when the words find nothing.
     """
     parsed = ParsedQuery.parse(text)
-    answers = Answer.objects.search(parsed).select_related("topic")
-    page = Paginator(answers, RESULTS_PER_PAGE).get_page(page_number)
-    similar_to = ""
-    if not page.paginator.count and parsed.is_plain:
-        similar = Answer.objects.similar(parsed).select_related("topic")
-        similar_page = Paginator(similar, RESULTS_PER_PAGE).get_page(page_number)
-        if similar_page.paginator.count:
-            page, similar_to = similar_page, corrected_words(parsed, similar_page.object_list)
-    add_snippets(page.object_list, parsed, use_headline=not similar_to)
+    ranked = list(Answer.objects.search(parsed).values_list("pk", flat=True)[:MAX_RESULTS])
+    similar = False
+    if not ranked and parsed.is_plain:
+        ranked = list(Answer.objects.similar(parsed).values_list("pk", flat=True)[:MAX_RESULTS])
+        similar = bool(ranked)
+    page = Paginator(ranked, RESULTS_PER_PAGE).get_page(page_number)
+    page.object_list = answers_with_snippets(page.object_list, parsed, use_headline=not similar)
     articles = []
     if page.number == 1:
         articles = list(Provision.objects.search(parsed)[:ARTICLES_SHOWN])
         for article in articles:
             article.snippet_html = provision_snippet(article, parsed)
+    similar_to = corrected_words(parsed, page.object_list) if similar else ""
     return SearchResults(query=parsed, page=page, articles=articles, similar_to=similar_to)
 
 
-def add_snippets(answers, parsed, *, use_headline=True):
-    """Set `title_html` and `snippet_html` (escaped, matches in <mark>) on the answers of the page shown.
+def answers_with_snippets(ids, parsed, *, use_headline=True):
+    """The answers `ids` (in that order, with their topic), each with `title_html` and `snippet_html`.
 
-    PostgreSQL: ``ts_headline`` over this page's rows only (one query); otherwise, and for Chinese, the
-    matched substrings are marked in Python.
+    Escaped, matches in <mark>. One query: on PostgreSQL it also runs ``ts_headline`` for these rows only;
+    otherwise, and for Chinese, the matched substrings are marked in Python.
     """
-    answers = list(answers)
-    if not answers:
-        return
-    needles = parsed.highlight_needles()
-    headlines = {}
+    if not ids:
+        return []
+    queryset = Answer.objects.filter(pk__in=ids).select_related("topic")
     tsquery = parsed.tsquery() if use_headline and not parsed.has_cjk else None
-    if tsquery is not None and is_postgresql(Answer.objects.all()):
+    postgresql = tsquery is not None and is_postgresql(queryset)
+    if postgresql:
         from django.contrib.postgres.search import SearchHeadline
 
         options = {"config": TEXT_SEARCH_CONFIG, "start_sel": START_SEL, "stop_sel": STOP_SEL}
-        headlines = {
-            pk: (title, snippet)
-            for pk, title, snippet in Answer.objects.filter(pk__in=[answer.pk for answer in answers])
-            .annotate(
-                title_headline=SearchHeadline("question", tsquery, highlight_all=True, **options),
-                snippet_headline=SearchHeadline(
-                    Concat("short_answer", Value("\n\n"), "search_document", output_field=TextField()),
-                    tsquery,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                    **options,
-                ),
-            )
-            .values_list("pk", "title_headline", "snippet_headline")
-        }
+        queryset = queryset.annotate(
+            title_headline=SearchHeadline("question", tsquery, highlight_all=True, **options),
+            snippet_headline=SearchHeadline(
+                Concat("short_answer", Value("\n\n"), "search_document", output_field=TextField()),
+                tsquery,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+                **options,
+            ),
+        )
+    by_pk = {answer.pk: answer for answer in queryset}
+    answers = [by_pk[pk] for pk in ids if pk in by_pk]
+    needles = parsed.highlight_needles()
     for answer in answers:
-        if answer.pk in headlines:
-            title, snippet = headlines[answer.pk]
-            answer.title_html, answer.snippet_html = mark_headline(title), mark_headline(snippet)
+        if postgresql:
+            answer.title_html = mark_headline(answer.title_headline)
+            answer.snippet_html = mark_headline(answer.snippet_headline)
         else:
             body = "\n\n".join(part for part in (answer.short_answer, answer.search_document) if part)
             answer.title_html = highlight(answer.question, needles)
             answer.snippet_html = highlight(body, needles, max_chars=SNIPPET_CHARS)
+    return answers
 
 
 def topics_to_browse():

@@ -236,7 +236,7 @@ class StoredSearchVector(Expression):
 
     def as_sql(self, compiler, connection):
         alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.{connection.ops.quote_name(self.column)}", []
+        return f"{compiler.quote_name(alias)}.{connection.ops.quote_name(self.column)}", []
 
 
 def substring_match(needle, fields):

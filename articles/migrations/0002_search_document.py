@@ -4,8 +4,9 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 # PostgreSQL only: the stored vector the search reads (a generated column over the plain text search
-# columns, weights A question, B short answer and Chinese tokens, C document), its GIN index, and the
-# trigram index of the typo fallback. The expressions match articles/search.py exactly. SQLite has no
+# columns, weights A question, B short answer and Chinese tokens, C document), its GIN index, the question's
+# own vector and GIN index (which picks the candidates of very common queries first), and the trigram index
+# of the typo fallback. The expressions match articles/search.py exactly. SQLite has no
 # tsvector: there the plain text columns serve a ranked substring match.
 POSTGRESQL_FORWARDS = [
     """
@@ -17,10 +18,18 @@ POSTGRESQL_FORWARDS = [
     ) STORED
     """,
     "CREATE INDEX answer_search_vector_idx ON articles_answer USING gin (search_vector)",
+    """
+    ALTER TABLE articles_answer ADD COLUMN search_question_vector tsvector GENERATED ALWAYS AS (
+        to_tsvector('english'::regconfig, question)
+    ) STORED
+    """,
+    "CREATE INDEX answer_search_question_vector_idx ON articles_answer USING gin (search_question_vector)",
     "CREATE INDEX answer_question_trgm_idx ON articles_answer USING gin (question gin_trgm_ops)",
 ]
 POSTGRESQL_BACKWARDS = [
     "DROP INDEX IF EXISTS answer_question_trgm_idx",
+    "DROP INDEX IF EXISTS answer_search_question_vector_idx",
+    "ALTER TABLE articles_answer DROP COLUMN IF EXISTS search_question_vector",
     "DROP INDEX IF EXISTS answer_search_vector_idx",
     "ALTER TABLE articles_answer DROP COLUMN IF EXISTS search_vector",
 ]
