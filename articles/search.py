@@ -42,7 +42,7 @@ from .models import Answer, Citation, Section, Topic
 
 RESULTS_PER_PAGE = 10
 ARTICLES_SHOWN = 5
-MAX_CANDIDATES = 500
+MAX_CANDIDATES = 100
 MAX_RESULTS = 2 * MAX_CANDIDATES
 SNIPPET_CHARS = 240
 ANSWER_FIELD_WEIGHTS = {"question": 10, "short_answer": 4, "search_document": 1}
