@@ -112,6 +112,7 @@ def representative_queries(rng, rare):
     queries += [f"Article {rng.randint(1, 120)}" for _ in range(15)]
     queries += [f"art. {rng.randint(1, 120)} {rng.choice(COMMON)}" for _ in range(10)]
     queries += ["第十条", "第四条", "第一百条 缴费", "第三十五条", "第九条"]
+    CATEGORIES.update(common=(0, 40), rare=(40, 80), phrases=(80, 110), exclusions=(110, 120), articles=(120, 150))
 
     def typo(word):
         i = rng.randrange(1, len(word) - 1)
@@ -121,7 +122,11 @@ def representative_queries(rng, rare):
     queries += [f"social {typo('security')}" for _ in range(5)]
     queries += [" ".join(rng.sample(CHINESE, rng.randint(1, 2))) for _ in range(25)]
     queries += [rng.choice(CHINESE)[:2] for _ in range(5)]
+    CATEGORIES.update(typos=(150, 180), chinese=(180, 210))
     return queries
+
+
+CATEGORIES = {}  # kind of query: (first, last + 1) in the list above
 
 
 def recreate_database(url):
@@ -343,6 +348,14 @@ def main():
                 f"   mean {statistics.fmean(timings):8.1f} ms   max {max(timings):8.1f} ms"
             )
         ours, naive = results["our search"], results.get("icontains baseline")
+        for category, (first, last) in CATEGORIES.items():
+            part = ours[first:last]
+            print(
+                f"  our search, {category:>10}: p50 {percentile(part, 0.5):6.1f} ms"
+                f"  p95 {percentile(part, 0.95):6.1f} ms"
+            )
+        rest = [t for i, t in enumerate(ours) if not CATEGORIES["typos"][0] <= i < CATEGORIES["typos"][1]]
+        print(f"  our search, all but typos: p50 {percentile(rest, 0.5):6.1f} ms  p95 {percentile(rest, 0.95):6.1f} ms")
         slowest = sorted(zip(ours, queries, strict=True), reverse=True)[:8]
         print("slowest of ours: " + ", ".join(f"{q!r} {t:.0f} ms" for t, q in slowest))
         if naive is None:
