@@ -136,14 +136,14 @@ class ParsedQuery:
     @classmethod
     def parse(cls, text):
         text = clean_query(text)[:MAX_QUERY_LENGTH]
-        article_number = None
+        rest, article_number = text, None
         for pattern, convert in ((ARTICLE_REFERENCE, int), (CHINESE_ARTICLE_REFERENCE, chinese_number)):
             match = pattern.search(text)
-            if match and article_number is None:
+            if match:
                 article_number = convert(match.group(1))
-                text_without = (text[: match.start()] + " " + text[match.end() :]).strip()
-                return cls._with_terms(text, text_without, article_number)
-        return cls._with_terms(text, text, None)
+                rest = f"{text[: match.start()]} {text[match.end() :]}"
+                break
+        return cls._with_terms(text, rest, article_number)
 
     @classmethod
     def _with_terms(cls, text, rest, article_number):
