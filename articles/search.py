@@ -96,6 +96,10 @@ def search_answers(queryset, query):
     A named law article ("Article 4", 第四条) matches the answers citing it; other terms must match too.
     """
     parsed = query if isinstance(query, ParsedQuery) else ParsedQuery.parse(query)
+    if parsed.article_number and not parsed.terms:
+        # Only an article named: (at most MAX_RESULTS of) the answers citing it, found from the citations.
+        citing = Citation.objects.filter(provision__number=parsed.article_number).order_by().values("answer_id")
+        return queryset.filter(pk__in=citing[:MAX_RESULTS]).annotate(rank=Value(0.0)).order_by("question", "pk")
     if parsed.article_number:
         queryset = queryset.filter(
             Exists(Citation.objects.filter(answer=OuterRef("pk"), provision__number=parsed.article_number))
