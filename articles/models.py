@@ -110,6 +110,18 @@ class AnswerQuerySet(models.QuerySet):
         """Published answers that cite `provision`, in question order."""
         return self.published().filter(citations__provision=provision).order_by("question", "pk")
 
+    def search(self, query):
+        """Published answers matching `query` (text or ParsedQuery), best first, with `rank` (articles.search)."""
+        from .search import search_answers
+
+        return search_answers(self.published(), query)
+
+    def similar(self, query):
+        """Published answers whose question resembles `query` (typo fallback; PostgreSQL only, see articles.search)."""
+        from .search import similar_answers
+
+        return similar_answers(self.published(), query)
+
 
 class Answer(models.Model):
     question = models.CharField(_("question"), max_length=500)
@@ -136,6 +148,9 @@ class Answer(models.Model):
     published_at = models.DateTimeField(
         _("published"), null=True, blank=True, editable=False, help_text=_("Set when the answer is published.")
     )
+    # Search document, kept in step with the sections and citations (articles.search).
+    search_document = models.TextField(_("search document"), blank=True, editable=False)
+    search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
 
     objects = AnswerQuerySet.as_manager()
 

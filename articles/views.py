@@ -1,6 +1,6 @@
-"""The reader's pages of the Q&A content: home, topics, answers."""
+"""The reader's pages of the Q&A content: home, topics, answers, search."""
 
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
@@ -9,6 +9,8 @@ from django.views.generic import DetailView, ListView
 
 from legal_refs.models import Law
 
+from . import search as site_search
+from .forms import SearchForm
 from .models import Answer, Topic
 from .structured_data import answer_text, faq_page
 
@@ -87,3 +89,21 @@ class AnswerDetailView(DetailView):
             structured_data=faq_page(self.request, answer),
             **kwargs,
         )
+
+
+def search(request):
+    """Search results for `q`: answers (paginated) and law articles; a clear message for a bad query."""
+    form = SearchForm(request.GET or None)
+    results = None
+    if form.is_valid() and form.cleaned_data["q"]:
+        results = site_search.search(form.cleaned_data["q"], request.GET.get("page"))
+    nothing_found = results is not None and results.is_empty
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "results": results,
+            "topics": site_search.topics_to_browse() if nothing_found else None,
+        },
+    )

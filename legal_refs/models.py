@@ -166,6 +166,12 @@ class ProvisionQuerySet(models.QuerySet):
     def with_law(self):
         return self.select_related("law", "chapter")
 
+    def search(self, query):
+        """Law articles matching `query`, the article it names first, then by rank (see legal_refs.search)."""
+        from .search import search_provisions
+
+        return search_provisions(self, query)
+
 
 class Provision(models.Model):
     """One article of a law; its text is a list of paragraphs."""
@@ -188,6 +194,9 @@ class Provision(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Search document, kept in step with number and paragraphs on save (legal_refs.search).
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
 
     objects = ProvisionQuerySet.as_manager()
 

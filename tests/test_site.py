@@ -113,6 +113,9 @@ def page_urls():
         "/laws/social-insurance-law/articles/4/",
         "/laws/social-insurance-law/articles/7/",
         "/no/such/page/",
+        "/search/?q=upgrade+card",
+        "/search/?q=zzqqxx",
+        "/search/?q=" + "x" * 300,
     ]
 
 

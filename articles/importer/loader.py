@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from legal_refs.models import Law, Provision
 
 from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, unique_slug
+from ..search import refresh_search_document
 from .parser import SourceError, decode_source, parse_source
 
 
@@ -227,6 +228,7 @@ class _Loader:
             Citation(answer=answer, provision=provision, position=position)
             for position, provision in enumerate(provisions)
         )
+        refresh_search_document(answer.pk)  # bulk_create sends no signals
 
 
 def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_run=False):

@@ -30,6 +30,8 @@ def page_types(imported):
         "article": "/laws/social-insurance-law/articles/4/",
         "article not held": "/laws/social-insurance-law/articles/7/",
         "not found": "/no/such/page/",
+        "search results": "/search/?q=upgrade+card",
+        "search, nothing found": "/search/?q=zzqqxx",
     }
 
 
@@ -73,7 +75,19 @@ def test_print_stylesheet_keeps_the_legal_basis_and_prints_link_targets(live_ser
 
 
 @pytest.mark.parametrize(
-    "page_type", ["home", "topic", "answer", "law", "article", "article not held", "not found", "draft preview"]
+    "page_type",
+    [
+        "home",
+        "topic",
+        "answer",
+        "law",
+        "article",
+        "article not held",
+        "not found",
+        "search results",
+        "search, nothing found",
+        "draft preview",
+    ],
 )
 def test_axe_finds_no_violations(live_server, csp_free_page, axe_violations, imported, page_type):
     if page_type == "draft preview":

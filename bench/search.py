@@ -1,0 +1,373 @@
+# ruff: noqa: S311 (synthetic data, no cryptography)
+"""Search benchmark on PostgreSQL: our search against a naive `icontains` baseline, at N answers.
+
+Run by hand from the project folder (PostgreSQL must be reachable; see README, "Search benchmark"):
+
+    .venv/bin/python bench/search.py                      # 100,000 answers in database sscard_bench
+    .venv/bin/python bench/search.py --answers 20000 --keep
+
+It (re)creates the database named by --database-url (default
+postgres://postgres@127.0.0.1:5432/sscard_bench), migrates it, fills it with synthetic published answers
+(question, short answer, search document, 1-3 citations of 120 law articles; English words with Zipf-like
+frequencies and recurring phrases, some Chinese) using COPY, then runs every query of the representative
+set (common words, rare words, phrases, exclusions, article numbers, typos, Chinese) once, measured after
+a warm-up with every tenth query, for:
+
+- our search: `Answer.objects.search()` (with the typo fallback), the ranked ids and the first page;
+- our whole page: `articles.search.search`, all of a results page's database work (that, plus snippets
+  and law articles);
+- a naive `icontains` baseline over the same fields (each word in the question, short answer or
+  document; count and first page).
+
+It prints p50 and p95 of each and the ratio baseline / ours, and drops the database unless --keep.
+"""
+
+import argparse
+import io
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COMMON = (
+    "social security card bank upgrade apply application office insurance pension medical payment "
+    "account record employer employee city online service centre replacement lost old new generation "
+    "benefit contribution premium certificate information identity"
+).split()
+MIDDLE = (
+    "halfway grade offline website cardholder issuing branch voluntary electronic applet channel business "
+    "balance transfer financial cancel recycle destroy original postal savings agricultural industrial "
+    "commercial construction cooperative province county district household registration migrant worker "
+    "retirement unemployment maternity injury reimbursement hospital pharmacy outpatient inpatient "
+    "settlement deadline procedure material photograph signature password activation freeze unfreeze "
+    "withdrawal deposit statement inquiry hotline counter appointment queue window agency bureau ministry"
+).split()
+# Phrases that real answers repeat (a query in quotes asks for one of them, as a reader would).
+PHRASES = [
+    "social security card",
+    "social security",
+    "bank card",
+    "medical insurance",
+    "basic old-age insurance",
+    "electronic social security card",
+    "service centre",
+    "identity card",
+    "third generation card",
+    "personal account",
+]
+FILLER = "the a of to and in for with can be is are your you it on at by from this that as or if".split()
+CHINESE = "社保卡 养老保险 医疗保险 银行 升级 补办 挂失 第三代 电子社保卡 缴费 账户 密码 激活 办理 社会保险法".split()
+
+
+def rare_words(rng, count=5000):
+    """Invented rare terms (each appears in a handful of answers): place names and form numbers."""
+    syllables = "ba ce di fo gu ha ji ka lo mu ne pi qu ro si tu va we xo yu za".split()
+    return sorted({"".join(rng.choices(syllables, k=4)) for _ in range(count)})
+
+
+# Word frequencies fall off as in natural text (Zipf): a few words are in most answers, most in few.
+MIDDLE_WEIGHTS = [1 / rank for rank in range(1, len(MIDDLE) + 1)]
+
+
+def sentence(rng, words, rare, *, length):
+    out = []
+    for _ in range(length):
+        roll = rng.random()
+        if roll < 0.03:
+            out.append(rng.choice(PHRASES))
+        elif roll < 0.40:
+            out.append(rng.choice(FILLER))
+        elif roll < 0.65:
+            out.append(rng.choice(COMMON))
+        elif roll < 0.95:
+            out.append(rng.choices(MIDDLE, MIDDLE_WEIGHTS)[0])
+        else:
+            out.append(rng.choice(rare))
+    return " ".join(out)
+
+
+def synthetic_answer(rng, rare, number):
+    question = sentence(rng, COMMON, rare, length=rng.randint(6, 12)).capitalize() + "?"
+    short = sentence(rng, COMMON, rare, length=rng.randint(20, 40)) + "."
+    paragraphs = [sentence(rng, COMMON, rare, length=rng.randint(30, 60)) + "." for _ in range(rng.randint(2, 5))]
+    if rng.random() < 0.1:
+        question += " " + "".join(rng.sample(CHINESE, 2)) + "？"
+        paragraphs.append("".join(rng.sample(CHINESE, 4)) + "。")
+    return question, short, paragraphs
+
+
+def representative_queries(rng, rare):
+    queries = []
+    queries += [" ".join(rng.sample(COMMON, rng.randint(1, 3))) for _ in range(40)]
+    queries += [rng.choice(rare) + ("" if i % 2 else " " + rng.choice(COMMON)) for i in range(40)]
+    queries += [f'"{rng.choice(PHRASES)}"' + ("" if i % 2 else f" {rng.choice(MIDDLE)}") for i in range(20)]
+    queries += [f'"social security" {rng.choice(MIDDLE)}' for _ in range(10)]
+    queries += [f"{rng.choice(COMMON)} {rng.choice(MIDDLE)} -{rng.choice(COMMON)}" for _ in range(10)]
+    queries += [f"Article {rng.randint(1, 120)}" for _ in range(15)]
+    queries += [f"art. {rng.randint(1, 120)} {rng.choice(COMMON)}" for _ in range(10)]
+    queries += ["第十条", "第四条", "第一百条 缴费", "第三十五条", "第九条"]
+    CATEGORIES.update(common=(0, 40), rare=(40, 80), phrases=(80, 110), exclusions=(110, 120), articles=(120, 150))
+
+    def typo(word):
+        i = rng.randrange(1, len(word) - 1)
+        return word[:i] + word[i + 1 :] if rng.random() < 0.5 else word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+    queries += [typo(rng.choice([w for w in COMMON + MIDDLE if len(w) > 5])) for _ in range(25)]
+    queries += [f"social {typo('security')}" for _ in range(5)]
+    queries += [" ".join(rng.sample(CHINESE, rng.randint(1, 2))) for _ in range(25)]
+    queries += [rng.choice(CHINESE)[:2] for _ in range(5)]
+    CATEGORIES.update(typos=(150, 180), chinese=(180, 210))
+    return queries
+
+
+CATEGORIES = {}  # kind of query: (first, last + 1) in the list above
+
+
+def recreate_database(url):
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("sscard_bench"):
+        raise SystemExit(f"Refusing to recreate {name!r}: the benchmark only uses databases named sscard_bench…")
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def drop_database(url):
+    import psycopg2
+    from django.db import connections
+
+    connections.close_all()
+    parts = urlsplit(url)
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
+    admin.close()
+
+
+def copy_rows(cursor, table, columns, rows):
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_value(value) for value in row) + "\n")
+    buffer.seek(0)
+    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def _copy_value(value):
+    if value is None:
+        return r"\N"
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def fill(count, rng, rare):
+    from django.db import connection
+    from django.utils import timezone
+
+    from articles.models import Topic
+    from articles.search import build_search_document
+    from legal_refs.models import Law, Provision
+    from legal_refs.search import cjk_tokens
+
+    law = Law.objects.create(
+        title="Social Insurance Law of the People's Republic of China",
+        short_title="Social Insurance Law",
+        slug="social-insurance-law",
+    )
+    provisions = [
+        Provision.objects.create(
+            law=law, number=number, paragraphs=[sentence(rng, COMMON, rare, length=40) + "." for _ in range(2)]
+        )
+        for number in range(1, 121)
+    ]
+    topics = [Topic.objects.create(title=f"Topic {i}", slug=f"topic-{i}") for i in range(1, 21)]
+    now = timezone.now().isoformat()
+    answers, citations = [], []
+    for number in range(1, count + 1):
+        question, short, paragraphs = synthetic_answer(rng, rare, number)
+        cited = rng.sample(provisions, rng.randint(1, 3))
+
+        class Cite:  # what build_search_document reads of a citation
+            def __init__(self, provision):
+                self.provision = provision
+
+        class Part:  # and of a section
+            def __init__(self, text):
+                self.heading, self.body, self.body_html = "", text, ""
+
+        document = build_search_document([Part(p) for p in paragraphs], [Cite(p) for p in cited])
+        tokens = cjk_tokens(" ".join([question, short, document]))
+        answers.append(
+            (
+                number,
+                question,
+                f"q-{number}",
+                rng.choice(topics).pk,
+                short,
+                "published",
+                "",
+                "",
+                "",
+                "",
+                now,
+                now,
+                document,
+                tokens,
+            )
+        )
+        citations += [(number, provision.pk, None, position) for position, provision in enumerate(cited)]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        copy_rows(
+            raw,
+            "articles_answer",
+            [
+                "id",
+                "question",
+                "slug",
+                "topic_id",
+                "short_answer",
+                "status",
+                "source_site",
+                "source_section",
+                "source_title",
+                "imported_fingerprint",
+                "created_at",
+                "updated_at",
+                "search_document",
+                "search_cjk",
+            ],
+            answers,
+        )
+        copy_rows(raw, "articles_citation", ["answer_id", "provision_id", "paragraph", "position"], citations)
+        cursor.execute("SELECT setval(pg_get_serial_sequence('articles_answer', 'id'), %s)", [count])
+        cursor.execute("VACUUM ANALYZE")
+
+
+def naive_search(text):
+    """The baseline: every word somewhere in the question, short answer or document (icontains), newest first."""
+    from django.db.models import Q
+
+    from articles.models import Answer
+
+    queryset = Answer.objects.published()
+    for word in text.replace('"', " ").split():
+        if word.startswith("-"):
+            continue
+        queryset = queryset.filter(
+            Q(question__icontains=word) | Q(short_answer__icontains=word) | Q(search_document__icontains=word)
+        )
+    return queryset.count(), list(queryset.select_related("topic")[:10])
+
+
+def our_search(text):
+    """The answers found: the ranked ids (count) and the first page's answers, as the baseline does."""
+    from articles.models import Answer
+    from articles.search import MAX_RESULTS, RESULTS_PER_PAGE
+
+    ids = list(Answer.objects.search(text).values_list("pk", flat=True)[:MAX_RESULTS])
+    if not ids:
+        ids = list(Answer.objects.similar(text).values_list("pk", flat=True)[:MAX_RESULTS])
+    return len(ids), list(Answer.objects.filter(pk__in=ids[:RESULTS_PER_PAGE]).select_related("topic"))
+
+
+def our_results_page(text):
+    """All the database work of a results page: the above, snippets (ts_headline) and law articles."""
+    from articles.search import search
+
+    results = search(text)
+    return results.page.paginator.count, list(results.page.object_list), results.articles
+
+
+def measure(function, queries):
+    timings = []
+    for query in queries:
+        start = time.perf_counter()
+        function(query)
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def percentile(values, fraction):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(fraction * (len(values) - 1))))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--answers", type=int, default=100_000)
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/sscard_bench")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards (and reuse it with --reuse)")
+    parser.add_argument("--reuse", action="store_true", help="measure a database kept by an earlier --keep run")
+    parser.add_argument("--skip-baseline", action="store_true", help="measure our search only (while tuning)")
+    args = parser.parse_args()
+
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sscard_kb.settings")
+    if not args.reuse:
+        recreate_database(args.database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    rng = random.Random(args.seed)
+    rare = rare_words(rng)
+    if not args.reuse:
+        call_command("migrate", verbosity=0)
+        start = time.perf_counter()
+        fill(args.answers, rng, rare)
+        print(f"Filled {args.answers:,} published answers in {time.perf_counter() - start:.1f} s", flush=True)
+    queries = representative_queries(random.Random(args.seed + 1), rare)
+    print(f"{len(queries)} queries, each measured once after a warm-up", flush=True)
+    try:
+        results = {}
+        contenders = [
+            ("our search", our_search),
+            ("our whole page", our_results_page),
+            ("icontains baseline", naive_search),
+        ]
+        for name, function in contenders[:2] if args.skip_baseline else contenders:
+            measure(function, queries[::10])  # warm up: caches, connection
+            results[name] = timings = measure(function, queries)
+            print(
+                f"{name:>20}: p50 {percentile(timings, 0.5):8.1f} ms   p95 {percentile(timings, 0.95):8.1f} ms"
+                f"   mean {statistics.fmean(timings):8.1f} ms   max {max(timings):8.1f} ms"
+            )
+        ours, naive = results["our search"], results.get("icontains baseline")
+        for category, (first, last) in CATEGORIES.items():
+            part = ours[first:last]
+            print(
+                f"  our search, {category:>10}: p50 {percentile(part, 0.5):6.1f} ms"
+                f"  p95 {percentile(part, 0.95):6.1f} ms"
+            )
+        rest = [t for i, t in enumerate(ours) if not CATEGORIES["typos"][0] <= i < CATEGORIES["typos"][1]]
+        print(f"  our search, all but typos: p50 {percentile(rest, 0.5):6.1f} ms  p95 {percentile(rest, 0.95):6.1f} ms")
+        slowest = sorted(zip(ours, queries, strict=True), reverse=True)[:8]
+        print("slowest of ours: " + ", ".join(f"{q!r} {t:.0f} ms" for t, q in slowest))
+        if naive is None:
+            return
+        print(
+            f"{'baseline / ours':>20}: p50 {percentile(naive, 0.5) / percentile(ours, 0.5):8.1f} x  "
+            f"p95 {percentile(naive, 0.95) / percentile(ours, 0.95):8.1f} x"
+        )
+    finally:
+        if not args.keep:
+            drop_database(args.database_url)
+
+
+if __name__ == "__main__":
+    main()

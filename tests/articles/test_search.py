@@ -1,0 +1,400 @@
+"""Search: /search/ over published answers and law articles, on SQLite and on PostgreSQL."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from articles.models import Answer, Citation, Section, SectionKind, Status
+from tests.factories import make_answer, make_provision, make_topic
+
+SEARCH_URL = reverse("articles:search")
+POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="similarity search (pg_trgm) exists on PostgreSQL only"
+)
+SQLITE = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite counterpart of a PostgreSQL behaviour")
+
+UPGRADE_HALFWAY = "Can social security be upgraded halfway? Where can I go?"
+FIRST_CLASS = "Can the social security card be upgraded to a first-class card?"
+
+
+def search(client, q, **params):
+    response = client.get(SEARCH_URL, {"q": q, **params})
+    assert response.status_code == 200
+    return response
+
+
+def answers_found(response):
+    results = response.context["results"]
+    return [answer.question for answer in results.page.object_list] if results else []
+
+
+def articles_found(response):
+    results = response.context["results"]
+    return [article.number for article in results.articles] if results else []
+
+
+def text_of(response):
+    return response.content.decode()
+
+
+# The imported content: "done when" ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("upgrade", UPGRADE_HALFWAY), ("bank", UPGRADE_HALFWAY), ("first-class card", FIRST_CLASS)],
+)
+def test_imported_content_right_answer_first(client, imported, query, first):
+    assert answers_found(search(client, query))[0] == first
+
+
+@pytest.mark.django_db
+def test_imported_article_4_puts_the_article_first_then_the_answers_citing_it(client, imported):
+    response = search(client, "Article 4")
+    assert articles_found(response)[0] == 4
+    assert sorted(answers_found(response)) == sorted([UPGRADE_HALFWAY, FIRST_CLASS])
+    html = text_of(response)
+    assert html.index('href="/laws/social-insurance-law/articles/4/"') < html.index('href="/questions/')
+
+
+@POSTGRESQL
+@pytest.mark.django_db
+@pytest.mark.parametrize("typo", ["securty", "soical security"])
+def test_imported_misspelt_security_finds_the_answers_by_similarity(client, imported, typo):
+    response = search(client, typo)
+    found = answers_found(response)
+    assert found and "security" in found[0]
+    assert response.context["results"].similar_to.endswith("security")
+    assert "showing results for" in text_of(response)
+
+
+@SQLITE
+@pytest.mark.django_db
+def test_imported_misspelling_on_sqlite_finds_nothing_and_offers_the_topics(client, imported):
+    response = search(client, "securty")
+    assert answers_found(response) == []
+    html = text_of(response)
+    assert "Nothing was found for" in html
+    assert 'href="/topics/social-security-inquiry/"' in html
+
+
+# Ranking, highlighting, articles ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_question_match_ranks_above_body_match(client):
+    body_match = make_answer(
+        "How do I replace my card?",
+        short_answer="Go to the counter.",
+        sections=[(SectionKind.METHODS, "", "Bring your passport. A passport photo page is accepted. Passport.")],
+    )
+    question_match = make_answer("Can I use a passport to apply?", short_answer="Yes.")
+    found = answers_found(search(client, "passport"))
+    assert found == [question_match.question, body_match.question]
+
+
+@pytest.mark.django_db
+def test_short_answer_match_ranks_above_section_match(client):
+    make_answer("Question one?", short_answer="Nothing here.", sections=[(SectionKind.GENERAL, "", "The pension.")])
+    make_answer("Question two?", short_answer="About your pension.")
+    assert answers_found(search(client, "pension")) == ["Question two?", "Question one?"]
+
+
+@pytest.mark.django_db
+def test_results_show_highlighted_title_and_snippet(client):
+    make_answer(
+        "Where is the pension office?",
+        short_answer="The pension office is in the city centre.",
+        sections=[(SectionKind.GENERAL, "", "Open on weekdays.")],
+    )
+    html = text_of(search(client, "pension"))
+    assert re.search(r"Where is the <mark>pension</mark> office\?", html)
+    assert re.search(r'<p class="snippet">[^<]*<mark>pension</mark> office is in the city centre', html)
+
+
+@pytest.mark.django_db
+def test_snippets_escape_content_and_mark_only_matches(client):
+    make_answer(
+        "Is <script>alert(1)</script> a pension question?",
+        short_answer='The pension <img src=x onerror="alert(2)"> office.',
+    )
+    html = text_of(search(client, "pension"))
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<mark>pension</mark>" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["Article 10", "art. 10", "ART 10", "第十条"])
+def test_query_naming_an_article_puts_it_first(client, query):
+    ten = make_provision(10, paragraphs=["Employees take part in the basic old-age insurance."])
+    make_provision(11, paragraphs=["Article 10 is mentioned here, but this is Article 11."])
+    citing = make_answer("Who pays the old-age insurance?", cites=[ten])
+    response = search(client, query)
+    assert articles_found(response)[0] == 10
+    assert answers_found(response) == [citing.question]
+
+
+@pytest.mark.django_db
+def test_law_articles_are_found_by_their_text_and_told_apart(client):
+    make_provision(5, paragraphs=["The state raises social insurance funds through multiple channels."])
+    make_answer("What are the channels?", short_answer="Several funding channels exist.")
+    response = search(client, "channels")
+    assert articles_found(response) == [5]
+    html = text_of(response)
+    assert "Law article" in html and "Answer" in html
+    assert "<mark>channels</mark>" in html
+
+
+@pytest.mark.django_db
+def test_quoted_phrase_must_appear_as_written(client):
+    make_answer("Lost card at the bank?", short_answer="Report the lost card to the bank.")
+    make_answer("Card lost?", short_answer="The card was lost; tell the bank.")
+    assert answers_found(search(client, '"lost card"')) == ["Lost card at the bank?"]
+
+
+@pytest.mark.django_db
+def test_excluded_word_removes_answers(client):
+    make_answer("Replace a card at the bank?", short_answer="Any branch can replace it.")
+    make_answer("Replace a card online?", short_answer="Use the website to replace it.")
+    assert answers_found(search(client, "replace -bank")) == ["Replace a card online?"]
+    assert answers_found(search(client, 'replace -"the bank"')) == ["Replace a card online?"]
+
+
+@pytest.mark.django_db
+def test_all_words_are_required(client):
+    make_answer("Replace a card at the bank?")
+    make_answer("Replace a card online?")
+    assert answers_found(search(client, "replace online")) == ["Replace a card online?"]
+
+
+# Chinese ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["社保卡", "社保", "保卡升级", "升", "办理 银行", "第三代社保卡"])
+def test_chinese_query_finds_text_containing_it(client, query):
+    wanted = make_answer(
+        "如何办理社保卡升级？",
+        short_answer="可以到银行办理第三代社保卡。",
+        sections=[(SectionKind.METHODS, "", "携带身份证原件。")],
+    )
+    make_answer("How do I upgrade my card?", short_answer="At the bank.")
+    assert answers_found(search(client, query)) == [wanted.question]
+
+
+@pytest.mark.django_db
+def test_chinese_in_sections_is_found_and_highlighted(client):
+    make_answer("Documents?", sections=[(SectionKind.METHODS, "", "请携带身份证原件到窗口办理。")])
+    response = search(client, "身份证")
+    assert answers_found(response) == ["Documents?"]
+    assert "<mark>身份证</mark>" in text_of(response)
+
+
+@pytest.mark.django_db
+def test_chinese_query_does_not_match_scattered_characters(client):
+    make_answer("保险与社会", short_answer="社会和保险是两个词。")
+    assert answers_found(search(client, "社会保险")) == []
+
+
+# Drafts, pagination, queries ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_drafts_are_never_found(client):
+    make_answer("Draft about pensions?", status=Status.DRAFT, short_answer="pension")
+    published = make_answer("Published about pensions?", short_answer="pension")
+    assert answers_found(search(client, "pension")) == [published.question]
+    assert answers_found(search(client, "Draft")) == []
+
+
+@pytest.mark.django_db
+def test_pagination_keeps_the_query(client):
+    topic = make_topic("Cards")
+    for number in range(23):
+        make_answer(f"Card question {number:02}?", topic=topic)
+    first = search(client, "card question")
+    assert first.context["results"].page.paginator.count == 23
+    assert len(answers_found(first)) == 10
+    html = text_of(first)
+    assert 'href="?q=card+question&amp;page=2"' in html
+    third = search(client, "card question", page=3)
+    assert len(answers_found(third)) == 3
+    assert 'href="?q=card+question&amp;page=2"' in text_of(third)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["0", "-1", "999", "abc", "1e9", "２"])
+def test_out_of_range_pages_show_a_page_of_results(client, page):
+    make_answer("Card question?")
+    assert answers_found(search(client, "card", page=page)) == ["Card question?"]
+
+
+def _fill(count, provision):
+    topic = make_topic()
+    for number in range(count):
+        make_answer(
+            f"Pension question {number}?",
+            topic=topic,
+            sections=[(SectionKind.GENERAL, "A", "pension text"), (SectionKind.METHODS, "B", "more pension")],
+            cites=[provision],
+        )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 15])
+def test_results_page_makes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+    _fill(count, make_provision(7, paragraphs=["A pension article."]))
+    # The ranked ids; the page's answers with their snippets; the law articles.
+    with django_assert_num_queries(3):
+        response = search(client, "pension")
+    assert len(answers_found(response)) == min(count, 10)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 15])
+def test_nothing_found_page_makes_a_constant_number_of_queries(client, django_assert_max_num_queries, count):
+    _fill(count, make_provision(7, paragraphs=["A pension article."]))
+    # The ids found (and, on PostgreSQL, the similarity fallback's), the law articles, the topics offered.
+    with django_assert_max_num_queries(4):
+        response = search(client, "zzzzqqq")
+    assert answers_found(response) == []
+
+
+# Hostile input -------------------------------------------------------------------------------------------
+
+HOSTILE = [
+    "",
+    "   ",
+    "\t\n",
+    "x" * 10_000,
+    "pension\x00",
+    "\x00",
+    "\x1b[31mpension\x07",
+    "\u202epension\u200b",
+    "' OR 1=1 --",
+    "'; DROP TABLE articles_answer; --",
+    "pension' UNION SELECT password FROM auth_user --",
+    '"',
+    '"""',
+    "-",
+    "- - -",
+    "!!! & | :* <-> (",
+    "pension:* & !card",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "%_%",
+    "\\",
+    "😀 pension 😀",
+    "Article 99999999999999999999",
+    "第九九九九九九九九九条",
+    "art.",
+    "or",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_give_a_normal_page_never_unescaped(client, query):
+    make_answer("A pension question?", short_answer="About the pension.")
+    response = client.get(SEARCH_URL, {"q": query})
+    assert response.status_code == 200
+    html = text_of(response)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert '<form class="search" role="search"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("x" * 10_000, "Please shorten your search to at most 200 characters (it has 10000)."),
+        ("pension\x00", "Null characters are not allowed."),
+    ],
+)
+def test_unusable_query_gets_a_clear_message(client, query, message):
+    response = client.get(SEARCH_URL, {"q": query})
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert response.context["results"] is None
+
+
+@pytest.mark.django_db
+def test_sql_like_query_is_only_text(client):
+    make_answer("A pension question?")
+    search(client, "'; DROP TABLE articles_answer; --")
+    assert Answer.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_empty_query_invites_a_search(client):
+    html = text_of(search(client, "  "))
+    assert "Type a question or a few words" in html
+
+
+@pytest.mark.django_db
+def test_page_without_query_shows_the_labelled_form(client):
+    response = client.get(SEARCH_URL)
+    assert response.status_code == 200
+    assert re.search(r'<label for="id_q">[^<]+</label>\s*<input type="search" id="id_q" name="q"', text_of(response))
+
+
+@pytest.mark.django_db
+def test_search_page_is_valid_html(client, imported, html_errors):
+    assert html_errors(search(client, "upgrade").content) == []
+    assert html_errors(search(client, "nothing-at-all-here").content) == []
+
+
+# The search document stays in step ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_editing_a_section_updates_what_is_found(client):
+    answer = make_answer("A question?", sections=[(SectionKind.GENERAL, "", "About pensions.")])
+    assert answers_found(search(client, "hospital")) == []
+    section = answer.sections.get()
+    section.body = "About the hospital."
+    section.save()
+    assert answers_found(search(client, "hospital")) == ["A question?"]
+    assert answers_found(search(client, "pensions")) == []
+    section.delete()
+    assert answers_found(search(client, "hospital")) == []
+
+
+@pytest.mark.django_db
+def test_adding_and_removing_a_citation_updates_what_is_found(client):
+    answer = make_answer("A question?")
+    provision = make_provision(42, paragraphs=["Some text."])
+    citation = Citation.objects.create(answer=answer, provision=provision)
+    answer.refresh_from_db()
+    assert "Article 42" in answer.search_document
+    citation.delete()
+    answer.refresh_from_db()
+    assert "Article 42" not in answer.search_document
+
+
+@pytest.mark.django_db
+def test_editing_the_question_updates_chinese_tokens(client):
+    answer = make_answer("A question?")
+    answer.question = "社保卡丢了怎么办？"
+    answer.save()
+    assert answers_found(search(client, "丢了")) == ["社保卡丢了怎么办？"]
+
+
+@pytest.mark.django_db
+def test_import_fills_the_search_document(imported):
+    answer = Answer.objects.get(question=UPGRADE_HALFWAY)
+    assert "Postal Savings Bank" in answer.search_document
+    assert "Article 10" in answer.search_document
+    assert Section.objects.filter(answer=answer).exists()
+
+
+@pytest.mark.django_db
+def test_new_wording_of_a_law_article_is_found(client):
+    provision = make_provision(9, paragraphs=["Old words."])
+    provision.paragraphs = ["Brand new wording about hospitals."]
+    provision.save(update_fields=["paragraphs", "updated_at"])
+    assert articles_found(search(client, "hospitals")) == [9]

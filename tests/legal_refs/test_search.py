@@ -1,0 +1,91 @@
+"""The query parser and highlighting shared by both apps' search (pure functions)."""
+
+import pytest
+
+from legal_refs.search import ParsedQuery, chinese_number, cjk_tokens, cjk_tsquery, highlight, mark_headline
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Article 10", 10),
+        ("article10 pension", 10),
+        ("art. 10", 10),
+        ("ART 4", 4),
+        ("第十条", 10),
+        ("社会保险法第四条", 4),
+        ("第二十三条", 23),
+        ("第一百零五条", 105),
+        ("第 12 条", 12),
+        ("upgrade card", None),
+        ("particle 10", None),
+    ],
+)
+def test_query_naming_an_article_is_recognised(text, number):
+    assert ParsedQuery.parse(text).article_number == number
+
+
+def test_article_reference_is_not_a_search_word():
+    parsed = ParsedQuery.parse("Article 10 pension")
+    assert [term.text for term in parsed.terms] == ["pension"]
+
+
+@pytest.mark.parametrize(("numeral", "value"), [("十", 10), ("十一", 11), ("二十", 20), ("九十八", 98), ("两百", 200)])
+def test_chinese_numerals(numeral, value):
+    assert chinese_number(numeral) == value
+
+
+def test_phrases_and_exclusions_are_parsed():
+    parsed = ParsedQuery.parse('"social security card" upgrade -bank -"old card"')
+    assert [(t.text, t.phrase, t.excluded) for t in parsed.terms] == [
+        ("social security card", True, False),
+        ("upgrade", False, False),
+        ("bank", False, True),
+        ("old card", True, True),
+    ]
+    assert not parsed.is_plain
+
+
+def test_unclosed_quote_and_punctuation_do_not_break_the_parse():
+    parsed = ParsedQuery.parse('"lost card?"  ; -- \' OR 1=1')
+    assert [t.text for t in parsed.terms] == ["lost card", "1=1"]
+    assert [t.text for t in ParsedQuery.parse('"lost card').terms] == ["lost card"]
+
+
+def test_control_characters_and_long_queries_are_cleaned():
+    parsed = ParsedQuery.parse("bank\x00\x1b[31m\ttransfer" + " x" * 500)
+    assert parsed.terms[0].text == "bank"
+    assert "\x00" not in parsed.text and "\x1b" not in parsed.text
+    assert len(parsed.text) <= 200
+
+
+def test_query_of_only_symbols_has_no_words():
+    assert not ParsedQuery.parse('-- ;; \' "" ()').has_words
+
+
+def test_chinese_runs_become_overlapping_tokens():
+    assert cjk_tokens("办理社保卡 at the 银行") == "办理 理社 社保 保卡 卡 银行 行"
+    assert cjk_tsquery("社保卡") == "'社保' <-> '保卡'"
+    assert cjk_tsquery("卡") == "'卡':*"
+
+
+def test_highlight_escapes_then_marks():
+    html = highlight("<b>Bank</b> & the bank's card", ["bank"])
+    assert html == "&lt;b&gt;<mark>Bank</mark>&lt;/b&gt; &amp; the <mark>bank</mark>&#x27;s card"
+
+
+def test_highlight_cannot_be_tricked_into_markup_by_the_query():
+    assert "<script" not in highlight("a <script> tag", ["<script>"])
+    assert highlight("a <script> tag", ["<script>"]) == "a <mark>&lt;script&gt;</mark> tag"
+
+
+def test_highlight_cuts_a_window_around_the_first_match():
+    text = " ".join(["filler"] * 100) + " the bank is here " + " ".join(["more"] * 100)
+    html = highlight(text, ["bank"], max_chars=80)
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>bank</mark>" in html
+    assert len(html) < 120
+
+
+def test_headline_markers_become_marks_after_escaping():
+    assert mark_headline("<i>x</i> \x02bank\x03 \x02stray") == "&lt;i&gt;x&lt;/i&gt; <mark>bank</mark> stray"
