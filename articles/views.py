@@ -105,5 +105,6 @@ def search(request):
             "form": form,
             "results": results,
             "topics": site_search.topics_to_browse() if nothing_found else None,
+            "breadcrumbs": [home_crumb(), (_("Search"), reverse("articles:search"))],
         },
     )

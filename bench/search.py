@@ -26,6 +26,7 @@ import argparse
 import io
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -315,7 +316,7 @@ def main():
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG stays off, as in production
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sscard_kb.settings")
     if not args.reuse:
         recreate_database(args.database_url)
