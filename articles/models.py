@@ -116,12 +116,6 @@ class AnswerQuerySet(models.QuerySet):
 
         return search_answers(self.published(), query)
 
-    def similar(self, query):
-        """Published answers whose question resembles `query` (typo fallback; PostgreSQL only, see articles.search)."""
-        from .search import similar_answers
-
-        return similar_answers(self.published(), query)
-
 
 class Answer(models.Model):
     question = models.CharField(_("question"), max_length=500)
@@ -151,6 +145,7 @@ class Answer(models.Model):
     # Search document, kept in step with the sections and citations (articles.search).
     search_document = models.TextField(_("search document"), blank=True, editable=False)
     search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
+    search_citations = models.TextField(_("search tokens (articles cited)"), blank=True, editable=False)
 
     objects = AnswerQuerySet.as_manager()
 
@@ -320,3 +315,21 @@ class Citation(models.Model):
                     % {"provision": provision, "count": len(provision.paragraphs)}
                 }
             )
+
+
+class SearchWord(models.Model):
+    """A word of the published answers, lower case: the vocabulary the search corrects misspelt words against.
+
+    Filled when a published answer's search document is refreshed (`articles.search`); a word is not taken out
+    when the answers using it change, which only means a correction to it finds nothing. On PostgreSQL a
+    trigram GiST index (migration ``0005_search_vocabulary``) finds the nearest word.
+    """
+
+    word = models.CharField(_("word"), max_length=40, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word

@@ -3,28 +3,38 @@
 The answer's search document is three plain text columns, one per weight: the question (A), the short
 answer (B), and `search_document` (C): its sections' headings and text and the law articles it cites,
 kept in step on every save of an answer, section or citation and after an import (`refresh_search_document`).
-`search_cjk` holds the Chinese of all three as two-character tokens (legal_refs.search.cjk_tokens).
+`search_cjk` holds the Chinese of all three as two-character tokens (legal_refs.search.cjk_tokens), and
+`search_citations` a token per law article cited ("article10"), so that on PostgreSQL "Article 10" with
+other words is one lookup in the same GIN index.
 
 - PostgreSQL reads the generated, GIN-indexed ``search_vector`` column that migration
   ``0004_search_document`` (legal_refs: ``0002_search_document``) builds from exactly those columns
-  (weights A, B, C; Chinese tokens B), so no ``to_tsvector`` runs at query time; ``ts_headline`` runs
-  only for the page of results shown. A query that finds nothing falls back to trigram word similarity
-  on the question (GIN ``gin_trgm_ops`` index).
+  (weights A, B, C; Chinese tokens B; article tokens D), so no ``to_tsvector`` runs at query time; ``ts_headline`` runs
+  only for the page of results shown.
 - SQLite has a ranked substring match: every required term must occur (``LIKE``) in the question, the short
   answer or the document, excluded terms in none; the score adds 10 per term in the question, 4 in the short
-  answer, 1 for each time (up to 5) it occurs in the document. SQLite has no similarity fallback.
+  answer, 1 for each time (up to 5) it occurs in the document.
+
+When plain words find nothing, each word no published answer has is corrected to the nearest word that one
+has (`SearchWord`, the vocabulary kept with the search document; on PostgreSQL its candidates come from
+``pg_trgm``'s trigram distance over a GiST index) and the corrected words are searched instead.
 """
 
+import difflib
 import html
+import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Length
 from django.utils.html import strip_tags
 
 from legal_refs.models import Provision
 from legal_refs.search import (
+    CJK_RUN,
+    CJK_SEARCH_CONFIG,
     START_SEL,
     STOP_SEL,
     TEXT_SEARCH_CONFIG,
@@ -39,7 +49,7 @@ from legal_refs.search import (
     substring_score,
 )
 
-from .models import Answer, Citation, Section, Topic
+from .models import Answer, Citation, SearchWord, Section, Status, Topic
 
 RESULTS_PER_PAGE = 10
 ARTICLES_SHOWN = 5
@@ -47,6 +57,10 @@ MAX_CANDIDATES = 100
 MAX_RESULTS = 2 * MAX_CANDIDATES
 SNIPPET_CHARS = 240
 ANSWER_FIELD_WEIGHTS = {"question": 10, "short_answer": 4, "search_document": 1}
+# A word of the spelling vocabulary: letters only (no digits, no Chinese), 3 to 40 of them.
+VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}")
+SPELLING_CUTOFF = 0.75
+SPELLING_CANDIDATES = 16
 
 
 # The search document ---------------------------------------------------------------------------------------
@@ -63,6 +77,16 @@ def citation_label(citation):
     return f"{law.short_title or law.title}, Article {citation.provision.number}"
 
 
+def article_token(number):
+    """The token that stands for "cites an article numbered `number`" in `search_citations`."""
+    return f"article{int(number)}"
+
+
+def citation_tokens(citations):
+    """`search_citations`: one `article_token` per article cited ("article4 article10")."""
+    return " ".join(article_token(number) for number in sorted({citation.provision.number for citation in citations}))
+
+
 def build_search_document(sections, citations):
     """The weight-C text of an answer: its sections, then the law articles it cites."""
     parts = [section_text(section) for section in sections]
@@ -71,7 +95,8 @@ def build_search_document(sections, citations):
 
 
 def refresh_search_document(answer_id):
-    """Rebuild one answer's search columns from what is stored now (three queries)."""
+    """Rebuild one answer's search columns from what is stored now (three queries; a fourth for a published
+    answer adds its words to the spelling vocabulary)."""
     answer = (
         Answer.objects.filter(pk=answer_id)
         .prefetch_related(
@@ -84,8 +109,20 @@ def refresh_search_document(answer_id):
         return
     document = build_search_document(answer.sections.all(), answer.citations.all())
     tokens = cjk_tokens(" ".join([answer.question, answer.short_answer, document]))
-    if (document, tokens) != (answer.search_document, answer.search_cjk):
-        Answer.objects.filter(pk=answer_id).update(search_document=document, search_cjk=tokens)
+    cited = citation_tokens(answer.citations.all())
+    if (document, tokens, cited) != (answer.search_document, answer.search_cjk, answer.search_citations):
+        Answer.objects.filter(pk=answer_id).update(search_document=document, search_cjk=tokens, search_citations=cited)
+    if answer.status == Status.PUBLISHED:
+        words = vocabulary_words(answer.question, answer.short_answer, document)
+        SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True)
+
+
+def vocabulary_words(*texts):
+    """The distinct words of `texts` for the spelling vocabulary, in lower case (see VOCABULARY_WORD)."""
+    words = set()
+    for text in texts:
+        words.update(VOCABULARY_WORD.findall(CJK_RUN.sub(" ", text).casefold()))
+    return words
 
 
 # Searching -------------------------------------------------------------------------------------------------
@@ -101,23 +138,31 @@ def search_answers(queryset, query):
         # Only an article named: (at most MAX_RESULTS of) the answers citing it, found from the citations.
         citing = Citation.objects.filter(provision__number=parsed.article_number).order_by().values("answer_id")
         return queryset.filter(pk__in=citing[:MAX_RESULTS]).annotate(rank=Value(0.0)).order_by("question", "pk")
-    if parsed.article_number:
+    postgresql = is_postgresql(queryset)
+    tsquery = parsed.tsquery() if postgresql else None
+    if parsed.article_number and tsquery is None:
         queryset = queryset.filter(
             Exists(Citation.objects.filter(answer=OuterRef("pk"), provision__number=parsed.article_number))
         )
     elif not parsed.has_words:
         return queryset.none()
-    if is_postgresql(queryset):
-        from django.contrib.postgres.search import SearchRank
+    if postgresql:
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        tsquery = parsed.tsquery()
         if tsquery is None:
             return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
         # Ranking reads every candidate's vector; a query matching a large part of the content would read
         # them all. So the candidates are at most MAX_CANDIDATES answers whose question matches and as many
         # that match anywhere: all of them when fewer match, which is the usual case (see README).
-        by_question = queryset.alias(v=StoredSearchVector("search_question_vector")).filter(v=tsquery)
-        anywhere = queryset.alias(v=StoredSearchVector()).filter(v=tsquery)
+        by_question = queryset.alias(q=StoredSearchVector("search_question_vector")).filter(q=tsquery)
+        anywhere = queryset.alias(v=StoredSearchVector())
+        if parsed.article_number:
+            # A named article is its token in the same vector: the GIN index finds both at once.
+            cites = SearchQuery(article_token(parsed.article_number), config=CJK_SEARCH_CONFIG, search_type="raw")
+            by_question = by_question.alias(v=StoredSearchVector()).filter(v=cites)
+            anywhere = anywhere.filter(v=tsquery & cites)
+        else:
+            anywhere = anywhere.filter(v=tsquery)
         candidates = (
             by_question.order_by()
             .values("pk")[:MAX_CANDIDATES]
@@ -138,32 +183,12 @@ def search_answers(queryset, query):
     return queryset.annotate(rank=score).order_by("-rank", "question", "pk")
 
 
-def similar_answers(queryset, query):
-    """Answers whose question resembles the query's words (trigram word similarity), most similar first.
-
-    Only for plain words (quoted phrases and exclusions are taken literally). PostgreSQL only (``pg_trgm``);
-    on SQLite there is no similarity search and this finds nothing.
-    """
-    parsed = query if isinstance(query, ParsedQuery) else ParsedQuery.parse(query)
-    if not parsed.is_plain or not is_postgresql(queryset):
-        return queryset.none()
-    from django.contrib.postgres.search import TrigramWordSimilarity
-
-    text = parsed.plain_text
-    candidates = queryset.filter(question__trigram_word_similar=text).order_by().values("pk")[:MAX_CANDIDATES]
-    return (
-        queryset.filter(pk__in=candidates)
-        .annotate(rank=TrigramWordSimilarity(text, "question"))
-        .order_by("-rank", "pk")
-    )
-
-
 @dataclass
 class SearchResults:
     query: ParsedQuery
     page: object  # django.core.paginator.Page of answers, each with `title_html` and `snippet_html`
     articles: list = field(default_factory=list)  # law articles, each with `snippet_html`
-    similar_to: str = ""  # the words the typo fallback found similar answers for ("showing results for …")
+    similar_to: str = ""  # the corrected words the answers were found for ("showing results for …")
 
     @property
     def count(self):
@@ -179,44 +204,97 @@ class SearchResults:
         return not self.count
 
 
-def corrected_words(parsed, answers):
-    """The query's words spelt as in the questions found by similarity ("securty" → "security")."""
-    import difflib
+def nearest_words(words):
+    """{word: the vocabulary's word most like it, or None if none is like it enough}; one query.
 
-    vocabulary = {word.strip("?,.!:;()").casefold() for answer in answers for word in answer.question.split()}
-    vocabulary.discard("")
-    words = []
-    for word in parsed.plain_text.split():
-        close = difflib.get_close_matches(word.casefold(), vocabulary, n=1, cutoff=0.6)
-        words.append(close[0] if close else word)
-    return " ".join(words)
+    The candidates are, on PostgreSQL, the SPELLING_CANDIDATES words nearest to each by trigram distance
+    (``pg_trgm``'s ``<->``, read in order from the vocabulary's GiST index), on SQLite, which has no trigrams,
+    the words of about the same length. Of those, `difflib`'s ratio (at least SPELLING_CUTOFF) picks one: it
+    judges swapped and dropped letters better than trigrams do in short words ("cadr" → "card").
+    A word of the vocabulary is its own nearest word.
+    """
+    vocabulary = SearchWord.objects.all()
+    connection = connections[vocabulary.db]
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(SearchWord._meta.db_table)
+        candidates = {word: [] for word in words}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT q.word, v.word FROM unnest(%s::text[]) AS q(word) CROSS JOIN LATERAL"  # noqa: S608 (a model's table)
+                f" (SELECT w.word FROM {table} w ORDER BY w.word <-> q.word LIMIT %s) AS v",
+                [list(words), SPELLING_CANDIDATES],
+            )
+            for word, candidate in cursor.fetchall():
+                candidates[word].append(candidate)
+    else:
+        lengths = [len(word) for word in words]
+        known = list(
+            vocabulary.alias(length=Length("word"))
+            .filter(length__gte=min(lengths) - 2, length__lte=max(lengths) + 2)
+            .values_list("word", flat=True)
+        )
+        candidates = dict.fromkeys(words, known)
+    return {
+        word: next(iter(difflib.get_close_matches(word, near, n=1, cutoff=SPELLING_CUTOFF)), None)
+        for word, near in candidates.items()
+    }
+
+
+def spelling_suggestion(parsed):
+    """`parsed` with each word that no published answer has replaced by the nearest one that some answer has.
+
+    "soical securty" → "social security". None when there is nothing to correct (not plain words, or every
+    word is in the vocabulary, or none has a near word).
+    """
+    if not parsed.is_plain:
+        return None
+    words = [term.text.casefold() for term in parsed.included]
+    checkable = {word for word in words if VOCABULARY_WORD.fullmatch(word)}
+    if not checkable:
+        return None
+    nearest = nearest_words(sorted(checkable))
+    corrected = [nearest.get(word) or word for word in words]
+    if corrected == words:
+        return None
+    return ParsedQuery.parse(" ".join(corrected))
+
+
+def find_answers(parsed):
+    """The ids of the published answers found for `parsed`, best first (at most MAX_RESULTS), and the query
+    they were found for: `parsed` itself or, when its words find nothing, its `spelling_suggestion`.
+
+    One query, or three when the words find nothing (the ids, the nearest words, the corrected query's ids).
+    """
+    ids = list(Answer.objects.search(parsed).values_list("pk", flat=True)[:MAX_RESULTS])
+    if not ids and (suggestion := spelling_suggestion(parsed)) is not None:
+        return list(Answer.objects.search(suggestion).values_list("pk", flat=True)[:MAX_RESULTS]), suggestion
+    return ids, parsed
 
 
 def search(text, page_number=1):
     """Answers (paginated) and law articles (the first few) matching `text`, for the results page.
 
-    Three queries whatever the content: the ranked ids of the answers found (at most MAX_RESULTS), the
-    page's answers with their snippets (PostgreSQL's ``ts_headline`` for those ten rows only), the law
-    articles; plus the typo fallback's ids when the words find nothing.
+    Three queries whatever the content (five when the words find nothing, see `find_answers`): the ranked
+    ids of the answers found, the page's answers with their snippets (PostgreSQL's ``ts_headline`` for those
+    ten rows only), the law articles. When only the corrected words find answers, the page shows those
+    ("showing results for …").
     """
     parsed = ParsedQuery.parse(text)
-    ranked = list(Answer.objects.search(parsed).values_list("pk", flat=True)[:MAX_RESULTS])
-    similar = False
-    if not ranked and parsed.is_plain:
-        ranked = list(Answer.objects.similar(parsed).values_list("pk", flat=True)[:MAX_RESULTS])
-        similar = bool(ranked)
+    ranked, found_for = find_answers(parsed)
+    if not ranked:
+        found_for = parsed
     page = Paginator(ranked, RESULTS_PER_PAGE).get_page(page_number)
-    page.object_list = answers_with_snippets(page.object_list, parsed, use_headline=not similar)
+    page.object_list = answers_with_snippets(page.object_list, found_for)
     articles = []
     if page.number == 1:
-        articles = list(Provision.objects.search(parsed)[:ARTICLES_SHOWN])
+        articles = list(Provision.objects.search(found_for)[:ARTICLES_SHOWN])
         for article in articles:
-            article.snippet_html = provision_snippet(article, parsed)
-    similar_to = corrected_words(parsed, page.object_list) if similar else ""
+            article.snippet_html = provision_snippet(article, found_for)
+    similar_to = found_for.text if found_for is not parsed else ""
     return SearchResults(query=parsed, page=page, articles=articles, similar_to=similar_to)
 
 
-def answers_with_snippets(ids, parsed, *, use_headline=True):
+def answers_with_snippets(ids, parsed):
     """The answers `ids` (in that order, with their topic), each with `title_html` and `snippet_html`.
 
     Escaped, matches in <mark>. One query: on PostgreSQL it also runs ``ts_headline`` for these rows only;
@@ -225,7 +303,7 @@ def answers_with_snippets(ids, parsed, *, use_headline=True):
     if not ids:
         return []
     queryset = Answer.objects.filter(pk__in=ids).select_related("topic")
-    tsquery = parsed.tsquery() if use_headline and not parsed.has_cjk else None
+    tsquery = parsed.tsquery() if not parsed.has_cjk else None
     postgresql = tsquery is not None and is_postgresql(queryset)
     if postgresql:
         from django.contrib.postgres.search import SearchHeadline

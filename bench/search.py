@@ -9,11 +9,12 @@ Run by hand from the project folder (PostgreSQL must be reachable; see README, "
 It (re)creates the database named by --database-url (default
 postgres://postgres@127.0.0.1:5432/sscard_bench), migrates it, fills it with synthetic published answers
 (question, short answer, search document, 1-3 citations of 120 law articles; English words with Zipf-like
-frequencies and recurring phrases, some Chinese) using COPY, then runs every query of the representative
-set (common words, rare words, phrases, exclusions, article numbers, typos, Chinese) once, measured after
-a warm-up with every tenth query, for:
+frequencies and recurring phrases, some Chinese) and their spelling vocabulary using COPY, then runs every
+query of the representative set (common words, rare words, phrases, exclusions, article numbers, typos,
+Chinese) once, measured after a warm-up with every tenth query, for:
 
-- our search: `Answer.objects.search()` (with the typo fallback), the ranked ids and the first page;
+- our search: `Answer.objects.search()` with the spelling correction (`articles.search.find_answers`),
+  the ranked ids and the first page;
 - our whole page: `articles.search.search`, all of a results page's database work (that, plus snippets
   and law articles);
 - a naive `icontains` baseline over the same fields (each word in the question, short answer or
@@ -177,7 +178,7 @@ def fill(count, rng, rare):
     from django.utils import timezone
 
     from articles.models import Topic
-    from articles.search import build_search_document
+    from articles.search import build_search_document, citation_tokens, vocabulary_words
     from legal_refs.models import Law, Provision
     from legal_refs.search import cjk_tokens
 
@@ -194,7 +195,7 @@ def fill(count, rng, rare):
     ]
     topics = [Topic.objects.create(title=f"Topic {i}", slug=f"topic-{i}") for i in range(1, 21)]
     now = timezone.now().isoformat()
-    answers, citations = [], []
+    answers, citations, vocabulary = [], [], set()
     for number in range(1, count + 1):
         question, short, paragraphs = synthetic_answer(rng, rare, number)
         cited = rng.sample(provisions, rng.randint(1, 3))
@@ -209,6 +210,7 @@ def fill(count, rng, rare):
 
         document = build_search_document([Part(p) for p in paragraphs], [Cite(p) for p in cited])
         tokens = cjk_tokens(" ".join([question, short, document]))
+        vocabulary |= vocabulary_words(question, short, document)
         answers.append(
             (
                 number,
@@ -225,6 +227,7 @@ def fill(count, rng, rare):
                 now,
                 document,
                 tokens,
+                citation_tokens([Cite(provision) for provision in cited]),
             )
         )
         citations += [(number, provision.pk, None, position) for position, provision in enumerate(cited)]
@@ -248,10 +251,12 @@ def fill(count, rng, rare):
                 "updated_at",
                 "search_document",
                 "search_cjk",
+                "search_citations",
             ],
             answers,
         )
         copy_rows(raw, "articles_citation", ["answer_id", "provision_id", "paragraph", "position"], citations)
+        copy_rows(raw, "articles_searchword", ["word"], ((word,) for word in sorted(vocabulary)))
         cursor.execute("SELECT setval(pg_get_serial_sequence('articles_answer', 'id'), %s)", [count])
         cursor.execute("VACUUM ANALYZE")
 
@@ -275,11 +280,9 @@ def naive_search(text):
 def our_search(text):
     """The answers found: the ranked ids (count) and the first page's answers, as the baseline does."""
     from articles.models import Answer
-    from articles.search import MAX_RESULTS, RESULTS_PER_PAGE
+    from articles.search import RESULTS_PER_PAGE, ParsedQuery, find_answers
 
-    ids = list(Answer.objects.search(text).values_list("pk", flat=True)[:MAX_RESULTS])
-    if not ids:
-        ids = list(Answer.objects.similar(text).values_list("pk", flat=True)[:MAX_RESULTS])
+    ids, _ = find_answers(ParsedQuery.parse(text))
     return len(ids), list(Answer.objects.filter(pk__in=ids[:RESULTS_PER_PAGE]).select_related("topic"))
 
 

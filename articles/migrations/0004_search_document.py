@@ -3,6 +3,8 @@
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
+from sscard_kb.migration_operations import RunSQLOnPostgreSQL
+
 # PostgreSQL only: the stored vector the search reads (a generated column over the plain text search
 # columns, weights A question, B short answer and Chinese tokens, C document), its GIN index, the question's
 # own vector and GIN index (which picks the candidates of very common queries first), and the trigram index
@@ -33,18 +35,6 @@ POSTGRESQL_BACKWARDS = [
     "DROP INDEX IF EXISTS answer_search_vector_idx",
     "ALTER TABLE articles_answer DROP COLUMN IF EXISTS search_vector",
 ]
-
-
-def postgresql_forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRESQL_FORWARDS:
-            schema_editor.execute(statement)
-
-
-def postgresql_backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRESQL_BACKWARDS:
-            schema_editor.execute(statement)
 
 
 def fill_search_documents(apps, schema_editor):
@@ -80,5 +70,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(fill_search_documents, migrations.RunPython.noop, elidable=True),
         TrigramExtension(),
-        migrations.RunPython(postgresql_forwards, postgresql_backwards),
+        RunSQLOnPostgreSQL(POSTGRESQL_FORWARDS, POSTGRESQL_BACKWARDS),
     ]

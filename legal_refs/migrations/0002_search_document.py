@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from sscard_kb.migration_operations import RunSQLOnPostgreSQL
+
 # PostgreSQL only: the stored vector the search reads (a generated column over the plain text search
 # columns) and its GIN index; the expression matches legal_refs/search.py exactly. SQLite has no tsvector:
 # there the plain text column serves a ranked substring match.
@@ -17,18 +19,6 @@ POSTGRESQL_BACKWARDS = [
     "DROP INDEX IF EXISTS provision_search_vector_idx",
     "ALTER TABLE legal_refs_provision DROP COLUMN IF EXISTS search_vector",
 ]
-
-
-def postgresql_forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRESQL_FORWARDS:
-            schema_editor.execute(statement)
-
-
-def postgresql_backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in POSTGRESQL_BACKWARDS:
-            schema_editor.execute(statement)
 
 
 def fill_search_text(apps, schema_editor):
@@ -59,5 +49,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, editable=False, verbose_name='search text'),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop, elidable=True),
-        migrations.RunPython(postgresql_forwards, postgresql_backwards),
+        RunSQLOnPostgreSQL(POSTGRESQL_FORWARDS, POSTGRESQL_BACKWARDS),
     ]

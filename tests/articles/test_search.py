@@ -59,18 +59,13 @@ def test_imported_article_4_puts_the_article_first_then_the_answers_citing_it(cl
 @pytest.mark.django_db
 @pytest.mark.parametrize("typo", ["securty", "soical security"])
 def test_imported_misspelt_security(client, imported, typo):
-    """PostgreSQL finds the answers by similarity; SQLite, which has no similarity search, offers the topics."""
+    """The misspelt words are corrected against the published answers' words, and the page says so."""
     response = search(client, typo)
-    found = answers_found(response)
-    if connection.vendor == "postgresql":
-        assert found and "security" in found[0]
-        assert response.context["results"].similar_to.endswith("security")
-        assert "showing results for" in text_of(response)
-    else:
-        assert found == []
-        html = text_of(response)
-        assert "Nothing was found for" in html
-        assert 'href="/topics/social-security-inquiry/"' in html
+    assert answers_found(response)[0] == UPGRADE_HALFWAY
+    assert response.context["results"].similar_to.endswith("security")
+    html = text_of(response)
+    assert f"Nothing contains “{typo}”; showing results for “{response.context['results'].similar_to}”" in html
+    assert "<mark>security</mark>" in html
 
 
 # Ranking, highlighting, articles ---------------------------------------------------------------------
@@ -128,6 +123,19 @@ def test_query_naming_an_article_puts_it_first(client, query):
     response = search(client, query)
     assert articles_found(response)[0] == 10
     assert answers_found(response) == [citing.question]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["Article 10 pension", "pension art. 10", "第十条 pension"])
+def test_article_and_words_find_the_answers_citing_it_that_have_the_words(client, query):
+    one, ten, eleven = (make_provision(number) for number in (1, 10, 11))
+    wanted = make_answer("Where is the pension office?", cites=[ten, eleven])
+    make_answer("Who pays in?", cites=[ten])  # cites it, lacks the word
+    make_answer("Pension for farmers?", cites=[eleven])  # has the word, cites another article
+    make_answer("Pension at one?", cites=[one])  # article 1 is not article 10
+    make_answer("Pension and Article 10?", short_answer="Article 10 says so.")  # names it, does not cite it
+    assert answers_found(search(client, query)) == [wanted.question]
+    assert answers_found(search(client, "Article 1 pension")) == ["Pension at one?"]
 
 
 @pytest.mark.django_db
@@ -248,12 +256,111 @@ def test_results_page_makes_a_constant_number_of_queries(client, django_assert_n
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [2, 15])
-def test_nothing_found_page_makes_a_constant_number_of_queries(client, django_assert_max_num_queries, count):
+def test_nothing_found_page_makes_a_constant_number_of_queries(client, django_assert_num_queries, count):
     _fill(count, make_provision(7, paragraphs=["A pension article."]))
-    # The ids found (and, on PostgreSQL, the similarity fallback's), the law articles, the topics offered.
-    with django_assert_max_num_queries(4):
+    # The ids found, the nearest words (none near enough: no second search), the law articles, the topics.
+    with django_assert_num_queries(4):
         response = search(client, "zzzzqqq")
     assert answers_found(response) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 15])
+def test_corrected_spelling_page_makes_a_constant_number_of_queries(client, django_assert_num_queries, count):
+    _fill(count, make_provision(7, paragraphs=["A pension article."]))
+    # The ids found (none), the nearest words, the corrected words' ids, the page's answers, the law articles.
+    with django_assert_num_queries(5):
+        response = search(client, "pensoin")
+    assert len(answers_found(response)) == min(count, 10)
+    assert response.context["results"].similar_to == "pension"
+
+
+# Misspelt words ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_misspelt_words_are_each_corrected_and_highlighted(client):
+    make_answer("Where is the pension office?", short_answer="Go to the city service centre.")
+    make_answer("How do I replace a lost card?")
+    response = search(client, "pensoin ofice")
+    assert answers_found(response) == ["Where is the pension office?"]
+    assert response.context["results"].similar_to == "pension office"
+    html = text_of(response)
+    assert "Nothing contains “pensoin ofice”; showing results for “pension office”." in html
+    assert re.search(r"Where is the <mark>pension</mark> <mark>office</mark>\?", html)
+
+
+@pytest.mark.django_db
+def test_correctly_spelt_words_are_kept(client):
+    make_answer("Where is the pension office?")
+    make_answer("How do I replace a lost card?")
+    make_answer("Is there a pension card?")
+    response = search(client, "Pension cadr")
+    assert response.context["results"].similar_to == "pension card"
+    assert answers_found(response) == ["Is there a pension card?"]
+    # Both words exist, but no answer has both: nothing to correct, nothing found.
+    response = search(client, "office lost")
+    assert response.context["results"].similar_to == ""
+    assert "Nothing was found for “office lost”." in text_of(response)
+
+
+@pytest.mark.django_db
+def test_a_word_unlike_any_is_not_corrected(client):
+    make_answer("Where is the pension office?")
+    response = search(client, "xylophone")
+    assert response.context["results"].similar_to == ""
+    assert "Nothing was found for “xylophone”." in text_of(response)
+
+
+@pytest.mark.django_db
+def test_only_plain_words_are_corrected(client):
+    make_answer("Where is the pension office?")
+    for query in ['"pensoin office"', "pensoin -card", "pensoin Article 4"]:
+        response = search(client, query)
+        assert response.context["results"].similar_to == "", query
+        assert answers_found(response) == [], query
+
+
+@pytest.mark.django_db
+def test_vocabulary_holds_the_words_of_published_answers_only(client):
+    from articles.models import SearchWord
+
+    draft = make_answer(
+        "Confidential restructuring?", status=Status.DRAFT, sections=[(SectionKind.GENERAL, "", "Embargoed.")]
+    )
+    make_answer("Where is the pension office?", sections=[(SectionKind.GENERAL, "", "Bring your 社保卡 passport.")])
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert {"where", "the", "pension", "office", "bring", "your", "passport"} <= words
+    assert not {"confidential", "restructuring", "embargoed"} & words
+    assert not any(char in "".join(words) for char in "社保卡")
+    assert "is" not in words  # shorter than three letters
+    # A misspelling of a draft's word finds nothing and shows nothing of it.
+    response = search(client, "confidental")
+    assert answers_found(response) == []
+    assert response.context["results"].similar_to == ""
+    # Once published, its words are in the vocabulary.
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert SearchWord.objects.filter(word__in=["confidential", "embargoed"]).count() == 2
+    assert answers_found(search(client, "confidental")) == ["Confidential restructuring?"]
+
+
+@pytest.mark.django_db
+def test_migration_fills_the_vocabulary_from_published_answers():
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import SearchWord
+
+    make_answer("Where is the pension office?")
+    make_answer("Secret draft?", status=Status.DRAFT)
+    SearchWord.objects.all().delete()
+    migration = importlib.import_module("articles.migrations.0005_search_vocabulary")
+    migration.fill_vocabulary(apps, None)
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert {"where", "pension", "office", "body", "text"} <= words
+    assert not {"secret", "draft"} & words
 
 
 # Hostile input -------------------------------------------------------------------------------------------
@@ -362,12 +469,38 @@ def test_editing_a_section_updates_what_is_found(client):
 def test_adding_and_removing_a_citation_updates_what_is_found(client):
     answer = make_answer("A question?")
     provision = make_provision(42, paragraphs=["Some text."])
+    assert answers_found(search(client, "Article 42 question")) == []
     citation = Citation.objects.create(answer=answer, provision=provision)
     answer.refresh_from_db()
     assert "Article 42" in answer.search_document
+    assert answer.search_citations == "article42"
+    assert answers_found(search(client, "Article 42 question")) == ["A question?"]
     citation.delete()
     answer.refresh_from_db()
     assert "Article 42" not in answer.search_document
+    assert answer.search_citations == ""
+    assert answers_found(search(client, "Article 42 question")) == []
+
+
+@pytest.mark.django_db
+def test_migration_fills_the_article_tokens():
+    import importlib
+    from types import SimpleNamespace
+
+    answer = make_answer("A question?", cites=[make_provision(42), make_provision(7)])
+    uncited = make_answer("Another question?")
+    Answer.objects.update(search_citations="stale")
+
+    def execute(sql):
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+
+    migration = importlib.import_module("articles.migrations.0006_search_citations")
+    migration.fill_search_citations(None, SimpleNamespace(connection=connection, execute=execute))
+    answer.refresh_from_db()
+    uncited.refresh_from_db()
+    assert sorted(answer.search_citations.split()) == ["article42", "article7"]
+    assert uncited.search_citations == ""
 
 
 @pytest.mark.django_db
