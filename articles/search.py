@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length
 from django.utils.html import strip_tags
 
@@ -128,6 +129,42 @@ def vocabulary_words(*texts):
 # Searching -------------------------------------------------------------------------------------------------
 
 
+def candidate_answers(queryset, tsquery, article_number=None):
+    """PostgreSQL: the ids of the published answers to rank for `tsquery`, as one SQL subquery.
+
+    Ranking reads every candidate's vector, and a query matching a large part of the content would read
+    them all. So the candidates are at most MAX_CANDIDATES answers whose question matches and as many that
+    match anywhere: all of them when fewer match, which is the usual case (see README). A named article is
+    its token in the same vector, so the GIN index finds the words and the article at once. `tsquery` must
+    only require terms: the question's vector cannot tell that an excluded word is elsewhere in the answer.
+
+    Written as SQL rather than built with the ORM, which took longer to build than PostgreSQL took to run
+    it. It reads the published answers whatever `queryset` narrows them to: a narrower `queryset` keeps
+    what it allows of these candidates.
+    """
+    connection = connections[queryset.db]
+    compiler = queryset.query.get_compiler(connection=connection)
+    words, params = compiler.compile(tsquery.resolve_expression(queryset.query))
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    status = connection.ops.quote_name(Answer._meta.get_field("status").column)
+    pk = connection.ops.quote_name(Answer._meta.pk.column)
+    by_question, anywhere = f"search_question_vector @@ {words}", f"search_vector @@ {words}"
+    by_question_params, anywhere_params = list(params), list(params)
+    if article_number is not None:
+        cites = f"to_tsquery('{CJK_SEARCH_CONFIG}'::regconfig, %s)"
+        by_question += f" AND search_vector @@ {cites}"
+        anywhere = f"search_vector @@ ({words} && {cites})"
+        by_question_params.append(article_token(article_number))
+        anywhere_params.append(article_token(article_number))
+    sql = (
+        f"(SELECT {pk} FROM {table} WHERE {status} = %s AND {by_question} LIMIT %s)"  # noqa: S608 (no user text)
+        f" UNION (SELECT {pk} FROM {table} WHERE {status} = %s AND {anywhere} LIMIT %s)"
+    )
+    published = Status.PUBLISHED.value
+    params = [published, *by_question_params, MAX_CANDIDATES, published, *anywhere_params, MAX_CANDIDATES]
+    return RawSQL(sql, params)  # noqa: S611 (the query's text is in `params`)
+
+
 def search_answers(queryset, query):
     """`queryset` narrowed to what matches `query`, annotated with `rank`, best first.
 
@@ -147,33 +184,19 @@ def search_answers(queryset, query):
     elif not parsed.has_words:
         return queryset.none()
     if postgresql:
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+        from django.contrib.postgres.search import SearchRank
 
         if tsquery is None:
             return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
-        # Ranking reads every candidate's vector; a query matching a large part of the content would read
-        # them all. So the candidates are at most MAX_CANDIDATES answers whose question matches and as many
-        # that match anywhere: all of them when fewer match, which is the usual case (see README).
-        by_question = queryset.alias(q=StoredSearchVector("search_question_vector")).filter(q=tsquery)
-        anywhere = queryset.alias(v=StoredSearchVector())
-        if parsed.article_number:
-            # A named article is its token in the same vector: the GIN index finds both at once.
-            cites = SearchQuery(article_token(parsed.article_number), config=CJK_SEARCH_CONFIG, search_type="raw")
-            by_question = by_question.alias(v=StoredSearchVector()).filter(v=cites)
-            anywhere = anywhere.filter(v=tsquery & cites)
+        queryset = queryset.alias(search_vector=StoredSearchVector())
+        if parsed.excluded:
+            # Candidates by the required terms only; the exclusions are checked on those (see ParsedQuery.tsquery).
+            required = parsed.tsquery(required_only=True)
+            queryset = queryset.filter(pk__in=candidate_answers(queryset, required, parsed.article_number))
+            queryset = queryset.filter(search_vector=tsquery)
         else:
-            anywhere = anywhere.filter(v=tsquery)
-        candidates = (
-            by_question.order_by()
-            .values("pk")[:MAX_CANDIDATES]
-            .union(anywhere.order_by().values("pk")[:MAX_CANDIDATES])
-        )
-        return (
-            queryset.filter(pk__in=candidates)
-            .alias(search_vector=StoredSearchVector())
-            .annotate(rank=SearchRank(F("search_vector"), tsquery))
-            .order_by("-rank", "pk")
-        )
+            queryset = queryset.filter(pk__in=candidate_answers(queryset, tsquery, parsed.article_number))
+        return queryset.annotate(rank=SearchRank(F("search_vector"), tsquery)).order_by("-rank", "pk")
     fields = list(ANSWER_FIELD_WEIGHTS)
     for term in parsed.included:
         queryset = queryset.filter(substring_match(term.text, fields))
@@ -211,7 +234,7 @@ def nearest_words(words):
     (``pg_trgm``'s ``<->``, read in order from the vocabulary's GiST index), on SQLite, which has no trigrams,
     the words of about the same length. Of those, `difflib`'s ratio (at least SPELLING_CUTOFF) picks one: it
     judges swapped and dropped letters better than trigrams do in short words ("cadr" → "card").
-    A word of the vocabulary is its own nearest word.
+    A word of the vocabulary is its own nearest word (on PostgreSQL, found by the primary key alone).
     """
     vocabulary = SearchWord.objects.all()
     connection = connections[vocabulary.db]
@@ -221,11 +244,13 @@ def nearest_words(words):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT q.word, v.word FROM unnest(%s::text[]) AS q(word) CROSS JOIN LATERAL"  # noqa: S608 (a model's table)
-                f" (SELECT w.word FROM {table} w ORDER BY w.word <-> q.word LIMIT %s) AS v",
+                f" (SELECT w.word FROM {table} w WHERE NOT EXISTS (SELECT FROM {table} k WHERE k.word = q.word)"
+                " ORDER BY w.word <-> q.word LIMIT %s) AS v",
                 [list(words), SPELLING_CANDIDATES],
             )
             for word, candidate in cursor.fetchall():
                 candidates[word].append(candidate)
+        candidates = {word: near or [word] for word, near in candidates.items()}
     else:
         lengths = [len(word) for word in words]
         known = list(

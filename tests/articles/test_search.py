@@ -165,6 +165,14 @@ def test_excluded_word_removes_answers(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", ["pension -passport", "pension -护照"])
+def test_excluded_word_anywhere_in_the_answer_removes_it(client, query):
+    make_answer("Where is the pension office?", sections=[(SectionKind.GENERAL, "", "Bring your passport 护照.")])
+    make_answer("Pension for farmers?", short_answer="The village office.")
+    assert answers_found(search(client, query)) == ["Pension for farmers?"]
+
+
+@pytest.mark.django_db
 def test_all_words_are_required(client):
     make_answer("Replace a card at the bank?")
     make_answer("Replace a card online?")
