@@ -222,7 +222,11 @@ class Answer(models.Model):
             )
             for offset, (provision, paragraphs) in enumerate(new)
         ]
-        return Citation.objects.bulk_create(added)
+        added = Citation.objects.bulk_create(added)
+        from .search import refresh_search_document  # bulk_create sends no signals
+
+        refresh_search_document(self.pk)
+        return added
 
 
 def _normalized(text):
@@ -320,14 +324,16 @@ class Citation(models.Model):
 class SearchWord(models.Model):
     """A word of the published answers, lower case: the vocabulary the search corrects misspelt words against.
 
-    Filled when a published answer's search document is refreshed (`articles.search`); a word is not taken out
-    when the answers using it change, which only means a correction to it finds nothing. On PostgreSQL a
-    trigram GiST index (migration ``0005_search_vocabulary``) finds the nearest word.
+    Added to when a published answer's search document is refreshed, made again from the published answers
+    by ``manage.py rebuild_search_vocabulary`` (`articles.search.rebuild_vocabulary`), which drops the
+    words no published answer has any more. On PostgreSQL a trigram GiST index (migration
+    ``0005_search_vocabulary``) finds the nearest word.
     """
 
     word = models.CharField(_("word"), max_length=40, primary_key=True)
 
     class Meta:
+        ordering = ["word"]
         verbose_name = _("search word")
         verbose_name_plural = _("search words")
 

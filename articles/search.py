@@ -7,27 +7,29 @@ kept in step on every save of an answer, section or citation and after an import
 `search_citations` a token per law article cited ("article10"), so that on PostgreSQL "Article 10" with
 other words is one lookup in the same GIN index.
 
-- PostgreSQL reads the generated, GIN-indexed ``search_vector`` column that migration
-  ``0004_search_document`` (legal_refs: ``0002_search_document``) builds from exactly those columns
-  (weights A, B, C; Chinese tokens B; article tokens D), so no ``to_tsvector`` runs at query time; ``ts_headline`` runs
-  only for the page of results shown.
+- PostgreSQL reads the generated, GIN-indexed ``search_vector`` column that migrations
+  ``0004_search_document`` and ``0006_search_citations`` (legal_refs: ``0002_search_document``) build
+  from exactly those columns (weights A, B, C; Chinese tokens B; article tokens D), so no ``to_tsvector``
+  runs at query time; ``ts_headline`` runs only for the page of results shown.
 - SQLite has a ranked substring match: every required term must occur (``LIKE``) in the question, the short
   answer or the document, excluded terms in none; the score adds 10 per term in the question, 4 in the short
   answer, 1 for each time (up to 5) it occurs in the document.
 
-When plain words find nothing, each word no published answer has is corrected to the nearest word that one
-has (`SearchWord`, the vocabulary kept with the search document; on PostgreSQL its candidates come from
-``pg_trgm``'s trigram distance over a GiST index) and the corrected words are searched instead.
+When plain words find neither answers nor law articles, each word no published answer has is corrected to
+the nearest word that one has (`SearchWord`, the vocabulary kept with the search document; on PostgreSQL
+its candidates come from ``pg_trgm``'s trigram distance over a GiST index) and the corrected words are
+searched instead.
 """
 
 import difflib
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db import connections
-from django.db.models import Exists, F, OuterRef, Prefetch, TextField, Value
+from django.db import connections, transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length
 from django.utils.html import strip_tags
@@ -58,10 +60,11 @@ MAX_CANDIDATES = 100
 MAX_RESULTS = 2 * MAX_CANDIDATES
 SNIPPET_CHARS = 240
 ANSWER_FIELD_WEIGHTS = {"question": 10, "short_answer": 4, "search_document": 1}
-# A word of the spelling vocabulary: letters only (no digits, no Chinese), 3 to 40 of them.
-VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}")
+# A word of the spelling vocabulary: a run of 3 to 40 letters (no digits; Chinese is taken out first).
+VOCABULARY_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{3,40}(?![^\W\d_])")
 SPELLING_CUTOFF = 0.75
-SPELLING_CANDIDATES = 16
+SPELLING_CANDIDATES = 16  # PostgreSQL: the nearest words by trigram distance that difflib chooses from
+SPELLING_MAX_WORDS = 6  # the most words of one query that are corrected
 
 
 # The search document ---------------------------------------------------------------------------------------
@@ -122,21 +125,42 @@ def vocabulary_words(*texts):
     """The distinct words of `texts` for the spelling vocabulary, in lower case (see VOCABULARY_WORD)."""
     words = set()
     for text in texts:
-        words.update(VOCABULARY_WORD.findall(CJK_RUN.sub(" ", text).casefold()))
+        text = CJK_RUN.sub(" ", unicodedata.normalize("NFKC", text))
+        words.update(VOCABULARY_WORD.findall(text.casefold()))
     return words
+
+
+def rebuild_vocabulary():
+    """Make the spelling vocabulary again from the published answers; returns (words, added, removed).
+
+    Refreshing an answer only adds words; this also drops those that no published answer has any more
+    (an unpublished answer's, a corrected misspelling), so that they are corrected again.
+    """
+    words = set()
+    texts = Answer.objects.published().values_list("question", "short_answer", "search_document")
+    for row in texts.iterator(chunk_size=1000):
+        words |= vocabulary_words(*row)
+    with transaction.atomic():
+        stored = set(SearchWord.objects.values_list("word", flat=True))
+        removed, added = sorted(stored - words), sorted(words - stored)
+        for start in range(0, len(removed), 500):
+            SearchWord.objects.filter(word__in=removed[start : start + 500]).delete()
+        SearchWord.objects.bulk_create([SearchWord(word=word) for word in added], batch_size=500)
+    return len(words), len(added), len(removed)
 
 
 # Searching -------------------------------------------------------------------------------------------------
 
 
-def candidate_answers(queryset, tsquery, article_number=None):
-    """PostgreSQL: the ids of the published answers to rank for `tsquery`, as one SQL subquery.
+def candidate_answers(queryset, parsed):
+    """PostgreSQL: the ids of the published answers to rank for `parsed`, as one SQL subquery.
 
     Ranking reads every candidate's vector, and a query matching a large part of the content would read
     them all. So the candidates are at most MAX_CANDIDATES answers whose question matches and as many that
-    match anywhere: all of them when fewer match, which is the usual case (see README). A named article is
-    its token in the same vector, so the GIN index finds the words and the article at once. `tsquery` must
-    only require terms: the question's vector cannot tell that an excluded word is elsewhere in the answer.
+    match anywhere: all of them when fewer match, which is the usual case (see README). An excluded word
+    must be nowhere in the answer, so a question match is also checked against the whole vector. A named
+    article is its token (weight D, which only `search_citations` has) in the same vector, so the GIN
+    index finds the words and the article at once.
 
     Written as SQL rather than built with the ORM, which took longer to build than PostgreSQL took to run
     it. It reads the published answers whatever `queryset` narrows them to: a narrower `queryset` keeps
@@ -144,18 +168,22 @@ def candidate_answers(queryset, tsquery, article_number=None):
     """
     connection = connections[queryset.db]
     compiler = queryset.query.get_compiler(connection=connection)
-    words, params = compiler.compile(tsquery.resolve_expression(queryset.query))
+    words, params = compiler.compile(parsed.tsquery().resolve_expression(queryset.query))
+    by_question, by_question_params = f"search_question_vector @@ {words}", list(params)
+    anywhere, anywhere_params = f"search_vector @@ {words}", list(params)
+    if parsed.excluded:
+        by_question += f" AND search_vector @@ {words}"
+        by_question_params += params
+    if parsed.article_number:
+        cites = f"to_tsquery('{CJK_SEARCH_CONFIG}'::regconfig, %s)"
+        token = f"{article_token(parsed.article_number)}:D"
+        by_question += f" AND search_vector @@ {cites}"
+        by_question_params.append(token)
+        anywhere = f"search_vector @@ ({words} && {cites})"
+        anywhere_params.append(token)
     table = connection.ops.quote_name(Answer._meta.db_table)
     status = connection.ops.quote_name(Answer._meta.get_field("status").column)
     pk = connection.ops.quote_name(Answer._meta.pk.column)
-    by_question, anywhere = f"search_question_vector @@ {words}", f"search_vector @@ {words}"
-    by_question_params, anywhere_params = list(params), list(params)
-    if article_number is not None:
-        cites = f"to_tsquery('{CJK_SEARCH_CONFIG}'::regconfig, %s)"
-        by_question += f" AND search_vector @@ {cites}"
-        anywhere = f"search_vector @@ ({words} && {cites})"
-        by_question_params.append(article_token(article_number))
-        anywhere_params.append(article_token(article_number))
     sql = (
         f"(SELECT {pk} FROM {table} WHERE {status} = %s AND {by_question} LIMIT %s)"  # noqa: S608 (no user text)
         f" UNION (SELECT {pk} FROM {table} WHERE {status} = %s AND {anywhere} LIMIT %s)"
@@ -186,17 +214,18 @@ def search_answers(queryset, query):
     if postgresql:
         from django.contrib.postgres.search import SearchRank
 
-        if tsquery is None:
-            return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
         queryset = queryset.alias(search_vector=StoredSearchVector())
-        if parsed.excluded:
-            # Candidates by the required terms only; the exclusions are checked on those (see ParsedQuery.tsquery).
-            required = parsed.tsquery(required_only=True)
-            queryset = queryset.filter(pk__in=candidate_answers(queryset, required, parsed.article_number))
-            queryset = queryset.filter(search_vector=tsquery)
-        else:
-            queryset = queryset.filter(pk__in=candidate_answers(queryset, tsquery, parsed.article_number))
-        return queryset.annotate(rank=SearchRank(F("search_vector"), tsquery)).order_by("-rank", "pk")
+        if tsquery is None:  # an article named, and only excluded words
+            excluded = parsed.excluded_as_required()
+            excluded = excluded.tsquery() if excluded else None
+            if excluded is not None:
+                queryset = queryset.exclude(search_vector=excluded)
+            return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
+        return (
+            queryset.filter(pk__in=candidate_answers(queryset, parsed))
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
+            .order_by("-rank", "pk")
+        )
     fields = list(ANSWER_FIELD_WEIGHTS)
     for term in parsed.included:
         queryset = queryset.filter(substring_match(term.text, fields))
@@ -228,37 +257,41 @@ class SearchResults:
 
 
 def nearest_words(words):
-    """{word: the vocabulary's word most like it, or None if none is like it enough}; one query.
+    """{word: the word to search for instead: itself if the vocabulary has it, else the vocabulary's word
+    most like it, or None if none is like it enough}; one query.
 
     The candidates are, on PostgreSQL, the SPELLING_CANDIDATES words nearest to each by trigram distance
-    (``pg_trgm``'s ``<->``, read in order from the vocabulary's GiST index), on SQLite, which has no trigrams,
-    the words of about the same length. Of those, `difflib`'s ratio (at least SPELLING_CUTOFF) picks one: it
-    judges swapped and dropped letters better than trigrams do in short words ("cadr" → "card").
-    A word of the vocabulary is its own nearest word (on PostgreSQL, found by the primary key alone).
+    (``pg_trgm``'s ``<->``, read in order from the vocabulary's GiST index); on SQLite, which has no
+    trigrams, the words with the same first letter and about the same length. Of those, `difflib`'s ratio
+    (at least SPELLING_CUTOFF) picks one: it judges swapped and dropped letters better than trigrams do
+    in short words.
     """
+    if not words:
+        return {}
     vocabulary = SearchWord.objects.all()
     connection = connections[vocabulary.db]
+    candidates = {word: [] for word in words}
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(SearchWord._meta.db_table)
-        candidates = {word: [] for word in words}
         with connection.cursor() as cursor:
             cursor.execute(
+                # A word the vocabulary has is its only candidate; the others get their nearest words.
                 f"SELECT q.word, v.word FROM unnest(%s::text[]) AS q(word) CROSS JOIN LATERAL"  # noqa: S608 (a model's table)
+                f" ((SELECT k.word FROM {table} k WHERE k.word = q.word) UNION ALL"
                 f" (SELECT w.word FROM {table} w WHERE NOT EXISTS (SELECT FROM {table} k WHERE k.word = q.word)"
-                " ORDER BY w.word <-> q.word LIMIT %s) AS v",
+                " ORDER BY w.word <-> q.word LIMIT %s)) AS v",
                 [list(words), SPELLING_CANDIDATES],
             )
             for word, candidate in cursor.fetchall():
                 candidates[word].append(candidate)
-        candidates = {word: near or [word] for word, near in candidates.items()}
     else:
-        lengths = [len(word) for word in words]
-        known = list(
-            vocabulary.alias(length=Length("word"))
-            .filter(length__gte=min(lengths) - 2, length__lte=max(lengths) + 2)
-            .values_list("word", flat=True)
-        )
-        candidates = dict.fromkeys(words, known)
+        like = Q()
+        for word in words:
+            like |= Q(word__startswith=word[0], length__range=(len(word) - 2, len(word) + 2))
+        for candidate in vocabulary.alias(length=Length("word")).filter(like).values_list("word", flat=True):
+            for word, near in candidates.items():
+                if candidate[0] == word[0] and abs(len(candidate) - len(word)) <= 2:
+                    near.append(candidate)
     return {
         word: next(iter(difflib.get_close_matches(word, near, n=1, cutoff=SPELLING_CUTOFF)), None)
         for word, near in candidates.items()
@@ -268,53 +301,51 @@ def nearest_words(words):
 def spelling_suggestion(parsed):
     """`parsed` with each word that no published answer has replaced by the nearest one that some answer has.
 
-    "soical securty" → "social security". None when there is nothing to correct (not plain words, or every
-    word is in the vocabulary, or none has a near word).
+    "soical securty" → "social security". None when there is nothing to correct: not plain words, or every
+    word is in the vocabulary, or none has a near word. At most SPELLING_MAX_WORDS words are looked up.
     """
     if not parsed.is_plain:
         return None
     words = [term.text.casefold() for term in parsed.included]
-    checkable = {word for word in words if VOCABULARY_WORD.fullmatch(word)}
+    checkable = [word for word in dict.fromkeys(words) if VOCABULARY_WORD.fullmatch(word) and not CJK_RUN.search(word)]
     if not checkable:
         return None
-    nearest = nearest_words(sorted(checkable))
+    nearest = nearest_words(checkable[:SPELLING_MAX_WORDS])
     corrected = [nearest.get(word) or word for word in words]
     if corrected == words:
         return None
-    return ParsedQuery.parse(" ".join(corrected))
+    return ParsedQuery.of_words(" ".join(corrected))
 
 
-def find_answers(parsed):
-    """The ids of the published answers found for `parsed`, best first (at most MAX_RESULTS), and the query
-    they were found for: `parsed` itself or, when its words find nothing, its `spelling_suggestion`.
+def answer_ids(parsed):
+    """The ids of the published answers found for `parsed`, best first (at most MAX_RESULTS); one query."""
+    return list(Answer.objects.search(parsed).values_list("pk", flat=True)[:MAX_RESULTS])
 
-    One query, or three when the words find nothing (the ids, the nearest words, the corrected query's ids).
-    """
-    ids = list(Answer.objects.search(parsed).values_list("pk", flat=True)[:MAX_RESULTS])
-    if not ids and (suggestion := spelling_suggestion(parsed)) is not None:
-        return list(Answer.objects.search(suggestion).values_list("pk", flat=True)[:MAX_RESULTS]), suggestion
-    return ids, parsed
+
+def law_articles(parsed):
+    """The first law articles found for `parsed` (ARTICLES_SHOWN at most); one query."""
+    return list(Provision.objects.search(parsed)[:ARTICLES_SHOWN])
 
 
 def search(text, page_number=1):
-    """Answers (paginated) and law articles (the first few) matching `text`, for the results page.
+    """Answers (paginated) and law articles (on the first page) matching `text`, for the results page.
 
-    Three queries whatever the content (five when the words find nothing, see `find_answers`): the ranked
-    ids of the answers found, the page's answers with their snippets (PostgreSQL's ``ts_headline`` for those
-    ten rows only), the law articles. When only the corrected words find answers, the page shows those
-    ("showing results for …").
+    Three queries whatever the content: the ranked ids of the answers found, the law articles, the page's
+    answers with their snippets (PostgreSQL's ``ts_headline`` for those ten rows only). When neither
+    answers nor law articles match, the words are corrected (`spelling_suggestion`: one more query) and,
+    if the corrected words find something (two more), the page shows that ("showing results for …").
     """
     parsed = ParsedQuery.parse(text)
-    ranked, found_for = find_answers(parsed)
-    if not ranked:
-        found_for = parsed
-    page = Paginator(ranked, RESULTS_PER_PAGE).get_page(page_number)
+    found_for, ids, articles = parsed, answer_ids(parsed), law_articles(parsed)
+    if not ids and not articles and (suggestion := spelling_suggestion(parsed)) is not None:
+        corrected_ids, corrected_articles = answer_ids(suggestion), law_articles(suggestion)
+        if corrected_ids or corrected_articles:
+            found_for, ids, articles = suggestion, corrected_ids, corrected_articles
+    page = Paginator(ids, RESULTS_PER_PAGE).get_page(page_number)
     page.object_list = answers_with_snippets(page.object_list, found_for)
-    articles = []
-    if page.number == 1:
-        articles = list(Provision.objects.search(found_for)[:ARTICLES_SHOWN])
-        for article in articles:
-            article.snippet_html = provision_snippet(article, found_for)
+    articles = articles if page.number == 1 else []
+    for article in articles:
+        article.snippet_html = provision_snippet(article, found_for)
     similar_to = found_for.text if found_for is not parsed else ""
     return SearchResults(query=parsed, page=page, articles=articles, similar_to=similar_to)
 

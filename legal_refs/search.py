@@ -139,11 +139,17 @@ class ParsedQuery:
         rest, article_number = text, None
         for pattern, convert in ((ARTICLE_REFERENCE, int), (CHINESE_ARTICLE_REFERENCE, chinese_number)):
             match = pattern.search(text)
-            if match:
+            if match and convert(match.group(1)):  # there is no Article 0
                 article_number = convert(match.group(1))
                 rest = f"{text[: match.start()]} {text[match.end() :]}"
                 break
         return cls._with_terms(text, rest, article_number)
+
+    @classmethod
+    def of_words(cls, text):
+        """Only the words of `text`: "art 10" here is two words, not Article 10 (for corrected spellings)."""
+        text = clean_query(text)[:MAX_QUERY_LENGTH]
+        return cls._with_terms(text, text, None)
 
     @classmethod
     def _with_terms(cls, text, rest, article_number):
@@ -184,6 +190,12 @@ class ParsedQuery:
             and self.article_number is None
             and all(not term.excluded and not term.phrase for term in self.terms)
         )
+
+    def excluded_as_required(self):
+        """The excluded terms as required ones (None if there are none): what an answer must not match."""
+        if not self.excluded:
+            return None
+        return ParsedQuery(self.text, tuple(Term(term.text, phrase=term.phrase) for term in self.excluded))
 
     @property
     def has_cjk(self):

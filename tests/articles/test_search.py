@@ -1,5 +1,6 @@
 """Search: /search/ over published answers and law articles, on SQLite and on PostgreSQL."""
 
+import io
 import re
 
 import pytest
@@ -134,8 +135,28 @@ def test_article_and_words_find_the_answers_citing_it_that_have_the_words(client
     make_answer("Pension for farmers?", cites=[eleven])  # has the word, cites another article
     make_answer("Pension at one?", cites=[one])  # article 1 is not article 10
     make_answer("Pension and Article 10?", short_answer="Article 10 says so.")  # names it, does not cite it
+    make_answer("Is article10 about the pension?")  # the token's own spelling, in text
     assert answers_found(search(client, query)) == [wanted.question]
     assert answers_found(search(client, "Article 1 pension")) == ["Pension at one?"]
+
+
+@pytest.mark.django_db
+def test_article_with_only_excluded_words(client):
+    ten = make_provision(10)
+    make_answer("Pension from article ten?", cites=[ten])
+    make_answer("Card from article ten?", cites=[ten])
+    make_answer("Card from another article?", cites=[make_provision(11)])
+    assert answers_found(search(client, "Article 10 -pension")) == ["Card from article ten?"]
+
+
+@pytest.mark.django_db
+def test_there_is_no_article_0(client):
+    make_provision(1)
+    make_answer("Pension at zero?", cites=[make_provision(2)])
+    response = search(client, "Article 0 pension")
+    assert response.context["results"].query.article_number is None
+    assert articles_found(response) == []
+    assert answers_found(response) == []  # "Article" and "0" are words here, which no answer has
 
 
 @pytest.mark.django_db
@@ -170,6 +191,18 @@ def test_excluded_word_anywhere_in_the_answer_removes_it(client, query):
     make_answer("Where is the pension office?", sections=[(SectionKind.GENERAL, "", "Bring your passport 护照.")])
     make_answer("Pension for farmers?", short_answer="The village office.")
     assert answers_found(search(client, query)) == ["Pension for farmers?"]
+
+
+@pytest.mark.django_db
+def test_exclusions_keep_every_match_beyond_the_candidate_limit(client, monkeypatch):
+    """Candidates are chosen with the exclusions applied, not before: none of the wanted is lost to the limit."""
+    monkeypatch.setattr("articles.search.MAX_CANDIDATES", 2)
+    topic = make_topic()
+    # More answers with the excluded word (in the text, not the question) than candidates of both kinds.
+    for number in range(20):
+        make_answer(f"Card question {number}?", topic=topic, sections=[(SectionKind.GENERAL, "", "A lost card.")])
+    wanted = {make_answer(f"Card question {number}b?", topic=topic).question for number in range(2)}
+    assert set(answers_found(search(client, "card -lost"))) == wanted
 
 
 @pytest.mark.django_db
@@ -276,8 +309,8 @@ def test_nothing_found_page_makes_a_constant_number_of_queries(client, django_as
 @pytest.mark.parametrize("count", [2, 15])
 def test_corrected_spelling_page_makes_a_constant_number_of_queries(client, django_assert_num_queries, count):
     _fill(count, make_provision(7, paragraphs=["A pension article."]))
-    # The ids found (none), the nearest words, the corrected words' ids, the page's answers, the law articles.
-    with django_assert_num_queries(5):
+    # Ids and law articles found (none), the nearest words, the corrected words' ids and law articles, the page.
+    with django_assert_num_queries(6):
         response = search(client, "pensoin")
     assert len(answers_found(response)) == min(count, 10)
     assert response.context["results"].similar_to == "pension"
@@ -310,6 +343,54 @@ def test_correctly_spelt_words_are_kept(client):
     response = search(client, "office lost")
     assert response.context["results"].similar_to == ""
     assert "Nothing was found for “office lost”." in text_of(response)
+
+
+@pytest.mark.django_db
+def test_words_found_in_law_articles_are_not_corrected(client):
+    make_provision(58, paragraphs=["Employers shall register with the agency."])
+    make_answer("Where is the registry?")
+    response = search(client, "register")
+    assert articles_found(response) == [58]
+    assert response.context["results"].similar_to == ""
+    assert "showing results for" not in text_of(response)
+
+
+@pytest.mark.django_db
+def test_a_corrected_spelling_never_names_an_article():
+    from articles.search import spelling_suggestion
+    from legal_refs.search import ParsedQuery
+
+    make_answer("Is there an art card?")
+    suggestion = spelling_suggestion(ParsedQuery.parse("artt 10"))
+    assert suggestion.text == "art 10"
+    assert suggestion.article_number is None
+
+
+@pytest.mark.django_db
+def test_chinese_that_finds_nothing_is_not_looked_up_in_the_vocabulary(client, django_assert_num_queries):
+    make_answer("社保卡丢了怎么办？")
+    # The ids and law articles found (none), the topics offered: no spelling lookup for Chinese.
+    with django_assert_num_queries(3):
+        response = search(client, "养老金")
+    assert answers_found(response) == []
+
+
+@pytest.mark.django_db
+def test_rebuilding_the_vocabulary_drops_the_words_no_published_answer_has():
+    from django.core.management import call_command
+
+    from articles.models import SearchWord
+
+    answer = make_answer("Where is the pensoin office?")
+    assert SearchWord.objects.filter(word="pensoin").exists()
+    answer.question = "Where is the pension office?"
+    answer.save()
+    SearchWord.objects.filter(word="office").delete()
+    out = io.StringIO()
+    call_command("rebuild_search_vocabulary", stdout=out)
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    assert "pensoin" not in words and {"pension", "office"} <= words
+    assert f"Search vocabulary: {len(words)} words (1 added, 1 removed)." in out.getvalue()
 
 
 @pytest.mark.django_db
@@ -507,8 +588,22 @@ def test_migration_fills_the_article_tokens():
     migration.fill_search_citations(None, SimpleNamespace(connection=connection, execute=execute))
     answer.refresh_from_db()
     uncited.refresh_from_db()
-    assert sorted(answer.search_citations.split()) == ["article42", "article7"]
+    assert answer.search_citations == "article7 article42"  # as citation_tokens writes them
     assert uncited.search_citations == ""
+
+
+@pytest.mark.django_db
+def test_citations_added_from_the_text_are_searchable(client):
+    make_provision(10)
+    answer = make_answer(
+        "Who pays the pension?", sections=[(SectionKind.GENERAL, "", "See [[social-insurance-law 10]].")]
+    )
+    assert answers_found(search(client, "Article 10 pension")) == []
+    assert [c.provision.number for c in answer.cite_text_references()] == [10]
+    answer.refresh_from_db()
+    assert answer.search_citations == "article10"
+    assert "Article 10" in answer.search_document
+    assert answers_found(search(client, "Article 10 pension")) == ["Who pays the pension?"]
 
 
 @pytest.mark.django_db
