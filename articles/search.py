@@ -56,7 +56,7 @@ from .models import Answer, Citation, SearchWord, Section, Status, Topic
 
 RESULTS_PER_PAGE = 10
 ARTICLES_SHOWN = 5
-MAX_CANDIDATES = 100
+MAX_CANDIDATES = 50
 MAX_RESULTS = 2 * MAX_CANDIDATES
 SNIPPET_CHARS = 240
 ANSWER_FIELD_WEIGHTS = {"question": 10, "short_answer": 4, "search_document": 1}
@@ -158,7 +158,9 @@ def candidate_answers(queryset, parsed):
     Ranking reads every candidate's vector, and a query matching a large part of the content would read
     them all. So the candidates are at most MAX_CANDIDATES answers whose question matches and as many that
     match anywhere: all of them when fewer match, which is the usual case (see README). An excluded word
-    must be nowhere in the answer, so a question match is also checked against the whole vector. A named
+    must be nowhere in the answer: those matching anywhere are exact, those whose question matches are
+    only checked against the question here (checking the whole vector too would read the excluded word's
+    whole GIN entry a second time) and must be checked against the whole vector after. A named
     article is its token (weight D, which only `search_citations` has) in the same vector, so the GIN
     index finds the words and the article at once.
 
@@ -171,9 +173,6 @@ def candidate_answers(queryset, parsed):
     words, params = compiler.compile(parsed.tsquery().resolve_expression(queryset.query))
     by_question, by_question_params = f"search_question_vector @@ {words}", list(params)
     anywhere, anywhere_params = f"search_vector @@ {words}", list(params)
-    if parsed.excluded:
-        by_question += f" AND search_vector @@ {words}"
-        by_question_params += params
     if parsed.article_number:
         cites = f"to_tsquery('{CJK_SEARCH_CONFIG}'::regconfig, %s)"
         token = f"{article_token(parsed.article_number)}:D"
@@ -221,11 +220,10 @@ def search_answers(queryset, query):
             if excluded is not None:
                 queryset = queryset.exclude(search_vector=excluded)
             return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
-        return (
-            queryset.filter(pk__in=candidate_answers(queryset, parsed))
-            .annotate(rank=SearchRank(F("search_vector"), tsquery))
-            .order_by("-rank", "pk")
-        )
+        queryset = queryset.filter(pk__in=candidate_answers(queryset, parsed))
+        if parsed.excluded:
+            queryset = queryset.filter(search_vector=tsquery)  # see candidate_answers
+        return queryset.annotate(rank=SearchRank(F("search_vector"), tsquery)).order_by("-rank", "pk")
     fields = list(ANSWER_FIELD_WEIGHTS)
     for term in parsed.included:
         queryset = queryset.filter(substring_match(term.text, fields))
