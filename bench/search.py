@@ -11,7 +11,8 @@ postgres://postgres@127.0.0.1:5432/sscard_bench), migrates it, fills it with syn
 (question, short answer, search document, 1-3 citations of 120 law articles; English words with Zipf-like
 frequencies and recurring phrases, some Chinese) and their spelling vocabulary using COPY, then runs every
 query of the representative set (common words, rare words, phrases, exclusions, article numbers, typos,
-Chinese) once, measured after a warm-up with every tenth query, for:
+Chinese), after a warm-up with every tenth query, --rounds times (default 3; a query's time is the median
+of its runs) for ours and once for the baseline:
 
 - our search: `Answer.objects.search()`, with the spelling correction when the words find nothing,
   the ranked ids and the first page;
@@ -346,7 +347,7 @@ def main():
         fill(args.answers, rng, rare)
         print(f"Filled {args.answers:,} published answers in {time.perf_counter() - start:.1f} s", flush=True)
     queries = representative_queries(random.Random(args.seed + 1), rare)
-    print(f"{len(queries)} queries, each measured once after a warm-up", flush=True)
+    print(f"{len(queries)} queries, measured after a warm-up", flush=True)
     try:
         results = {}
         contenders = [
