@@ -209,20 +209,15 @@ class ParsedQuery:
     def highlight_needles(self):
         return [term.text for term in self.included]
 
-    def tsquery(self, *, required_only=False):
-        """The PostgreSQL text query: websearch syntax for the words, token phrases for Chinese (None if empty).
-
-        With `required_only`, without the excluded terms: what a GIN index finds fast (an excluded common
-        word makes the index read that word's whole posting list) for the exclusions to be checked after.
-        """
+    def tsquery(self):
+        """The PostgreSQL text query: websearch syntax for the words, token phrases for Chinese (None if empty)."""
         from django.contrib.postgres.search import SearchQuery
 
         parts = []
-        terms = self.included if required_only else self.terms
-        websearch = " ".join(filter(None, (term.websearch() for term in terms)))
+        websearch = " ".join(filter(None, (term.websearch() for term in self.terms)))
         if any(term.websearch() for term in self.included):
             parts.append(SearchQuery(websearch, config=TEXT_SEARCH_CONFIG, search_type="websearch"))
-        for term in terms:
+        for term in self.terms:
             for run in CJK_RUN.findall(term.text):
                 query = SearchQuery(cjk_tsquery(run), config=CJK_SEARCH_CONFIG, search_type="raw")
                 parts.append(~query if term.excluded else query)
