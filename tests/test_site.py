@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 from django.views.defaults import server_error
 
 from articles.models import Answer, Status
@@ -57,7 +58,9 @@ def test_sitemap_lists_published_answers_topics_laws_and_articles_with_lastmod(c
     assert set(urls) == expected
     assert f"http://testserver{draft.get_absolute_url()}" not in urls
     assert all(urls.values())
-    assert urls[f"http://testserver{answers[0].get_absolute_url()}"] == answers[0].updated_at.date().isoformat()
+    # The date where the site is (TIME_ZONE), as the sitemap writes it, not the UTC date.
+    lastmod = timezone.localdate(answers[0].updated_at).isoformat()
+    assert urls[f"http://testserver{answers[0].get_absolute_url()}"] == lastmod
 
 
 def test_feed_lists_recently_updated_published_answers(client, imported):
