@@ -202,6 +202,11 @@ def test_exclusions_keep_every_match_beyond_the_candidate_limit(client, monkeypa
     for number in range(20):
         make_answer(f"Card question {number}?", topic=topic, sections=[(SectionKind.GENERAL, "", "A lost card.")])
     wanted = {make_answer(f"Card question {number}b?", topic=topic).question for number in range(2)}
+    if connection.vendor == "postgresql":
+        # Rows stored in creation order, so that a limit taken before the exclusion keeps only unwanted ones.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # CLUSTER refuses pending deferred checks
+            cursor.execute("CLUSTER articles_answer USING articles_answer_pkey")
     assert set(answers_found(search(client, "card -lost"))) == wanted
 
 
