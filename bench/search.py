@@ -21,13 +21,15 @@ of its runs) for ours and once for the baseline:
 - a naive `icontains` baseline over the same fields (each word in the question, short answer or
   document; count and first page).
 
-It prints p50 and p95 of each and the ratio baseline / ours, and drops the database unless --keep.
+It prints p50 and p95 of each and the ratio baseline / ours, and, for the first query of each kind, the
+indexes PostgreSQL's plans use for the whole page's statements (EXPLAIN); it drops the database unless --keep.
 """
 
 import argparse
 import io
 import os
 import random
+import re
 import secrets
 import statistics
 import sys
@@ -313,6 +315,27 @@ def measure(function, queries, rounds=1):
     return [statistics.median(times) for times in timings], [t for times in timings for t in times]
 
 
+def indexes_used(function, query):
+    """The indexes that PostgreSQL's plans use for each statement `function(query)` runs (EXPLAIN of the
+    statements as they were sent), and how many statements used none."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        function(query)
+    used, without = set(), 0
+    with connection.cursor() as cursor:
+        for statement in captured.captured_queries:
+            cursor.execute(f"EXPLAIN {statement['sql']}")
+            names = set(INDEX_IN_PLAN.findall("\n".join(row[0] for row in cursor.fetchall())))
+            used |= names
+            without += not names
+    return used, without
+
+
+INDEX_IN_PLAN = re.compile(r"Index (?:Only )?Scan (?:using|on) (\w+)")
+
+
 def cpu_check():
     """The best of five runs of a fixed loop, in ms: how fast this machine is now (a shared virtual machine's
     speed changes from hour to hour, and with it every figure here)."""
@@ -390,6 +413,12 @@ def main():
             )
         rest = [t for i, t in enumerate(ours) if not CATEGORIES["typos"][0] <= i < CATEGORIES["typos"][1]]
         print(f"  our search, all but typos: p50 {percentile(rest, 0.5):6.1f} ms  p95 {percentile(rest, 0.95):6.1f} ms")
+        for category, (first, _last) in CATEGORIES.items():
+            used, without = indexes_used(our_results_page, queries[first])
+            print(
+                f"  indexes used, {category:>10} ({queries[first]!r}): {', '.join(sorted(used)) or 'none'}"
+                + (f"; {without} statement(s) used none" if without else "")
+            )
         slowest = sorted(zip(ours, queries, strict=True), reverse=True)[:8]
         print("slowest of ours: " + ", ".join(f"{q!r} {t:.0f} ms" for t, q in slowest))
         if naive is None:
