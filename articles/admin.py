@@ -5,6 +5,8 @@ they answer only signed-in staff who may change answers (others are sent to
 the login page or get 403), and they render with the site's one renderer.
 """
 
+from contextlib import nullcontext
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -21,9 +23,11 @@ from legal_refs.models import Law, Provision
 
 from .markdown import render_markdown, validate_references
 from .models import MAX_POSITION, Answer, Citation, Section, Status, Topic
+from .search import refreshes_batched
 from .uploads import ImageUploadForm
 
 PUBLISH_PERMISSION = "articles.publish_answer"
+READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")  # Django's admin opens no transaction for these
 
 
 @admin.register(Topic)
@@ -223,6 +227,17 @@ class AnswerAdmin(admin.ModelAdmin):
         if not form.may_publish and "status" in form.base_fields:
             form.base_fields["status"].help_text = _("Only a publisher may publish. Set “In review” when it is ready.")
         return form
+
+    # The search document: a request that writes (as Django's, in one transaction) rebuilds it once at its
+    # end for each answer it changed, not once for each answer, section and citation row saved or deleted.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with nullcontext() if request.method in READ_ONLY_METHODS else refreshes_batched():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with nullcontext() if request.method in READ_ONLY_METHODS else refreshes_batched():
+            return super().delete_view(request, object_id, extra_context)
 
     # Inline citations: articles cited in the text are added to the answer's citations.
 

@@ -199,7 +199,7 @@ class Answer(models.Model):
         A new citation names a paragraph when the text cites only that paragraph of the article.
         Returns the citations added.
         """
-        from .search import refresh_search_document  # articles.search imports this module
+        from .search import request_refresh  # articles.search imports this module
 
         cited = {}  # provision -> paragraphs cited in the text
         for section in self.sections.all():
@@ -225,7 +225,7 @@ class Answer(models.Model):
             for offset, (provision, paragraphs) in enumerate(new)
         ]
         added = Citation.objects.bulk_create(added)
-        refresh_search_document(self.pk)  # bulk_create sends no signals
+        request_refresh(self.pk)  # bulk_create sends no signals
         return added
 
 

@@ -2,7 +2,8 @@
 
 The answer's search document is three plain text columns, one per weight: the question (A), the short
 answer (B), and `search_document` (C): its sections' headings and text and the law articles it cites,
-kept in step on every save of an answer, section or citation and after an import (`refresh_search_document`).
+rebuilt on every save of an answer, section or citation (`refresh_search_document`), or, for an admin save
+or an imported source, once at its end (`refreshes_batched`).
 `search_cjk` holds the Chinese of all three as two-character tokens (legal_refs.search.cjk_tokens), and
 `search_citations` a token per law article cited ("article10"), so that on PostgreSQL "Article 10" with
 other words is one lookup in the same GIN index.
@@ -25,10 +26,12 @@ import difflib
 import html
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db import connections, transaction
+from django.db import connections, router, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Length
@@ -119,6 +122,41 @@ def refresh_search_document(answer_id):
     if answer.status == Status.PUBLISHED:
         words = vocabulary_words(answer.question, answer.short_answer, document)
         SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True)
+
+
+_refresh_batch = ContextVar("search_refresh_batch", default=None)
+
+
+def request_refresh(answer_id):
+    """Refresh an answer's search document now or, inside `refreshes_batched`, once at the end of the block."""
+    batch = _refresh_batch.get()
+    if batch is None:
+        refresh_search_document(answer_id)
+    else:
+        batch.add(answer_id)
+
+
+@contextmanager
+def refreshes_batched():
+    """One transaction in which the refreshes requested run once per answer, at its end.
+
+    Saving an answer with its sections and citations in one form sends a signal for each row saved, and
+    each would rebuild the whole document; this makes them one rebuild. If the block raises, its rows are
+    rolled back with the rebuilds not run, so rows and document stay in step. Nested, the outermost block
+    runs them.
+    """
+    if _refresh_batch.get() is not None:
+        yield
+        return
+    batch = set()
+    with transaction.atomic(using=router.db_for_write(Answer)):
+        token = _refresh_batch.set(batch)
+        try:
+            yield
+        finally:
+            _refresh_batch.reset(token)
+        for answer_id in sorted(batch):
+            refresh_search_document(answer_id)
 
 
 def vocabulary_words(*texts):

@@ -4,12 +4,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import Answer, Citation, Section
-from .search import refresh_search_document
+from .search import request_refresh
 
 
 @receiver(post_save, sender=Answer, dispatch_uid="answer_search_document")
 def answer_saved(sender, instance, **kwargs):
-    refresh_search_document(instance.pk)
+    request_refresh(instance.pk)
 
 
 @receiver(post_save, sender=Section, dispatch_uid="section_saved_search_document")
@@ -17,4 +17,4 @@ def answer_saved(sender, instance, **kwargs):
 @receiver(post_save, sender=Citation, dispatch_uid="citation_saved_search_document")
 @receiver(post_delete, sender=Citation, dispatch_uid="citation_deleted_search_document")
 def part_changed(sender, instance, **kwargs):
-    refresh_search_document(instance.answer_id)
+    request_refresh(instance.answer_id)

@@ -28,6 +28,22 @@ def imported(social_insurance_law):
     return import_paths([SOURCE_DIR])
 
 
+@pytest.fixture
+def search_refreshes(monkeypatch):
+    """The answers whose search document is rebuilt, one entry per rebuild (every rebuild goes through
+    `articles.search.refresh_search_document`, looked up in that module when it is called)."""
+    import articles.search
+
+    rebuilt, rebuild = [], articles.search.refresh_search_document
+
+    def counted(answer_id):
+        rebuilt.append(answer_id)
+        rebuild(answer_id)
+
+    monkeypatch.setattr(articles.search, "refresh_search_document", counted)
+    return rebuilt
+
+
 def require_tool(available, reason):
     """Skip a test whose tool is missing, except in CI, where a missing tool is a failure."""
     if available:

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from legal_refs.models import Law, Provision
 
 from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, unique_slug
-from ..search import refresh_search_document
+from ..search import refreshes_batched, request_refresh
 from .parser import SourceError, decode_source, parse_source
 
 
@@ -228,7 +228,7 @@ class _Loader:
             Citation(answer=answer, provision=provision, position=position)
             for position, provision in enumerate(provisions)
         )
-        refresh_search_document(answer.pk)  # bulk_create sends no signals
+        request_refresh(answer.pk)  # bulk_create sends no signals
 
 
 def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_run=False):
@@ -247,7 +247,8 @@ def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_
     with transaction.atomic():
         for source in sources:
             try:
-                loader.load(source)
+                with refreshes_batched():  # one rebuild of the answer's search document, not one per row
+                    loader.load(source)
             except DatabaseError as error:
                 raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
         if dry_run:

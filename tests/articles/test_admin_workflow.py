@@ -5,6 +5,8 @@ import re
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Answer, SectionKind, Status
@@ -77,6 +79,43 @@ def test_editor_drafts_publisher_publishes_and_readers_see_it_with_its_legal_bas
     assert "paragraph 2 of Article 4 of the Social Insurance Law" in page
     assert 'href="/laws/social-insurance-law/articles/10/"' in page
     assert "<li>Report the loss.</li>" in page
+
+
+def test_a_save_rebuilds_the_search_document_once_whatever_rows_it_saves(client, editor, article, search_refreshes):
+    """Adding an answer saves it, two sections, a citation and one cited in the text: one rebuild, complete."""
+    client.force_login(editor)
+    assert client.post(ADD_URL, new_answer_data(make_topic(), article)).status_code == 302
+    answer = Answer.objects.get(slug="replace-a-lost-card")
+    assert search_refreshes == [answer.pk]
+    assert "Apply at the service hall." in answer.search_document
+    assert "Social Insurance Law, Article 4" in answer.search_document
+    assert answer.search_citations == "article4 article10"
+
+    search_refreshes.clear()
+    data = answer_form_data(answer, sections=[(SectionKind.GENERAL, "Where", "At the counter.")])
+    data["sections-0-DELETE"] = "on"
+    assert client.post(change_url(answer), data).status_code == 302
+    answer.refresh_from_db()
+    assert search_refreshes == [answer.pk]
+    assert "At the counter." in answer.search_document
+    assert "Apply at the service hall." not in answer.search_document
+
+    with CaptureQueriesContext(connection) as reading:  # showing the form writes nothing: no transaction
+        assert client.get(change_url(answer)).status_code == 200
+    assert not [query for query in reading.captured_queries if "SAVEPOINT" in query["sql"]]
+
+
+def test_deleting_an_answer_does_not_rebuild_its_document_for_each_row(client, imported, search_refreshes):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("admin", "admin@example.org", "a-long-test-password")
+    answer = Answer.objects.get(slug=FIRST_CLASS)  # two sections, two citations
+    search_refreshes.clear()
+    client.force_login(admin_user)
+    delete_url = reverse("admin:articles_answer_delete", args=[answer.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Answer.objects.filter(pk=answer.pk).exists()
+    assert search_refreshes == [answer.pk]  # once, at the end, when there is nothing left to rebuild
 
 
 def test_editor_cannot_publish(client, editor, article):

@@ -205,17 +205,22 @@ def test_overwrite_edited_option_restores_the_source(imported):
     assert answer.sections.count() == 2 and answer.citations.count() == 2
 
 
-def test_changed_source_updates_the_answer_keeping_its_url(imported, tmp_path):
+def test_changed_source_updates_the_answer_keeping_its_url(imported, tmp_path, search_refreshes):
     folder = tmp_path / "src"
     shutil.copytree(SOURCE_DIR, folder)
     path = folder / "000_c9b72944512ff204.txt"
     path.write_text(path.read_text().replace("Matters needing attention", "Notes to heed"), encoding="utf-8")
     slug = Answer.objects.get(question=FIRST).slug
+    search_refreshes.clear()
     output = run_command(folder)
     assert "0 created, 1 updated, 1 unchanged" in output
     answer = Answer.objects.get(question=FIRST)
     assert answer.slug == slug
     assert answer.sections.last().heading == "Notes to heed in upgrading social security card"
+    # Its sections and citations were replaced: one rebuild of its search document, not one per row.
+    assert search_refreshes == [answer.pk]
+    assert "Notes to heed in upgrading" in answer.search_document
+    assert "Matters needing attention" not in answer.search_document
 
 
 # --------------------------------------------------------------------- laws, aliases, slugs

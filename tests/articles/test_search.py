@@ -560,6 +560,44 @@ def test_editing_a_section_updates_what_is_found(client):
 
 
 @pytest.mark.django_db
+def test_batched_refreshes_run_once_per_answer_at_the_end(search_refreshes):
+    from articles.search import refreshes_batched
+
+    first, second = make_answer("First question?"), make_answer("Second question?")
+    search_refreshes.clear()
+    with refreshes_batched():
+        for answer, text in [(first, "hospital"), (second, "pharmacy"), (first, "hospital again")]:
+            section = answer.sections.get()
+            section.body = f"About the {text}."
+            section.save()
+            with refreshes_batched():  # nested: the outermost block runs them
+                Citation.objects.create(answer=answer, provision=make_provision(), position=answer.citations.count())
+        assert search_refreshes == []
+    assert search_refreshes == [first.pk, second.pk]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert "About the hospital again." in first.search_document and first.search_citations
+    assert "About the pharmacy." in second.search_document and second.search_citations
+
+
+@pytest.mark.django_db
+def test_batched_refreshes_roll_back_with_the_rows_on_an_error(search_refreshes):
+    from articles.search import refreshes_batched
+
+    answer = make_answer("A question?", sections=[(SectionKind.GENERAL, "", "About the hospital.")])
+    search_refreshes.clear()
+    with pytest.raises(RuntimeError), refreshes_batched():
+        section = answer.sections.get()
+        section.body = "About the bank."
+        section.save()
+        raise RuntimeError
+    assert search_refreshes == []
+    answer.refresh_from_db()
+    assert answer.sections.get().body == "About the hospital."
+    assert "About the hospital." in answer.search_document and "bank" not in answer.search_document
+
+
+@pytest.mark.django_db
 def test_adding_and_removing_a_citation_updates_what_is_found(client):
     answer = make_answer("A question?")
     provision = make_provision(42, paragraphs=["Some text."])
