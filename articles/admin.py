@@ -5,29 +5,25 @@ they answer only signed-in staff who may change answers (others are sent to
 the login page or get 403), and they render with the site's one renderer.
 """
 
-from contextlib import nullcontext
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from markdownx.widgets import AdminMarkdownxWidget
 
-from legal_refs import admin as legal_refs_admin
+from legal_refs.admin import ProvisionAdmin
 from legal_refs.models import Law, Provision
 
-from .markdown import render_markdown, validate_references
+from .markdown import render_markdown, unknown_references_error
 from .models import MAX_POSITION, Answer, Citation, Section, Status, Topic
-from .search import refreshes_batched
+from .services import save_answer, save_topic
 from .uploads import ImageUploadForm
 
 PUBLISH_PERMISSION = "articles.publish_answer"
-READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")  # Django's admin opens no transaction for these
 
 
 @admin.register(Topic)
@@ -35,6 +31,9 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["title", "slug"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
+
+    def save_model(self, request, obj, form, change):
+        save_topic(obj)
 
 
 class MarkdownEditorWidget(AdminMarkdownxWidget):
@@ -103,10 +102,12 @@ class SectionForm(PositionedForm):
             )
         }
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        validate_references(body)
-        return body
+    def _post_clean(self):
+        """A reference to a law or article we do not hold is an error. The rendering checked is the one
+        saved (`Section.rendered`); a section left as it was is rendered once, when the answer is saved."""
+        super()._post_clean()
+        if self.has_changed() and "body" in self.cleaned_data and (unknown := self.instance.rendered().unknown):
+            self.add_error("body", unknown_references_error(unknown))
 
 
 def locked_for(request, answer):
@@ -139,17 +140,6 @@ class CitationForm(PositionedForm):
     class Meta:
         model = Citation
         fields = ["provision", "paragraph", "position"]
-
-    def clean(self):
-        cleaned = super().clean()
-        provision, paragraph = cleaned.get("provision"), cleaned.get("paragraph")
-        if provision and paragraph and paragraph > len(provision.paragraphs):
-            self.add_error(
-                "paragraph",
-                _("%(provision)s has %(count)s paragraph(s).")
-                % {"provision": provision, "count": len(provision.paragraphs)},
-            )
-        return cleaned
 
 
 class CitationInline(AnswerPartInline, admin.TabularInline):
@@ -228,29 +218,23 @@ class AnswerAdmin(admin.ModelAdmin):
             form.base_fields["status"].help_text = _("Only a publisher may publish. Set “In review” when it is ready.")
         return form
 
-    # The search document: a request that writes (as Django's, in one transaction) rebuilds it once at its
-    # end for each answer it changed, not once for each answer, section and citation row saved or deleted.
+    # Saving: the answer with its sections and citations in one service call (which also adds the
+    # articles cited in the text and rebuilds the search document once).
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with nullcontext() if request.method in READ_ONLY_METHODS else refreshes_batched():
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        with nullcontext() if request.method in READ_ONLY_METHODS else refreshes_batched():
-            return super().delete_view(request, object_id, extra_context)
-
-    # Inline citations: articles cited in the text are added to the answer's citations.
+    def save_model(self, request, obj, form, change):
+        """Nothing yet: `save_related` saves the answer together with its sections and citations."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.citations_added_from_text = form.instance.cite_text_references()
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        message = super().construct_change_message(request, form, formsets, add)
-        for citation in getattr(form, "citations_added_from_text", []):
-            label = gettext("%(citation)s (cited in the text)") % {"citation": citation}
-            message.append({"added": {"name": str(Citation._meta.verbose_name), "object": label}})
-        return message
+        form.save_m2m()
+        sections, citations, removed = [], [], []
+        for formset in formsets:
+            saved = formset.save(commit=False)
+            (sections if formset.model is Section else citations).extend(saved)
+            removed.extend(formset.deleted_objects)
+        added = save_answer(form.instance, sections=sections, citations=citations, removed=removed)
+        for formset in formsets:
+            if formset.model is Citation:
+                formset.new_objects.extend(added)  # listed in the change message like those added in the form
 
     # The Markdown editor's endpoints: admin views (staff only), for those who may change answers.
 
@@ -309,10 +293,7 @@ class CitingAnswerInline(admin.TabularInline):
         return False
 
 
-# legal_refs knows nothing of answers: the "cited by" list is added to its article admin from here.
-admin.site.unregister(Provision)
-
-
+# legal_refs knows nothing of answers: its article admin is registered here, with the answers citing each.
 @admin.register(Provision)
-class ProvisionAdmin(legal_refs_admin.ProvisionAdmin):
-    inlines = [*legal_refs_admin.ProvisionAdmin.inlines, CitingAnswerInline]
+class CitedProvisionAdmin(ProvisionAdmin):
+    inlines = [*ProvisionAdmin.inlines, CitingAnswerInline]

@@ -219,11 +219,16 @@ def describe_unknown(reference):
     }
 
 
+def unknown_references_error(unknown):
+    """A ValidationError naming each of the `unknown` references (to a law or an article we do not hold)."""
+    unknown = list(dict.fromkeys(unknown))
+    messages = [describe_unknown(reference) for reference in unknown[:MAX_REPORTED]]
+    if len(unknown) > MAX_REPORTED:
+        messages.append(_("… and %(count)s more unknown references.") % {"count": len(unknown) - MAX_REPORTED})
+    return ValidationError(messages, code="unknown_reference")
+
+
 def validate_references(text):
     """Raise a ValidationError naming each `[[…]]` reference in `text` to a law or article we do not hold."""
-    unknown = list(dict.fromkeys(render(text).unknown))
-    if unknown:
-        messages = [describe_unknown(reference) for reference in unknown[:MAX_REPORTED]]
-        if len(unknown) > MAX_REPORTED:
-            messages.append(_("… and %(count)s more unknown references.") % {"count": len(unknown) - MAX_REPORTED})
-        raise ValidationError(messages, code="unknown_reference")
+    if unknown := render(text).unknown:
+        raise unknown_references_error(unknown)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from legal_refs.models import Provision
 
-from .markdown import render, render_markdown
+from .markdown import render
 
 SLUG_MAX_LENGTH = 200
 MAX_POSITION = 32767  # the largest PositiveSmallIntegerField value on every database
@@ -110,11 +110,17 @@ class AnswerQuerySet(models.QuerySet):
         """Published answers that cite `provision`, in question order."""
         return self.published().filter(citations__provision=provision).order_by("question", "pk")
 
-    def search(self, query):
-        """Published answers matching `query` (text or ParsedQuery), best first, with `rank` (articles.search)."""
-        from .search import search_answers
-
-        return search_answers(self.published(), query)
+    def count_citing(self, provisions):
+        """`provisions` (a list), each with `cited_by`: how many published answers cite it (one query)."""
+        counts = dict(
+            Citation.objects.filter(provision__in=provisions, answer__in=self.published())
+            .values_list("provision")
+            .annotate(count=Count("answer", distinct=True))
+            .order_by()
+        )
+        for provision in provisions:
+            provision.cited_by = counts.get(provision.pk, 0)
+        return provisions
 
 
 class Answer(models.Model):
@@ -142,7 +148,7 @@ class Answer(models.Model):
     published_at = models.DateTimeField(
         _("published"), null=True, blank=True, editable=False, help_text=_("Set when the answer is published.")
     )
-    # Search document, kept in step with the sections and citations (articles.search).
+    # The search document, rebuilt from the sections and citations by each save (articles.search_document).
     search_document = models.TextField(_("search document"), blank=True, editable=False)
     search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
     search_citations = models.TextField(_("search tokens (articles cited)"), blank=True, editable=False)
@@ -193,41 +199,6 @@ class Answer(models.Model):
             citations=[(c.provision.law.slug, c.provision.number, c.paragraph) for c in self.citations.all()],
         )
 
-    def cite_text_references(self):
-        """Add a citation for each article the sections cite inline (`[[law 4]]`) that the answer does not cite.
-
-        A new citation names a paragraph when the text cites only that paragraph of the article.
-        Returns the citations added.
-        """
-        from .search import request_refresh  # articles.search imports this module
-
-        cited = {}  # provision -> paragraphs cited in the text
-        for section in self.sections.all():
-            for reference, provision in render(section.body).cited:
-                cited.setdefault(provision, set()).add(reference.paragraph)
-        existing = list(self.citations.order_by("position", "pk"))
-        new = [(p, paragraphs) for p, paragraphs in cited.items() if p.pk not in {c.provision_id for c in existing}]
-        if not new:
-            return []
-        position = max((c.position for c in existing), default=-1) + 1
-        if position + len(new) - 1 > MAX_POSITION:  # no room after the last: number them 0, 1, 2, … again
-            for index, citation in enumerate(existing):
-                citation.position = index
-            Citation.objects.bulk_update(existing, ["position"])
-            position = len(existing)
-        added = [
-            Citation(
-                answer=self,
-                provision=provision,
-                paragraph=next(iter(paragraphs)) if len(paragraphs) == 1 else None,
-                position=position + offset,
-            )
-            for offset, (provision, paragraphs) in enumerate(new)
-        ]
-        added = Citation.objects.bulk_create(added)
-        request_refresh(self.pk)  # bulk_create sends no signals
-        return added
-
 
 def _normalized(text):
     """Text as compared for edits: line ends and surrounding white space do not count."""
@@ -273,11 +244,19 @@ class Section(models.Model):
         return self.heading or self.get_kind_display()
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html = self.rendered().html
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
+
+    def rendered(self):
+        """The body rendered: sanitised HTML and the law articles it cites inline. Rendered once per body
+        text: saving the section and finding the articles it cites use the same rendering."""
+        cached = self.__dict__.get("_rendered")
+        if cached is None or cached[0] != self.body:
+            cached = self._rendered = (self.body, render(self.body))
+        return cached[1]
 
 
 class Citation(models.Model):
@@ -325,7 +304,7 @@ class SearchWord(models.Model):
     """A word of the published answers, lower case: the vocabulary the search corrects misspelt words against.
 
     Added to when a published answer's search document is refreshed, made again from the published answers
-    by ``manage.py rebuild_search_vocabulary`` (`articles.search.rebuild_vocabulary`), which drops the
+    by ``manage.py rebuild_search_vocabulary`` (`articles.search_document.rebuild_vocabulary`), which drops the
     words no published answer has any more. On PostgreSQL a trigram GiST index (migration
     ``0005_search_vocabulary``) finds the nearest word.
     """

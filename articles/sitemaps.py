@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
 
-from .models import Answer, Topic
+from .models import Answer, Status, Topic
 
 
 class AnswerSitemap(Sitemap):
@@ -14,11 +14,8 @@ class AnswerSitemap(Sitemap):
 
 class TopicSitemap(Sitemap):
     def items(self):
-        return (
-            Topic.objects.filter(answers__in=Answer.objects.published())
-            .annotate(last_updated=Max("answers__updated_at"))
-            .order_by("pk")
-        )
+        published = Q(answers__status=Status.PUBLISHED)
+        return Topic.objects.public().annotate(last_updated=Max("answers__updated_at", filter=published)).order_by("pk")
 
     def lastmod(self, topic):
         return topic.last_updated

@@ -11,5 +11,4 @@ urlpatterns = [
     path("topics/<uslug:slug>/", views.TopicDetailView.as_view(), name="topic"),
     path("questions/<uslug:slug>/", views.AnswerDetailView.as_view(), name="answer"),
     path("feed/", UpdatedAnswersFeed(), name="feed"),
-    path("search/", views.search, name="search"),
 ]

@@ -1,25 +1,19 @@
-"""The reader's pages of the Q&A content: home, topics, answers, search."""
+"""The reader's pages of the Q&A content: home, topics, answers; and the law pages with the answers citing
+each article (the law app's views, extended here, since only this side knows answers)."""
 
-from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from legal_refs.models import Law
+from legal_refs.views import LawDetailView, ProvisionDetailView
 
-from . import search as site_search
-from .forms import SearchForm
 from .models import Answer, Topic
 from .structured_data import answer_text, faq_page
 
 RECENT_ANSWERS = 5
 RELATED_ANSWERS = 10
-
-
-def home_crumb():
-    return (_("Home"), reverse("articles:home"))
 
 
 class HomeView(ListView):
@@ -52,7 +46,7 @@ class TopicDetailView(ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             topic=self.topic,
-            breadcrumbs=[home_crumb(), (self.topic.title, self.topic.get_absolute_url())],
+            breadcrumbs=[(self.topic.title, self.topic.get_absolute_url())],
             **kwargs,
         )
 
@@ -81,7 +75,6 @@ class AnswerDetailView(DetailView):
             sections=list(answer.sections.all()),
             related_answers=Answer.objects.related_to(answer, provisions)[:RELATED_ANSWERS] if provisions else [],
             breadcrumbs=[
-                home_crumb(),
                 (answer.topic.title, answer.topic.get_absolute_url()),
                 (answer.question, answer.get_absolute_url()),
             ],
@@ -91,20 +84,19 @@ class AnswerDetailView(DetailView):
         )
 
 
-def search(request):
-    """Search results for `q`: answers (paginated) and law articles; a clear message for a bad query."""
-    form = SearchForm(request.GET or None)
-    results = None
-    if form.is_valid() and form.cleaned_data["q"]:
-        results = site_search.search(form.cleaned_data["q"], request.GET.get("page"))
-    nothing_found = results is not None and results.is_empty
-    return render(
-        request,
-        "articles/search.html",
-        {
-            "form": form,
-            "results": results,
-            "topics": site_search.topics_to_browse() if nothing_found else None,
-            "breadcrumbs": [home_crumb(), (_("Search"), reverse("articles:search"))],
-        },
-    )
+class LawView(LawDetailView):
+    """A law's page, each article with `cited_by`: how many published answers cite it."""
+
+    template_name = "articles/law_detail.html"
+
+    def get_provisions(self):
+        return Answer.objects.count_citing(super().get_provisions())
+
+
+class ProvisionView(ProvisionDetailView):
+    """An article's page with the published answers citing it."""
+
+    template_name = "articles/provision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(answers=list(Answer.objects.citing(self.object)), **kwargs)

@@ -14,9 +14,9 @@ query of the representative set (common words, rare words, phrases, exclusions, 
 Chinese), after a warm-up with every tenth query, --rounds times (default 3; a query's time is the median
 of its runs) for ours and once for the baseline:
 
-- our search: `Answer.objects.search()`, with the spelling correction when the words find nothing,
-  the ranked ids and the first page;
-- our whole page: `articles.search.search`, all of a results page's database work (that, plus snippets
+- our search: the search backend's ranked answer ids (`search.backends`), with the spelling correction
+  when the words find nothing, and the first page;
+- our whole page: `search.results.search`, all of a results page's database work (that, plus snippets
   and law articles);
 - a naive `icontains` baseline over the same fields (each word in the question, short answer or
   document; count and first page).
@@ -181,9 +181,9 @@ def fill(count, rng, rare):
     from django.utils import timezone
 
     from articles.models import Topic
-    from articles.search import build_search_document, citation_tokens, vocabulary_words
+    from articles.search_document import build_search_document, citation_tokens
     from legal_refs.models import Law, Provision
-    from legal_refs.search import cjk_tokens
+    from textkit.tokens import cjk_tokens, vocabulary_words
 
     law = Law.objects.create(
         title="Social Insurance Law of the People's Republic of China",
@@ -283,21 +283,23 @@ def naive_search(text):
 def our_search(text):
     """The answers found: the ranked ids (count) and the first page's answers, as the baseline does."""
     from articles.models import Answer
-    from articles.search import RESULTS_PER_PAGE, ParsedQuery, answer_ids, spelling_suggestion
+    from search.backends import backend
+    from search.results import RESULTS_PER_PAGE, spelling_suggestion
+    from textkit.query import ParsedQuery
 
     parsed = ParsedQuery.parse(text)
-    ids = answer_ids(parsed)
+    ids, _ = backend().answer_ids(parsed)
     if not ids and (suggestion := spelling_suggestion(parsed)) is not None:
-        ids = answer_ids(suggestion)
+        ids, _ = backend().answer_ids(suggestion)
     return len(ids), list(Answer.objects.filter(pk__in=ids[:RESULTS_PER_PAGE]).select_related("topic"))
 
 
 def our_results_page(text):
     """All the database work of a results page: the above, snippets (ts_headline) and law articles."""
-    from articles.search import search
+    from search.results import search
 
     results = search(text)
-    return results.page.paginator.count, list(results.page.object_list), results.articles
+    return results.page.paginator.count, list(results.page.object_list), results.provisions
 
 
 def measure(function, queries, rounds=1):

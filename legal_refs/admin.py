@@ -6,6 +6,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import Chapter, Law, Provision
+from .services import save_law, save_provision
 
 
 class TextListField(forms.CharField):
@@ -69,36 +70,49 @@ class ProvisionForm(forms.ModelForm):
         fields = ["law", "number", "chapter", "paragraphs"]
 
 
+class ReadOnlyDisplays:
+    """Those who may only view a row read some fields through a display method instead of a form field:
+    `read_only_displays` maps each such field to its method's name."""
+
+    read_only_displays = {}
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            return [self.read_only_displays.get(field, field) for field in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.read_only_displays.values()]
+
+
 class ChapterInline(admin.TabularInline):
     model = Chapter
     extra = 0
 
 
 @admin.register(Law)
-class LawAdmin(admin.ModelAdmin):
+class LawAdmin(ReadOnlyDisplays, admin.ModelAdmin):
     form = LawForm
     list_display = ["title", "short_title", "slug", "effective_on", "amended_on"]
     search_fields = ["title", "short_title", "slug"]
     prepopulated_fields = {"slug": ["short_title"]}
     inlines = [ChapterInline]
+    read_only_displays = {"aliases": "alias_list"}
 
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if obj is not None and not self.has_change_permission(request, obj):
-            return ["alias_list" if field == "aliases" else field for field in fields]
-        return fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "alias_list"]
+    def save_model(self, request, obj, form, change):
+        save_law(obj)
 
     @admin.display(description=_("aliases"))
     def alias_list(self, law):
         return format_html_join("", "<p>{}</p>", ((alias,) for alias in law.aliases))
 
 
-@admin.register(Provision)
-class ProvisionAdmin(admin.ModelAdmin):
-    """Law articles. Searching "social insurance 4" finds Article 4 of the Social Insurance Law."""
+class ProvisionAdmin(ReadOnlyDisplays, admin.ModelAdmin):
+    """Law articles. Searching "social insurance 4" finds Article 4 of the Social Insurance Law.
+
+    Not registered here: the articles app registers it with the answers citing each article added.
+    """
 
     form = ProvisionForm
     list_display = ["__str__", "law", "number", "chapter", "updated_at"]
@@ -108,20 +122,15 @@ class ProvisionAdmin(admin.ModelAdmin):
     search_help_text = _("Search by law (title or slug) and article number, e.g. “social insurance 4”.")
     ordering = ["law", "number"]
     readonly_fields = ["created_at", "updated_at"]
+    # Those who only view an article read its paragraphs as numbered text, not as a list.
+    read_only_displays = {"paragraphs": "numbered_paragraphs"}
 
     def get_queryset(self, request):
         # The autocomplete of citations labels each article with its law.
         return super().get_queryset(request).select_related("law", "chapter")
 
-    def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
-        if obj is not None and not self.has_change_permission(request, obj):
-            # Those who only view an article read its paragraphs as numbered text, not as a list.
-            return ["numbered_paragraphs" if field == "paragraphs" else field for field in fields]
-        return fields
-
-    def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "numbered_paragraphs"]
+    def save_model(self, request, obj, form, change):
+        save_provision(obj)
 
     @admin.display(description=_("paragraphs"))
     def numbered_paragraphs(self, provision):

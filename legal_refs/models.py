@@ -10,6 +10,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from textkit.tokens import cjk_tokens
+
+SEARCH_FIELDS = ("search_text", "search_cjk")
+
 
 def normalize_law_name(name):
     """Fold a law name for comparison: case, spacing, quotes and a final full stop."""
@@ -166,12 +170,6 @@ class ProvisionQuerySet(models.QuerySet):
     def with_law(self):
         return self.select_related("law", "chapter")
 
-    def search(self, query):
-        """Law articles matching `query`, the article it names first, then by rank (see legal_refs.search)."""
-        from .search import search_provisions
-
-        return search_provisions(self, query)
-
 
 class Provision(models.Model):
     """One article of a law; its text is a list of paragraphs."""
@@ -194,7 +192,8 @@ class Provision(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Search document, kept in step with number and paragraphs on save (legal_refs.search).
+    # What the article is found by, filled from its number and paragraphs on save (see `save`); on
+    # PostgreSQL a migration adds a generated, GIN-indexed tsvector over these columns.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
 
@@ -211,6 +210,15 @@ class Provision(models.Model):
 
     def __str__(self):
         return _("%(law)s, Article %(number)s") % {"law": self.law, "number": self.number}
+
+    def save(self, *args, **kwargs):
+        """The search columns follow the number and paragraphs, also in a save limited by `update_fields`."""
+        self.search_text = "\n\n".join([f"Article {self.number}", *self.paragraphs])
+        self.search_cjk = cjk_tokens(self.search_text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *SEARCH_FIELDS}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("legal_refs:provision", kwargs={"slug": self.law.slug, "number": self.number})

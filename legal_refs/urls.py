@@ -3,7 +3,14 @@ from django.urls import path
 from . import converters, views  # noqa: F401  (converters registers "uslug")
 
 app_name = "legal_refs"
-urlpatterns = [
-    path("<uslug:slug>/", views.LawDetailView.as_view(), name="law"),
-    path("<uslug:slug>/articles/<int:number>/", views.ProvisionDetailView.as_view(), name="provision"),
-]
+
+
+def law_urlpatterns(law_view=views.LawDetailView, provision_view=views.ProvisionDetailView):
+    """The law pages' URLs, served by these views or by views that extend them."""
+    return [
+        path("<uslug:slug>/", law_view.as_view(), name="law"),
+        path("<uslug:slug>/articles/<int:number>/", provision_view.as_view(), name="provision"),
+    ]
+
+
+urlpatterns = law_urlpatterns()

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "markdownx",
     "legal_refs",
     "articles",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "libraries": {"page_meta": "sscard_kb.templatetags.page_meta"},
         },
     },
 ]

@@ -6,7 +6,9 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import AnswerSitemap, TopicSitemap
+from articles.views import LawView, ProvisionView
 from legal_refs.sitemaps import LawSitemap, ProvisionSitemap
+from legal_refs.urls import law_urlpatterns
 
 sitemaps = {"answers": AnswerSitemap, "topics": TopicSitemap, "laws": LawSitemap, "articles": ProvisionSitemap}
 
@@ -14,7 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
-    path("laws/", include("legal_refs.urls")),
+    # The law pages, with the answers citing each article (the articles app extends the law app's views).
+    path("laws/", include((law_urlpatterns(LawView, ProvisionView), "legal_refs"))),
+    path("search/", include("search.urls")),
     path("", include("articles.urls")),
 ]
 

@@ -30,17 +30,17 @@ def imported(social_insurance_law):
 
 @pytest.fixture
 def search_refreshes(monkeypatch):
-    """The answers whose search document is rebuilt, one entry per rebuild (every rebuild goes through
-    `articles.search.refresh_search_document`, looked up in that module when it is called)."""
-    import articles.search
+    """The answers whose search document is rebuilt, one entry per rebuild (every save rebuilds it through
+    `refresh_search_document` as `articles.services` names it)."""
+    import articles.services
 
-    rebuilt, rebuild = [], articles.search.refresh_search_document
+    rebuilt, rebuild = [], articles.services.refresh_search_document
 
-    def counted(answer_id):
-        rebuilt.append(answer_id)
-        rebuild(answer_id)
+    def counted(answer, *args, **kwargs):
+        rebuilt.append(answer.pk)
+        rebuild(answer, *args, **kwargs)
 
-    monkeypatch.setattr(articles.search, "refresh_search_document", counted)
+    monkeypatch.setattr(articles.services, "refresh_search_document", counted)
     return rebuilt
 
 

@@ -3,6 +3,7 @@
 from itertools import count
 
 from articles.models import Answer, Citation, Section, SectionKind, Status, Topic, unique_slug
+from articles.services import save_answer
 from legal_refs.models import Law, Provision
 
 _sequence = count(1)
@@ -32,16 +33,20 @@ def make_topic(title=None):
 def make_answer(question=None, *, topic=None, status=Status.PUBLISHED, sections=(), cites=(), **fields):
     """An answer; `sections` are (kind, heading, body) tuples, `cites` provisions or (provision, paragraph)."""
     question = question or f"Question {next(_sequence)}?"
-    answer = Answer.objects.create(
+    answer = Answer(
         question=question,
         slug=unique_slug(Answer.objects, question),
         topic=topic or Topic.objects.first() or make_topic(),
         status=status,
         **fields,
     )
-    for position, (kind, heading, body) in enumerate(sections or [(SectionKind.GENERAL, "", "Body text.")]):
-        Section(answer=answer, position=position, kind=kind, heading=heading, body=body).save()
+    sections = [
+        Section(position=position, kind=kind, heading=heading, body=body)
+        for position, (kind, heading, body) in enumerate(sections or [(SectionKind.GENERAL, "", "Body text.")])
+    ]
+    citations = []
     for position, cited in enumerate(cites):
         provision, paragraph = cited if isinstance(cited, tuple) else (cited, None)
-        Citation.objects.create(answer=answer, provision=provision, paragraph=paragraph, position=position)
+        citations.append(Citation(provision=provision, paragraph=paragraph, position=position))
+    save_answer(answer, sections=sections, citations=citations)
     return answer

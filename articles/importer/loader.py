@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from legal_refs.models import Law, Provision
 
 from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, unique_slug
-from ..search import refreshes_batched, request_refresh
+from ..services import save_answer
 from .parser import SourceError, decode_source, parse_source
 
 
@@ -215,20 +215,21 @@ class _Loader:
             return
         else:
             self.report.updated.append(source.name)
-            answer.sections.all().delete()
-            answer.citations.all().delete()
         answer.question = source.question
         answer.short_answer = source.short_answer
         answer.topic = topic
         answer.imported_fingerprint = fingerprint
-        answer.save()
-        for position, (kind, heading, body) in enumerate(sections):
-            Section(answer=answer, position=position, kind=kind, heading=heading, body=body).save()
-        Citation.objects.bulk_create(
-            Citation(answer=answer, provision=provision, position=position)
-            for position, provision in enumerate(provisions)
+        save_answer(
+            answer,
+            sections=[
+                Section(position=position, kind=kind, heading=heading, body=body)
+                for position, (kind, heading, body) in enumerate(sections)
+            ],
+            citations=[
+                Citation(provision=provision, position=position) for position, provision in enumerate(provisions)
+            ],
+            replace=True,
         )
-        request_refresh(answer.pk)  # bulk_create sends no signals
 
 
 def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_run=False):
@@ -247,8 +248,7 @@ def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_
     with transaction.atomic():
         for source in sources:
             try:
-                with refreshes_batched():  # one rebuild of the answer's search document, not one per row
-                    loader.load(source)
+                loader.load(source)
             except DatabaseError as error:
                 raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
         if dry_run:

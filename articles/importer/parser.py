@@ -1,4 +1,4 @@
-"""Parse a source text (see SOURCE_FORMAT.md) into plain data.
+"""Parse a source text (the format: docs/source-format.md) into plain data.
 
 Pure: text in, dataclasses out; no database, no files. `decode_source` turns
 the bytes of a file into text, `parse_source` turns text into a `ParsedSource`.
@@ -7,6 +7,8 @@ Every problem raises `SourceError`, which names the file and the line.
 
 import re
 from dataclasses import dataclass, field
+
+from textkit.numerals import NUMERAL_CHARACTERS, chinese_number
 
 METHODS, PRECAUTIONS, ANALYSIS, CONDITIONS, GENERAL = "methods", "precautions", "analysis", "conditions", "general"
 
@@ -122,11 +124,14 @@ NUMBER_WORDS = {
     "nineteen": 19,
     "twenty": 20,
 }
-_CJK_DIGITS = "零〇一二三四五六七八九十百千"
-_CJK_NUMBER = r"([0-9]{1,4}|[" + _CJK_DIGITS + r"]{1,8})"
+_CJK_NUMBER = r"([0-9]{1,4}|[" + NUMERAL_CHARACTERS + r"]{1,8})"
 LIST_MARKER = re.compile(
     r"^(?:\d{1,3}(?:[.．](?:\s+|(?=[^\d\s]))|、\s*)"
-    r"|[(（]\s*(?:\d{1,3}|[A-Za-z]|[ivx]{2,5}|[" + _CJK_DIGITS + r"]{1,4}|" + "|".join(NUMBER_WORDS) + r")\s*[)）]\s*)",
+    r"|[(（]\s*(?:\d{1,3}|[A-Za-z]|[ivx]{2,5}|["
+    + NUMERAL_CHARACTERS
+    + r"]{1,4}|"
+    + "|".join(NUMBER_WORDS)
+    + r")\s*[)）]\s*)",
     re.IGNORECASE,
 )
 # "Article 10 of this Law …" is a reference inside text, not the start of article 10.
@@ -258,22 +263,6 @@ def leading_ordinal(text):
                 continue  # a longer word ("Firstly") or an enumeration ("Second, …")
             return value, rest.lstrip(" \t:：.")
     return None
-
-
-def cjk_number(text):
-    """The value of a number written in ASCII digits or in Chinese numerals (五, 十二, 一百零三)."""
-    if text.isascii() and text.isdigit():
-        return int(text)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
-    total, current = 0, 0
-    for char in text:
-        if char in digits:
-            current = digits[char]
-        else:
-            unit = {"十": 10, "百": 100, "千": 1000}[char]
-            total += (current or 1) * unit
-            current = 0
-    return total + current
 
 
 # ---------------------------------------------------------------- the parser
@@ -435,9 +424,7 @@ def _parse_legal_basis(blocks, name):
             ordinal = None  # a number word that does not continue the sequence is text
         if marker or ordinal:
             close()
-            number, rest = (cjk_number(marker[1]), marker[2]) if marker else ordinal
-            if number < 1:
-                raise SourceError(name, block.line, "article numbers start at 1")
+            number, rest = (_article_number(marker[1], name, block.line), marker[2]) if marker else ordinal
             paragraphs, line = [], block.line
             if rest.strip():
                 paragraphs.append(_capitalize(rest.strip()))
@@ -459,18 +446,25 @@ def _legal_basis_header(rest, block, name):
     """(law name, article number or None) from what follows `Legal basis:`."""
     match = _ARTICLE_OF_LAW.match(rest)
     if match:
-        law, number = _law_name(match[2]), int(match[1])
+        law, number = _law_name(match[2]), _article_number(match[1], name, block.line)
     elif match := _CJK_ARTICLE_OF_LAW.match(rest):  # 《…》第四条
-        law, number = _law_name(match[1]), cjk_number(match[2])
+        law, number = _law_name(match[1]), _article_number(match[2], name, block.line)
     else:
         law, number = _law_name(rest), None
     if not law:
         raise SourceError(name, block.line, "'Legal basis:' names no law")
     if len(law) > MAX_LAW_NAME_LENGTH:
         raise SourceError(name, block.line, f"the law name is longer than {MAX_LAW_NAME_LENGTH} characters")
-    if number is not None and number < 1:
-        raise SourceError(name, block.line, "article numbers start at 1")
     return law, number
+
+
+def _article_number(text, name, line):
+    """The article number written as `text` (digits or Chinese numerals); a SourceError if it is none."""
+    number = chinese_number(text)
+    if number is None:
+        problem = "article numbers start at 1" if text.isdigit() else f"“{text}” is not a number"
+        raise SourceError(name, line, problem)
+    return number
 
 
 # ---------------------------------------------------------------- Markdown for section bodies

@@ -5,9 +5,7 @@ import unicodedata
 
 from django.db import migrations, models
 
-from sscard_kb.migration_operations import RunSQLOnPostgreSQL
-
-# The spelling vocabulary's words, as articles.search.vocabulary_words finds them (copied, so that this
+# The spelling vocabulary's words, as textkit.tokens.vocabulary_words finds them (copied, so that this
 # migration keeps doing what it did when that code changes): runs of 3 to 40 letters, lower case, no Chinese.
 WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{3,40}(?![^\W\d_])")
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -36,6 +34,14 @@ def fill_vocabulary(apps, schema_editor):
     SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(words)], batch_size=1000)
 
 
+# Frozen copy (a migration imports no application code): SQL that runs on PostgreSQL only.
+def postgresql_only(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
 
 
 class Migration(migrations.Migration):
@@ -57,5 +63,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_vocabulary, migrations.RunPython.noop, elidable=True),
-        RunSQLOnPostgreSQL(POSTGRESQL_FORWARDS, POSTGRESQL_BACKWARDS),
+        migrations.RunPython(postgresql_only(POSTGRESQL_FORWARDS), postgresql_only(POSTGRESQL_BACKWARDS)),
     ]

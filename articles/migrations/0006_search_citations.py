@@ -2,10 +2,8 @@
 
 from django.db import migrations, models
 
-from sscard_kb.migration_operations import RunSQLOnPostgreSQL
-
 # Each answer's `search_citations`: "article<N>" for each law article it cites, in number order, as
-# articles.search.citation_tokens writes them (in SQL here, so that this migration stays as it is).
+# articles.search_document.citation_tokens writes them (in SQL here, so that this migration stays as it is).
 # On PostgreSQL remaking the generated column rewrites the table and its GIN index under an exclusive
 # lock: at 100,000 answers, about a minute without reads or writes of answers.
 FILL = {
@@ -53,6 +51,16 @@ def fill_search_citations(apps, schema_editor):
     schema_editor.execute(FILL[schema_editor.connection.vendor])  # the two databases the project runs on
 
 
+# Frozen copy (a migration imports no application code): SQL that runs on PostgreSQL only.
+def postgresql_only(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -66,8 +74,8 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, editable=False, verbose_name='search tokens (articles cited)'),
         ),
         migrations.RunPython(fill_search_citations, migrations.RunPython.noop, elidable=True),
-        RunSQLOnPostgreSQL(
-            [*DROP_VECTOR, VECTOR.format(citations=CITATIONS), CREATE_INDEX],
-            [*DROP_VECTOR, VECTOR.format(citations=""), CREATE_INDEX],
+        migrations.RunPython(
+            postgresql_only([*DROP_VECTOR, VECTOR.format(citations=CITATIONS), CREATE_INDEX]),
+            postgresql_only([*DROP_VECTOR, VECTOR.format(citations=""), CREATE_INDEX]),
         ),
     ]

@@ -296,14 +296,16 @@ def test_an_error_while_loading_rolls_back_the_whole_run(social_insurance_law, t
 def test_a_database_error_in_a_later_file_rolls_back_the_earlier_ones(social_insurance_law, monkeypatch):
     from django.db import DatabaseError
 
-    save = Section.save
+    import articles.services
 
-    def fail_for_second_answer(self, *args, **kwargs):
-        if self.answer.question == SECOND:
+    refresh = articles.services.refresh_search_document
+
+    def fail_for_second_answer(answer, *args, **kwargs):
+        if answer.question == SECOND:
             raise DatabaseError("disk full")
-        return save(self, *args, **kwargs)
+        return refresh(answer, *args, **kwargs)
 
-    monkeypatch.setattr(Section, "save", fail_for_second_answer)
+    monkeypatch.setattr(articles.services, "refresh_search_document", fail_for_second_answer)
     before = snapshot()
     with pytest.raises(CommandError) as caught:
         run_command(SOURCE_DIR)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from articles.markdown import render, render_markdown, validate_references
 from articles.models import Answer, Section
+from articles.services import save_answer
 
 
 def test_markdown_renders_lists_and_emphasis():
@@ -73,19 +74,19 @@ def test_validate_references_names_each_unknown_reference(imported):
     ]
 
 
-def test_section_save_renders_inline_citations_and_answer_adds_them_to_its_citations(imported):
+def test_saved_section_links_inline_citations_and_the_answer_cites_them(imported):
     answer = Answer.objects.get(slug="can-social-security-be-upgraded-halfway-where-can-i-go")  # cites 4 and 10
-    Section(answer=answer, position=9, body="[[social-insurance-law 5(1)]], [[social-insurance-law 4(2)]]").save()
+    section = Section(position=9, body="[[social-insurance-law 5(1)]], [[social-insurance-law 4(2)]]")
+    added = save_answer(answer, sections=[section])
     assert 'href="/laws/social-insurance-law/articles/5/#paragraph-1"' in answer.sections.last().body_html
-    added = answer.cite_text_references()
     assert [(c.provision.number, c.paragraph, c.position) for c in added] == [(5, 1, 2)]
-    assert answer.cite_text_references() == []
+    assert save_answer(answer) == []
 
 
 def test_article_cited_in_text_at_several_paragraphs_is_cited_whole(imported):
     answer = Answer.objects.get(slug="can-social-security-be-upgraded-halfway-where-can-i-go")
-    Section(answer=answer, position=9, body="[[social-insurance-law 5(1)]] [[social-insurance-law 5(3)]]").save()
-    assert [(c.provision.number, c.paragraph) for c in answer.cite_text_references()] == [(5, None)]
+    section = Section(position=9, body="[[social-insurance-law 5(1)]] [[social-insurance-law 5(3)]]")
+    assert [(c.provision.number, c.paragraph) for c in save_answer(answer, sections=[section])] == [(5, None)]
 
 
 @pytest.mark.parametrize(

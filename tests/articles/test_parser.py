@@ -11,7 +11,6 @@ from articles.importer.parser import (
     OrderedList,
     Paragraph,
     SourceError,
-    cjk_number,
     decode_source,
     escape_markdown,
     leading_ordinal,
@@ -359,16 +358,10 @@ def test_leading_ordinal_reads_hyphenated_words_and_ignores_longer_words():
     assert leading_ordinal("Fifthly") is None
 
 
-def test_cjk_numbers():
-    assert [cjk_number(t) for t in ["五", "十", "十二", "二十一", "九十八", "一百零三", "12"]] == [
-        5,
-        10,
-        12,
-        21,
-        98,
-        103,
-        12,
-    ]
+def test_a_malformed_chinese_article_number_is_an_error_naming_the_line():
+    text = f"{BREADCRUMB}\n\nQuestion?\n\nYes.\n\n法律依据：《社会保险法》\n\n第九千九千条 Text."
+    with pytest.raises(SourceError, match=r"line 9: “九千九千” is not a number"):
+        parse(text)
 
 
 def test_no_legal_basis_means_no_citations():

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles.search import rebuild_vocabulary
+from articles.search_document import rebuild_vocabulary
 
 
 class Command(BaseCommand):

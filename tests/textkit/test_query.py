@@ -1,8 +1,11 @@
-"""The query parser and highlighting shared by both apps' search (pure functions)."""
+"""The reader's query language, search tokens and highlighting (pure functions)."""
 
 import pytest
 
-from legal_refs.search import ParsedQuery, chinese_number, cjk_tokens, cjk_tsquery, highlight, mark_headline
+from search.backends import cjk_tsquery
+from textkit.highlight import highlight, mark_headline
+from textkit.query import ParsedQuery
+from textkit.tokens import cjk_tokens
 
 
 @pytest.mark.parametrize(
@@ -28,11 +31,6 @@ def test_query_naming_an_article_is_recognised(text, number):
 def test_article_reference_is_not_a_search_word():
     parsed = ParsedQuery.parse("Article 10 pension")
     assert [term.text for term in parsed.terms] == ["pension"]
-
-
-@pytest.mark.parametrize(("numeral", "value"), [("十", 10), ("十一", 11), ("二十", 20), ("九十八", 98), ("两百", 200)])
-def test_chinese_numerals(numeral, value):
-    assert chinese_number(numeral) == value
 
 
 def test_phrases_and_exclusions_are_parsed():

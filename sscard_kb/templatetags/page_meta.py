@@ -1,22 +1,21 @@
-"""Template tags of the reader's site.
+"""Template tags of every page, whatever app renders it: breadcrumbs, schema.org data, machine dates and
+the search box.
 
-The law and article pages are legal_refs views, and legal_refs knows nothing of
-answers. Their templates ask this library for the published answers that cite
-an article, so the Python dependency stays `articles -> legal_refs` and the
-rule of what readers see stays in `Answer.objects.published()`.
+Registered as the library `page_meta` in settings (`TEMPLATES` … `libraries`): the project's own, like
+`templates/base.html` and `templates/includes/`.
 """
 
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from ..citation_links import link_cited_articles
-from ..models import Answer, Citation
+from textkit.query import MAX_QUERY_LENGTH
 
 register = template.Library()
 
@@ -31,35 +30,14 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 
 
-@register.filter
-def link_citations(html, provisions):
-    """Sanitised section HTML with mentions of the cited `provisions` linked (see citation_links)."""
-    return link_cited_articles(html, provisions)
-
-
 @register.simple_tag
-def citing_answers(provision):
-    """The published answers citing `provision` (one query)."""
-    return list(Answer.objects.citing(provision))
-
-
-@register.simple_tag
-def with_cited_by(provisions):
-    """`provisions`, each with `cited_by`: how many published answers cite it (one query)."""
-    provisions = list(provisions)
-    counts = dict(
-        Citation.objects.filter(provision__in=provisions, answer__in=Answer.objects.published())
-        .values_list("provision")
-        .annotate(count=Count("answer", distinct=True))
-        .order_by()
-    )
-    for provision in provisions:
-        provision.cited_by = counts.get(provision.pk, 0)
-    return provisions
+def breadcrumb_trail(crumbs):
+    """A page's (name, path) crumbs after the one every trail starts with: the home page."""
+    return [(_("Home"), reverse("articles:home")), *crumbs]
 
 
 @register.simple_tag(takes_context=True)
-def breadcrumb_ld(context, crumbs):
+def breadcrumb_ld(context, trail):
     """A schema.org BreadcrumbList script for (name, path) pairs."""
     request = context.get("request")
     if request is None:
@@ -70,10 +48,16 @@ def breadcrumb_ld(context, crumbs):
             "@type": "BreadcrumbList",
             "itemListElement": [
                 {"@type": "ListItem", "position": position, "name": str(name), "item": request.build_absolute_uri(path)}
-                for position, (name, path) in enumerate(crumbs, start=1)
+                for position, (name, path) in enumerate(trail, start=1)
             ],
         }
     )
+
+
+@register.simple_tag
+def query_max_length():
+    """The longest search query read, for the `maxlength` of every search box."""
+    return MAX_QUERY_LENGTH
 
 
 @register.filter

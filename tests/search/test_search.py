@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from articles.models import Answer, Citation, Section, SectionKind, Status
+from articles.models import Answer, Section, SectionKind, Status
+from articles.services import save_answer
 from tests.factories import make_answer, make_provision, make_topic
 
-SEARCH_URL = reverse("articles:search")
+SEARCH_URL = reverse("search:search")
 
 UPGRADE_HALFWAY = "Can social security be upgraded halfway? Where can I go?"
 FIRST_CLASS = "Can the social security card be upgraded to a first-class card?"
@@ -29,7 +30,7 @@ def answers_found(response):
 
 def articles_found(response):
     results = response.context["results"]
-    return [article.number for article in results.articles] if results else []
+    return [provision.number for provision in results.provisions] if results else []
 
 
 def text_of(response):
@@ -196,7 +197,7 @@ def test_excluded_word_anywhere_in_the_answer_removes_it(client, query):
 @pytest.mark.django_db
 def test_exclusions_keep_every_match_beyond_the_candidate_limit(client, monkeypatch):
     """Candidates are chosen with the exclusions applied, not before: none of the wanted is lost to the limit."""
-    monkeypatch.setattr("articles.search.MAX_CANDIDATES", 2)
+    monkeypatch.setattr("search.backends.MAX_CANDIDATES", 2)
     topic = make_topic()
     # More answers with the excluded word (in the text, not the question) than candidates of both kinds.
     for number in range(20):
@@ -362,8 +363,8 @@ def test_words_found_in_law_articles_are_not_corrected(client):
 
 @pytest.mark.django_db
 def test_a_corrected_spelling_never_names_an_article():
-    from articles.search import spelling_suggestion
-    from legal_refs.search import ParsedQuery
+    from search.results import spelling_suggestion
+    from textkit.query import ParsedQuery
 
     make_answer("Is there an art card?")
     suggestion = spelling_suggestion(ParsedQuery.parse("artt 10"))
@@ -389,7 +390,7 @@ def test_rebuilding_the_vocabulary_drops_the_words_no_published_answer_has():
     answer = make_answer("Where is the pensoin office?")
     assert SearchWord.objects.filter(word="pensoin").exists()
     answer.question = "Where is the pension office?"
-    answer.save()
+    save_answer(answer)
     SearchWord.objects.filter(word="office").delete()
     out = io.StringIO()
     call_command("rebuild_search_vocabulary", stdout=out)
@@ -434,7 +435,7 @@ def test_vocabulary_holds_the_words_of_published_answers_only(client):
     assert response.context["results"].similar_to == ""
     # Once published, its words are in the vocabulary.
     draft.status = Status.PUBLISHED
-    draft.save()
+    save_answer(draft)
     assert SearchWord.objects.filter(word__in=["confidential", "embargoed"]).count() == 2
     assert answers_found(search(client, "confidental")) == ["Confidential restructuring?"]
 
@@ -543,75 +544,7 @@ def test_search_page_is_valid_html(client, imported, html_errors):
     assert html_errors(search(client, "nothing-at-all-here").content) == []
 
 
-# The search document stays in step ---------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_editing_a_section_updates_what_is_found(client):
-    answer = make_answer("A question?", sections=[(SectionKind.GENERAL, "", "About pensions.")])
-    assert answers_found(search(client, "hospital")) == []
-    section = answer.sections.get()
-    section.body = "About the hospital."
-    section.save()
-    assert answers_found(search(client, "hospital")) == ["A question?"]
-    assert answers_found(search(client, "pensions")) == []
-    section.delete()
-    assert answers_found(search(client, "hospital")) == []
-
-
-@pytest.mark.django_db
-def test_batched_refreshes_run_once_per_answer_at_the_end(search_refreshes):
-    from articles.search import refreshes_batched
-
-    first, second = make_answer("First question?"), make_answer("Second question?")
-    search_refreshes.clear()
-    with refreshes_batched():
-        for answer, text in [(first, "hospital"), (second, "pharmacy"), (first, "hospital again")]:
-            section = answer.sections.get()
-            section.body = f"About the {text}."
-            section.save()
-            with refreshes_batched():  # nested: the outermost block runs them
-                Citation.objects.create(answer=answer, provision=make_provision(), position=answer.citations.count())
-        assert search_refreshes == []
-    assert search_refreshes == [first.pk, second.pk]
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert "About the hospital again." in first.search_document and first.search_citations
-    assert "About the pharmacy." in second.search_document and second.search_citations
-
-
-@pytest.mark.django_db
-def test_batched_refreshes_roll_back_with_the_rows_on_an_error(search_refreshes):
-    from articles.search import refreshes_batched
-
-    answer = make_answer("A question?", sections=[(SectionKind.GENERAL, "", "About the hospital.")])
-    search_refreshes.clear()
-    with pytest.raises(RuntimeError), refreshes_batched():
-        section = answer.sections.get()
-        section.body = "About the bank."
-        section.save()
-        raise RuntimeError
-    assert search_refreshes == []
-    answer.refresh_from_db()
-    assert answer.sections.get().body == "About the hospital."
-    assert "About the hospital." in answer.search_document and "bank" not in answer.search_document
-
-
-@pytest.mark.django_db
-def test_adding_and_removing_a_citation_updates_what_is_found(client):
-    answer = make_answer("A question?")
-    provision = make_provision(42, paragraphs=["Some text."])
-    assert answers_found(search(client, "Article 42 question")) == []
-    citation = Citation.objects.create(answer=answer, provision=provision)
-    answer.refresh_from_db()
-    assert "Article 42" in answer.search_document
-    assert answer.search_citations == "article42"
-    assert answers_found(search(client, "Article 42 question")) == ["A question?"]
-    citation.delete()
-    answer.refresh_from_db()
-    assert "Article 42" not in answer.search_document
-    assert answer.search_citations == ""
-    assert answers_found(search(client, "Article 42 question")) == []
+# The search document stays in step (the writes themselves: tests/articles/test_services.py) ------
 
 
 @pytest.mark.django_db
@@ -633,28 +566,6 @@ def test_migration_fills_the_article_tokens():
     uncited.refresh_from_db()
     assert answer.search_citations == "article7 article42"  # as citation_tokens writes them
     assert uncited.search_citations == ""
-
-
-@pytest.mark.django_db
-def test_citations_added_from_the_text_are_searchable(client):
-    make_provision(10)
-    answer = make_answer(
-        "Who pays the pension?", sections=[(SectionKind.GENERAL, "", "See [[social-insurance-law 10]].")]
-    )
-    assert answers_found(search(client, "Article 10 pension")) == []
-    assert [c.provision.number for c in answer.cite_text_references()] == [10]
-    answer.refresh_from_db()
-    assert answer.search_citations == "article10"
-    assert "Article 10" in answer.search_document
-    assert answers_found(search(client, "Article 10 pension")) == ["Who pays the pension?"]
-
-
-@pytest.mark.django_db
-def test_editing_the_question_updates_chinese_tokens(client):
-    answer = make_answer("A question?")
-    answer.question = "社保卡丢了怎么办？"
-    answer.save()
-    assert answers_found(search(client, "丢了")) == ["社保卡丢了怎么办？"]
 
 
 @pytest.mark.django_db

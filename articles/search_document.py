@@ -1,0 +1,91 @@
+"""What an answer is found by: its search document, and the spelling vocabulary of the published answers.
+
+The search document is plain text columns of the answer, one per weight: the question (A), the short
+answer (B) and `search_document` (C: its sections' headings and text, then the law articles it cites);
+`search_cjk` holds the Chinese of all three as two-character tokens, and `search_citations` a token per
+law article cited ("article10"). On PostgreSQL, migrations add a generated, GIN-indexed ``tsvector``
+over exactly these columns (see the search app). They are rebuilt once at the end of each save of an
+answer (articles.services), never by the search itself.
+"""
+
+import html
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.html import strip_tags
+
+from textkit.tokens import article_token, cjk_tokens, vocabulary_words
+
+from .models import Answer, Citation, SearchWord, Section, Status
+
+
+def section_text(section) -> str:
+    """A section's heading and text as plain text (from the sanitised HTML rendered on save)."""
+    body = html.unescape(strip_tags(section.body_html)) if section.body_html else section.body
+    return "\n".join(part for part in (section.heading, " ".join(body.split())) if part)
+
+
+def citation_label(citation) -> str:
+    law = citation.provision.law
+    return f"{law.short_title or law.title}, Article {citation.provision.number}"
+
+
+def citation_tokens(citations) -> str:
+    """`search_citations`: one `article_token` per article cited ("article4 article10")."""
+    return " ".join(article_token(number) for number in sorted({citation.provision.number for citation in citations}))
+
+
+def build_search_document(sections, citations) -> str:
+    """The weight-C text of an answer: its sections (in page order), then the law articles it cites."""
+    parts = [section_text(section) for section in sections]
+    parts += [citation_label(citation) for citation in citations]
+    return "\n\n".join(part for part in parts if part)
+
+
+def refresh_search_document(answer: Answer, sections=None, citations=None) -> None:
+    """Rebuild `answer`'s search columns from its `sections` and `citations` (each citation with its
+    provision and law), loaded from the database when not given, and store them if they changed.
+
+    A published answer's words join the spelling vocabulary (one query).
+    """
+    if sections is None or citations is None:
+        answer = Answer.objects.prefetch_related(
+            Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
+            Prefetch("citations", queryset=Citation.objects.select_related("provision__law")),
+        ).get(pk=answer.pk)
+        sections, citations = answer.sections.all(), answer.citations.all()
+    else:
+        sections = sorted(sections, key=lambda section: (section.position, section.pk))
+        citations = sorted(citations, key=lambda citation: (citation.position, citation.pk))
+    document = build_search_document(sections, citations)
+    columns = {
+        "search_document": document,
+        "search_cjk": cjk_tokens(" ".join([answer.question, answer.short_answer, document])),
+        "search_citations": citation_tokens(citations),
+    }
+    if any(getattr(answer, name) != value for name, value in columns.items()):
+        Answer.objects.filter(pk=answer.pk).update(**columns)
+        for name, value in columns.items():
+            setattr(answer, name, value)
+    if answer.status == Status.PUBLISHED:
+        words = vocabulary_words(answer.question, answer.short_answer, document)
+        SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True)
+
+
+def rebuild_vocabulary() -> tuple[int, int, int]:
+    """Make the spelling vocabulary again from the published answers; returns (words, added, removed).
+
+    Refreshing an answer only adds words; this also drops those that no published answer has any more
+    (an unpublished answer's, a corrected misspelling), so that they are corrected again.
+    """
+    words = set()
+    texts = Answer.objects.published().values_list("question", "short_answer", "search_document")
+    for row in texts.iterator(chunk_size=1000):
+        words |= vocabulary_words(*row)
+    with transaction.atomic():
+        stored = set(SearchWord.objects.values_list("word", flat=True))
+        removed, added = sorted(stored - words), sorted(words - stored)
+        for start in range(0, len(removed), 500):
+            SearchWord.objects.filter(word__in=removed[start : start + 500]).delete()
+        SearchWord.objects.bulk_create([SearchWord(word=word) for word in added], batch_size=500)
+    return len(words), len(added), len(removed)

@@ -1,0 +1,403 @@
+"""The search engines: one backend class per database engine, behind one interface, chosen once per database.
+
+- `PostgreSQLBackend`: weighted full-text search over the stored, GIN-indexed ``tsvector`` columns that
+  vendor-aware migrations add over the content apps' plain text search columns (articles: question,
+  short answer, ``search_document``, ``search_cjk``, ``search_citations``; legal_refs: ``search_text``,
+  ``search_cjk``). ``websearch_to_tsquery`` for words, phrases and exclusions, phrases of two-character
+  tokens for Chinese, ``ts_rank`` to rank, ``ts_headline`` for the page of results shown only, and
+  ``pg_trgm``'s trigram distance for the spelling vocabulary.
+- `SQLiteBackend` (the embedded default): a ranked substring match (``LIKE``): every required term must
+  occur in the question, the short answer or the document, excluded terms in none; the score adds 10 per
+  term in the question, 4 in the short answer, 1 for each time (up to 5) it occurs in the document. It
+  finds Chinese as written, does not stem English words, and folds case for ASCII letters only.
+
+Callers use `backend_for(alias)` (or `backend()`) and never branch on the vendor.
+"""
+
+import difflib
+from functools import cache
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.db import connections, router
+from django.db.models import Case, Exists, Expression, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat, Least, Length, Lower, Replace
+from django.utils.safestring import SafeString
+
+from articles.models import Answer, Citation, SearchWord, Status
+from legal_refs.models import Provision
+from textkit.highlight import SNIPPET_CHARS, START_SEL, STOP_SEL, highlight, mark_headline
+from textkit.query import ParsedQuery
+from textkit.tokens import CJK_RUN, article_token
+
+MAX_CANDIDATES = 50  # PostgreSQL ranks at most this many answers whose question matches, and as many others
+MAX_RESULTS = 2 * MAX_CANDIDATES  # answers listed for one query, at most
+SPELLING_CUTOFF = 0.75  # difflib's ratio a corrected word needs at least
+SPELLING_CANDIDATES = 16  # PostgreSQL: the nearest words by trigram distance that difflib chooses from
+
+
+class SearchBackend:
+    """What every engine does the same way; the engines supply the matching, ranking and headlines."""
+
+    # Answers
+
+    def answers(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        """`queryset` narrowed to what matches `parsed`, annotated with `rank`, best first.
+
+        A named law article ("Article 4", 第四条) matches the answers citing it; other terms must match too.
+        """
+        if parsed.article_number and not parsed.terms:
+            # Only an article named: (at most MAX_RESULTS + 1 of) the answers citing it, from the citations.
+            citing = Citation.objects.filter(provision__number=parsed.article_number).order_by().values("answer_id")
+            return (
+                queryset.filter(pk__in=citing[: MAX_RESULTS + 1]).annotate(rank=Value(0.0)).order_by("question", "pk")
+            )
+        if not parsed.has_words and not parsed.article_number:
+            return queryset.none()
+        return self.match_answers(queryset, parsed)
+
+    def match_answers(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        raise NotImplementedError
+
+    @staticmethod
+    def citing(queryset: QuerySet, number: int) -> QuerySet:
+        return queryset.filter(Exists(Citation.objects.filter(answer=OuterRef("pk"), provision__number=number)))
+
+    def answer_ids(self, parsed: ParsedQuery) -> tuple[list[int], bool]:
+        """The ids of the published answers found, best first (at most MAX_RESULTS), and whether there may
+        be more than those (the page then says "the best N answers"); one query."""
+        found = self.answers(Answer.objects.published(), parsed).values_list("pk", flat=True)
+        ids = list(found[: MAX_RESULTS + 1])
+        return ids[:MAX_RESULTS], len(ids) > MAX_RESULTS or self.candidates_capped(parsed, len(ids))
+
+    def candidates_capped(self, parsed: ParsedQuery, count: int) -> bool:
+        """Whether `count` answers found may be the best of a larger set that the engine did not rank."""
+        return False
+
+    def answers_with_snippets(self, ids: list[int], parsed: ParsedQuery) -> list[Answer]:
+        """The answers `ids` (in that order, with their topic), each with `title_html` and `snippet_html`:
+        escaped, matches in <mark>. One query."""
+        if not ids:
+            return []
+        queryset = self.with_headlines(Answer.objects.filter(pk__in=ids).select_related("topic"), parsed)
+        by_pk = {answer.pk: answer for answer in queryset}
+        answers = [by_pk[pk] for pk in ids if pk in by_pk]
+        needles = parsed.highlight_needles()
+        for answer in answers:
+            if getattr(answer, "title_headline", None) is not None:
+                answer.title_html = mark_headline(answer.title_headline)
+                answer.snippet_html = mark_headline(answer.snippet_headline)
+            else:
+                body = "\n\n".join(part for part in (answer.short_answer, answer.search_document) if part)
+                answer.title_html = highlight(answer.question, needles)
+                answer.snippet_html = highlight(body, needles, max_chars=SNIPPET_CHARS)
+        return answers
+
+    def with_headlines(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        """`queryset` with the engine's own headlines (`title_headline`, `snippet_headline`), if it makes any."""
+        return queryset
+
+    # Law articles
+
+    def provisions(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        """Law articles matching `parsed`, the named article first, then by rank; meant to be sliced."""
+        named = Q(number=parsed.article_number) if parsed.article_number else None
+        is_named = Case(When(named, then=Value(1)), default=Value(0)) if named else Value(0)
+        found = self.match_provisions(queryset.select_related("law"), parsed, named)
+        return found.annotate(is_named=is_named).order_by("-is_named", "-rank", "law", "number")
+
+    def match_provisions(self, queryset: QuerySet, parsed: ParsedQuery, named: Q | None) -> QuerySet:
+        raise NotImplementedError
+
+    def provision_snippet(self, provision: Provision, parsed: ParsedQuery) -> SafeString:
+        """The escaped, highlighted snippet of a law article that `provisions` found."""
+        headline = getattr(provision, "headline", None)
+        if headline is not None:
+            return mark_headline(headline.removeprefix(f"Article {provision.number}").strip())
+        return highlight(provision.text, parsed.highlight_needles(), max_chars=SNIPPET_CHARS)
+
+    # Spelling
+
+    def nearest_words(self, words: list[str]) -> dict[str, str | None]:
+        """{word: the word to search for instead: itself if the vocabulary has it, else the vocabulary's word
+        most like it, or None if none is like it enough}; one query.
+
+        The engine proposes candidates (`spelling_candidates`); `difflib`'s ratio (at least SPELLING_CUTOFF)
+        picks one: it judges swapped and dropped letters better than trigrams do in short words.
+        """
+        if not words:
+            return {}
+        candidates = self.spelling_candidates(words)
+        return {
+            word: next(iter(difflib.get_close_matches(word, near, n=1, cutoff=SPELLING_CUTOFF)), None)
+            for word, near in candidates.items()
+        }
+
+    def spelling_candidates(self, words: list[str]) -> dict[str, list[str]]:
+        raise NotImplementedError
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------------------
+
+TEXT_SEARCH_CONFIG = "english"
+CJK_SEARCH_CONFIG = "simple"
+HEADLINE_OPTIONS = {"config": TEXT_SEARCH_CONFIG, "start_sel": START_SEL, "stop_sel": STOP_SEL}
+SNIPPET_OPTIONS = {
+    **HEADLINE_OPTIONS,
+    "max_words": 35,
+    "min_words": 15,
+    "max_fragments": 2,
+    "fragment_delimiter": " … ",
+}
+
+
+class StoredSearchVector(Expression):
+    """The ``tsvector`` column of the queried table that a migration adds (not a model field).
+
+    A generated column over the model's plain text search columns, so it is always in step with them; the
+    GIN index on it serves `@@`.
+    """
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column="search_vector"):
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name(alias)}.{connection.ops.quote_name(self.column)}", []
+
+
+def cjk_tsquery(run: str) -> str:
+    """The `to_tsquery` text matching any text that contains the Chinese run (characters only: safe to quote)."""
+    if len(run) == 1:
+        return f"'{run}':*"
+    return " <-> ".join(f"'{run[i : i + 2]}'" for i in range(len(run) - 1))
+
+
+def websearch_term(term) -> str | None:
+    """A term in `websearch_to_tsquery` syntax, without its Chinese characters (None if nothing is left)."""
+    text = " ".join(CJK_RUN.sub(" ", term.text).split())
+    if not text:
+        return None
+    text = f'"{text}"' if term.phrase or " " in text else text
+    return f"-{text}" if term.excluded else text
+
+
+def tsquery(parsed: ParsedQuery) -> SearchQuery | None:
+    """The text query: websearch syntax for the words, token phrases for Chinese (None if nothing is required)."""
+    parts = []
+    if any(websearch_term(term) for term in parsed.included):
+        websearch = " ".join(filter(None, (websearch_term(term) for term in parsed.terms)))
+        parts.append(SearchQuery(websearch, config=TEXT_SEARCH_CONFIG, search_type="websearch"))
+    for term in parsed.terms:
+        for run in CJK_RUN.findall(term.text):
+            query = SearchQuery(cjk_tsquery(run), config=CJK_SEARCH_CONFIG, search_type="raw")
+            parts.append(~query if term.excluded else query)
+    if all(getattr(part, "invert", False) for part in parts):
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined & part
+    return combined
+
+
+class PostgreSQLBackend(SearchBackend):
+    """A query matching a large part of the content ranks at most MAX_CANDIDATES answers whose question
+    matches plus as many that match anywhere (`candidate_answers`), so its cost stays bounded."""
+
+    def match_answers(self, queryset, parsed):
+        query = tsquery(parsed)
+        queryset = queryset.alias(search_vector=StoredSearchVector())
+        if query is None:  # an article named, and only excluded words
+            queryset = self.citing(queryset, parsed.article_number)
+            excluded = tsquery(parsed.excluded_as_required())
+            if excluded is not None:
+                queryset = queryset.exclude(search_vector=excluded)
+            return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
+        queryset = queryset.filter(pk__in=self.candidate_answers(queryset, parsed, query))
+        if parsed.excluded:
+            queryset = queryset.filter(search_vector=query)  # see candidate_answers
+        return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+
+    def candidates_capped(self, parsed, count):
+        ranked_candidates = bool(parsed.terms) and tsquery(parsed) is not None
+        return ranked_candidates and count >= MAX_CANDIDATES
+
+    @staticmethod
+    def candidate_answers(queryset, parsed, query):
+        """The ids of the published answers to rank, as one SQL subquery.
+
+        Ranking reads every candidate's vector, and a query matching a large part of the content would
+        read them all. So the candidates are at most MAX_CANDIDATES answers whose question matches and as
+        many that match anywhere: all of them when fewer match, the usual case. An excluded word must be
+        nowhere in the answer: those matching anywhere are exact, those whose question matches are only
+        checked against the question here (checking the whole vector too would read the excluded word's
+        whole GIN entry a second time) and must be checked against the whole vector after. A named article
+        is its token (weight D, which only ``search_citations`` has) in the same vector, so the GIN index
+        finds the words and the article at once.
+
+        Written as SQL rather than built with the ORM, which took longer to build than PostgreSQL took to
+        run it. It reads the published answers whatever `queryset` narrows them to: a narrower `queryset`
+        keeps what it allows of these candidates.
+        """
+        connection = connections[queryset.db]
+        compiler = queryset.query.get_compiler(connection=connection)
+        words, params = compiler.compile(query.resolve_expression(queryset.query))
+        by_question, by_question_params = f"search_question_vector @@ {words}", list(params)
+        anywhere, anywhere_params = f"search_vector @@ {words}", list(params)
+        if parsed.article_number:
+            cites = f"to_tsquery('{CJK_SEARCH_CONFIG}'::regconfig, %s)"
+            token = f"{article_token(parsed.article_number)}:D"
+            by_question += f" AND search_vector @@ {cites}"
+            by_question_params.append(token)
+            anywhere = f"search_vector @@ ({words} && {cites})"
+            anywhere_params.append(token)
+        table = connection.ops.quote_name(Answer._meta.db_table)
+        status = connection.ops.quote_name(Answer._meta.get_field("status").column)
+        pk = connection.ops.quote_name(Answer._meta.pk.column)
+        sql = (
+            f"(SELECT {pk} FROM {table} WHERE {status} = %s AND {by_question} LIMIT %s)"  # noqa: S608 (no user text)
+            f" UNION (SELECT {pk} FROM {table} WHERE {status} = %s AND {anywhere} LIMIT %s)"
+        )
+        published = Status.PUBLISHED.value
+        params = [published, *by_question_params, MAX_CANDIDATES, published, *anywhere_params, MAX_CANDIDATES]
+        return RawSQL(sql, params)  # noqa: S611 (the query's text is in `params`)
+
+    def with_headlines(self, queryset, parsed):
+        query = tsquery(parsed) if not parsed.has_cjk else None
+        if query is None:  # Chinese: the matched substrings are marked in Python
+            return queryset
+        document = Concat("short_answer", Value("\n\n"), "search_document", output_field=TextField())
+        return queryset.annotate(
+            title_headline=SearchHeadline("question", query, highlight_all=True, **HEADLINE_OPTIONS),
+            snippet_headline=SearchHeadline(document, query, **SNIPPET_OPTIONS),
+        )
+
+    def match_provisions(self, queryset, parsed, named):
+        query = tsquery(parsed)
+        matches = Q(search_vector=query) if query is not None else None
+        condition = (matches | named) if matches and named else (matches or named)
+        if condition is None:
+            return queryset.none().annotate(rank=Value(0.0))
+        queryset = queryset.alias(search_vector=StoredSearchVector()).filter(condition)
+        queryset = queryset.annotate(rank=SearchRank(F("search_vector"), query) if query is not None else Value(0.0))
+        if query is not None and not parsed.has_cjk:
+            queryset = queryset.annotate(headline=SearchHeadline("search_text", query, **SNIPPET_OPTIONS))
+        return queryset
+
+    def spelling_candidates(self, words):
+        """The SPELLING_CANDIDATES words nearest to each by trigram distance (``pg_trgm``'s ``<->``, read in
+        order from the vocabulary's GiST index); a word the vocabulary has is its own only candidate."""
+        candidates = {word: [] for word in words}
+        connection = connections[router.db_for_read(SearchWord)]
+        table = connection.ops.quote_name(SearchWord._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT q.word, v.word FROM unnest(%s::text[]) AS q(word) CROSS JOIN LATERAL"  # noqa: S608 (a model's table)
+                f" ((SELECT k.word FROM {table} k WHERE k.word = q.word) UNION ALL"
+                f" (SELECT w.word FROM {table} w WHERE NOT EXISTS (SELECT FROM {table} k WHERE k.word = q.word)"
+                " ORDER BY w.word <-> q.word LIMIT %s)) AS v",
+                [list(words), SPELLING_CANDIDATES],
+            )
+            for word, candidate in cursor.fetchall():
+                candidates[word].append(candidate)
+        return candidates
+
+
+# SQLite -------------------------------------------------------------------------------------------------------
+
+ANSWER_FIELD_WEIGHTS = {"question": 10, "short_answer": 4, "search_document": 1}
+PROVISION_FIELD_WEIGHTS = {"search_text": 1}
+MAX_COUNTED = 5  # occurrences of a term in a document that count
+
+
+def substring_match(needle, fields):
+    """True where any of `fields` contains `needle` (``LIKE``; case-insensitive for ASCII letters)."""
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": needle})
+    return condition
+
+
+def substring_score(needles, weights, *, counted=()):
+    """Σ over needles and fields of the field's weight where the field contains the needle.
+
+    In the `counted` fields each occurrence counts (up to MAX_COUNTED), so the text that says it more often
+    ranks higher, while a match in a heavier field (the question) still outweighs any number of them.
+    """
+    score = Value(0)
+    for needle in needles:
+        for field, weight in weights.items():
+            if field in counted:
+                removed = Length(field) - Length(Replace(Lower(field), Value(needle.lower()), Value("")))
+                score = score + Least(removed / len(needle), Value(MAX_COUNTED)) * Value(weight)
+            else:
+                score = score + Case(
+                    When(**{f"{field}__icontains": needle}, then=Value(weight)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+    return score
+
+
+class SQLiteBackend(SearchBackend):
+    """Every answer that matches is ranked; only MAX_RESULTS of them are listed."""
+
+    def match_answers(self, queryset, parsed):
+        if parsed.article_number:
+            queryset = self.citing(queryset, parsed.article_number)
+        fields = list(ANSWER_FIELD_WEIGHTS)
+        for term in parsed.included:
+            queryset = queryset.filter(substring_match(term.text, fields))
+        for term in parsed.excluded:
+            queryset = queryset.exclude(substring_match(term.text, fields))
+        score = substring_score(parsed.highlight_needles(), ANSWER_FIELD_WEIGHTS, counted={"search_document"})
+        return queryset.annotate(rank=score).order_by("-rank", "question", "pk")
+
+    def match_provisions(self, queryset, parsed, named):
+        needles = parsed.highlight_needles()
+        condition = Q()
+        for needle in needles:
+            condition &= substring_match(needle, PROVISION_FIELD_WEIGHTS)
+        for term in parsed.excluded:
+            condition &= ~substring_match(term.text, PROVISION_FIELD_WEIGHTS)
+        if not needles:
+            if not named:
+                return queryset.none().annotate(rank=Value(0))
+            condition = named
+        elif named:
+            condition |= named
+        score = substring_score(needles, PROVISION_FIELD_WEIGHTS, counted=set(PROVISION_FIELD_WEIGHTS))
+        return queryset.filter(condition).annotate(rank=score)
+
+    def spelling_candidates(self, words):
+        """SQLite has no trigrams: the words with the same first letter and about the same length."""
+        candidates = {word: [] for word in words}
+        like = Q()
+        for word in words:
+            like |= Q(word__startswith=word[0], length__range=(len(word) - 2, len(word) + 2))
+        found = SearchWord.objects.alias(length=Length("word")).filter(like).values_list("word", flat=True)
+        for candidate in found:
+            for word, near in candidates.items():
+                if candidate[0] == word[0] and abs(len(candidate) - len(word)) <= 2:
+                    near.append(candidate)
+        return candidates
+
+
+BACKENDS = {"postgresql": PostgreSQLBackend, "sqlite": SQLiteBackend}
+
+
+@cache
+def backend_for(alias: str) -> SearchBackend:
+    """The search backend of the database `alias`, chosen once from its engine."""
+    vendor = connections[alias].vendor
+    if vendor not in BACKENDS:
+        raise NotImplementedError(f"No search backend for the {vendor} database engine.")
+    return BACKENDS[vendor]()
+
+
+def backend() -> SearchBackend:
+    """The search backend of the database that answers are read from."""
+    return backend_for(router.db_for_read(Answer))

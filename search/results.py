@@ -1,0 +1,80 @@
+"""A results page: answers (paginated) and law articles for a reader's query, with spelling correction."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+
+from legal_refs.models import Provision
+from textkit.query import ParsedQuery
+from textkit.tokens import CJK_RUN, VOCABULARY_WORD
+
+from .backends import SearchBackend, backend
+
+RESULTS_PER_PAGE = 10
+PROVISIONS_SHOWN = 5  # law articles on the first page of results
+SPELLING_MAX_WORDS = 6  # the most words of one query that are corrected
+
+
+@dataclass
+class SearchResults:
+    query: ParsedQuery
+    page: Page  # of answers, each with `title_html` and `snippet_html`
+    provisions: list = field(default_factory=list)  # law articles, each with `snippet_html`
+    similar_to: str = ""  # the corrected words the results were found for ("showing results for …")
+    is_capped: bool = False  # the answers listed are the best of a larger set: "the best N answers"
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count + len(self.provisions)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.count
+
+
+def spelling_suggestion(parsed: ParsedQuery, engine: SearchBackend | None = None) -> ParsedQuery | None:
+    """`parsed` with each word that no published answer has replaced by the nearest one that some answer has.
+
+    "soical securty" → "social security". None when there is nothing to correct: not plain words, or every
+    word is in the vocabulary, or none has a near word. At most SPELLING_MAX_WORDS words are looked up.
+    """
+    if not parsed.is_plain:
+        return None
+    words = [term.text.casefold() for term in parsed.included]
+    checkable = [word for word in dict.fromkeys(words) if VOCABULARY_WORD.fullmatch(word) and not CJK_RUN.search(word)]
+    if not checkable:
+        return None
+    nearest = (engine or backend()).nearest_words(checkable[:SPELLING_MAX_WORDS])
+    corrected = [nearest.get(word) or word for word in words]
+    if corrected == words:
+        return None
+    return ParsedQuery.of_words(" ".join(corrected))
+
+
+def search(text: str, page_number: int | str | None = 1) -> SearchResults:
+    """Answers (paginated) and law articles (on the first page) matching `text`, for the results page.
+
+    Three queries whatever the content: the ranked ids of the answers found, the law articles, the page's
+    answers with their snippets (PostgreSQL's ``ts_headline`` for those rows only). When neither answers
+    nor law articles match, the words are corrected (`spelling_suggestion`: one more query) and, if the
+    corrected words find something (two more), the page shows that ("showing results for …").
+    """
+    engine = backend()
+
+    def find(parsed):
+        ids, capped = engine.answer_ids(parsed)
+        return ids, capped, list(engine.provisions(Provision.objects.all(), parsed)[:PROVISIONS_SHOWN])
+
+    parsed = ParsedQuery.parse(text)
+    found_for, (ids, capped, provisions) = parsed, find(parsed)
+    if not ids and not provisions and (suggestion := spelling_suggestion(parsed, engine)) is not None:
+        corrected = find(suggestion)
+        if corrected[0] or corrected[2]:
+            found_for, (ids, capped, provisions) = suggestion, corrected
+    page = Paginator(ids, RESULTS_PER_PAGE).get_page(page_number)
+    page.object_list = engine.answers_with_snippets(page.object_list, found_for)
+    provisions = provisions if page.number == 1 else []
+    for provision in provisions:
+        provision.snippet_html = engine.provision_snippet(provision, found_for)
+    similar_to = found_for.text if found_for is not parsed else ""
+    return SearchResults(query=parsed, page=page, provisions=provisions, similar_to=similar_to, is_capped=capped)
