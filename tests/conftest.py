@@ -1,8 +1,11 @@
 import json
 import os
+import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 from django.core.management import call_command
@@ -56,24 +59,47 @@ def require_tool(available, reason):
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
+def _checker_file_name(index, name):
+    """A file name for document `name` (a URL, say) that is safe on the command line and in a file: URL."""
+    slug = re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-")[:60].strip("-")
+    return f"{index:02d}-{slug or 'document'}.html"
+
+
 @pytest.fixture(scope="session")
 def html_errors():
-    """A function that returns the Nu HTML checker's errors for an HTML document."""
+    """A function that returns the Nu HTML checker's errors for each of several HTML documents.
+
+    It takes a mapping of names (URLs, say) to documents and returns a mapping of the same names to
+    their errors, found in one run of the checker (one JVM) for all the documents.
+    """
     require_tool(VNU_JAR.exists() and shutil.which("java"), "the Nu HTML checker is missing: run `npm ci`")
 
-    def check(html):
-        result = subprocess.run(
-            ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", "-"],
-            input=html.encode() if isinstance(html, str) else html,
-            capture_output=True,
-            check=False,
-            timeout=120,
-        )
-        messages = json.loads(result.stdout or b'{"messages": []}')["messages"]
-        return [
-            f"line {m.get('lastLine')}: {m['message']}"
-            for m in messages
-            if m["type"] in {"error", "non-document-error"}
-        ]
+    def check(documents):
+        with tempfile.TemporaryDirectory(prefix="vnu-") as directory:
+            names, paths = {}, []
+            for index, (name, html) in enumerate(documents.items()):
+                path = Path(directory) / _checker_file_name(index, name)
+                path.write_bytes(html.encode() if isinstance(html, str) else html)
+                names[path.name] = name
+                paths.append(str(path))
+            result = subprocess.run(
+                ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", *paths],
+                capture_output=True,
+                check=False,
+                timeout=300,
+            )
+        try:
+            messages = json.loads(result.stdout)["messages"]
+        except ValueError:
+            raise RuntimeError(f"the Nu HTML checker failed ({result.returncode}): {result.stderr.decode()}") from None
+        errors = {name: [] for name in documents}
+        for m in messages:
+            if m["type"] not in {"error", "non-document-error"}:
+                continue
+            file_name = unquote(urlparse(m.get("url", "")).path).rpartition("/")[2]
+            if file_name not in names:
+                raise RuntimeError(f"the Nu HTML checker reported on a document it was not given: {m}")
+            errors[names[file_name]].append(f"line {m.get('lastLine')}: {m['message']}")
+        return errors
 
     return check
