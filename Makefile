@@ -24,12 +24,14 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed
 
-# Migrate, load the law, import the source texts (safe to repeat).
+# Migrate, load the law (once), import the source texts. Any failing step stops make.
+LAW_IS_LOADED := from legal_refs.models import Law; import sys; sys.exit(0 if Law.objects.filter(slug="social-insurance-law").exists() else 3)
 setup: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	@# The law fixture is loaded once: loading it again would undo editors' changes to the law.
-	$(DEV_ENV) $(BIN)/python manage.py shell -c "from legal_refs.models import Law; import sys; sys.exit(Law.objects.filter(slug='social-insurance-law').exists())" \
-		&& $(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/social_insurance_law.json || true
+	@# The law fixture is loaded only when the law is missing: loading it again would overwrite editors' changes.
+	@status=0; $(DEV_ENV) $(BIN)/python manage.py shell -c '$(LAW_IS_LOADED)' || status=$$?; \
+	if [ $$status -eq 3 ]; then $(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/social_insurance_law.json; \
+	elif [ $$status -ne 0 ]; then exit $$status; else echo "The law is loaded already."; fi
 	$(DEV_ENV) $(BIN)/python manage.py import_source_texts fixtures/source/
 
 run: setup
