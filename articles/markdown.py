@@ -15,6 +15,7 @@ the database is left as text and reported (see `render` and
 """
 
 import re
+import threading
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element  # noqa: S405 (builds elements; parses nothing)
 
@@ -120,12 +121,13 @@ def load_provisions(text):
 
 
 class ReferenceProcessor(InlineProcessor):
-    """Turns `[[law number(paragraph)]]` into a link to the article; leaves unknown ones as text."""
+    """Turns `[[law number(paragraph)]]` into a link to the article; leaves unknown ones as text.
 
-    def __init__(self, pattern, md, provisions, result):
-        super().__init__(pattern, md)
-        self.provisions = provisions
-        self.result = result
+    `provisions` and `result` are those of the text being converted (set by `render`).
+    """
+
+    provisions: dict = {}
+    result: Rendered | None = None
 
     def handleMatch(self, m, data):  # noqa: N802 (Python-Markdown's name)
         reference = Reference.from_match(m)
@@ -140,14 +142,21 @@ class ReferenceProcessor(InlineProcessor):
 
 
 class ReferenceExtension(Extension):
-    def __init__(self, provisions, result):
-        super().__init__()
-        self.provisions = provisions
-        self.result = result
-
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
         # Above links (160), so `[[…]]` is never read as a link; below code spans, so code stays code.
-        md.inlinePatterns.register(ReferenceProcessor(REFERENCE_PATTERN, md, self.provisions, self.result), "ref", 175)
+        md.inlinePatterns.register(ReferenceProcessor(REFERENCE_PATTERN, md), "ref", 175)
+
+
+_converters = threading.local()  # a Markdown instance is reused (building one costs half a conversion), per thread
+
+
+def _converter():
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = _converters.md = markdown.Markdown(extensions=["sane_lists", ReferenceExtension()], output_format="html")
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+    return md
 
 
 URL_SCHEME_RE = re.compile(r"([a-z][a-z0-9+.-]*):")
@@ -190,12 +199,13 @@ def render(text):
     result = Rendered(html="")
     if not text:
         return result
-    md = markdown.Markdown(
-        extensions=["sane_lists", ReferenceExtension(load_provisions(text), result)], output_format="html"
-    )
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    result.html = sanitize_html(md.convert(text))
+    md = _converter()
+    references = md.inlinePatterns["ref"]
+    references.provisions, references.result = load_provisions(text), result
+    try:
+        result.html = sanitize_html(md.reset().convert(text))
+    finally:
+        references.provisions, references.result = {}, None
     return result
 
 

@@ -19,12 +19,12 @@ SLUG_MAX_LENGTH = 200
 MAX_POSITION = 32767  # the largest PositiveSmallIntegerField value on every database
 
 
-def unique_slug(queryset, text, *, fallback="item", exclude_pk=None):
-    """`slugify(text)` (Unicode kept), made unique within `queryset` with -2, -3, …"""
+def unique_slug(queryset, text, *, fallback="item", exclude_pk=None, taken=()):
+    """`slugify(text)` (Unicode kept), made unique within `queryset` and `taken` with -2, -3, …"""
     base = slugify(text, allow_unicode=True)[:SLUG_MAX_LENGTH].strip("-") or fallback
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
-    taken = set(queryset.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken = {*taken, *queryset.filter(slug__startswith=base).values_list("slug", flat=True)}
     slug, counter = base, 2
     while slug in taken:
         suffix = f"-{counter}"
@@ -173,11 +173,7 @@ class Answer(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        """Publishing sets `published_at`; taking an answer off the site clears it."""
-        if self.status == Status.PUBLISHED:
-            self.published_at = self.published_at or timezone.now()
-        else:
-            self.published_at = None
+        self.date_publication()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "status" in update_fields:
             kwargs["update_fields"] = {*update_fields, "published_at"}
@@ -185,6 +181,13 @@ class Answer(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:answer", kwargs={"slug": self.slug})
+
+    def date_publication(self):
+        """Publishing sets `published_at`; taking an answer off the site clears it (done by every save)."""
+        if self.status == Status.PUBLISHED:
+            self.published_at = self.published_at or timezone.now()
+        else:
+            self.published_at = None
 
     def content_fingerprint(self):
         """Fingerprint of the editable content as stored now.

@@ -42,34 +42,43 @@ def build_search_document(sections, citations) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def refresh_search_document(answer: Answer, sections=None, citations=None) -> None:
-    """Rebuild `answer`'s search columns from its `sections` and `citations` (each citation with its
-    provision and law), loaded from the database when not given, and store them if they changed.
-
-    A published answer's words join the spelling vocabulary (one query).
-    """
-    if sections is None or citations is None:
-        answer = Answer.objects.prefetch_related(
-            Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
-            Prefetch("citations", queryset=Citation.objects.select_related("provision__law")),
-        ).get(pk=answer.pk)
-        sections, citations = answer.sections.all(), answer.citations.all()
-    else:
-        sections = sorted(sections, key=lambda section: (section.position, section.pk))
-        citations = sorted(citations, key=lambda citation: (citation.position, citation.pk))
+def search_columns(answer: Answer, sections, citations) -> dict[str, str]:
+    """The search columns of `answer` with these sections and citations (each with its provision and law)."""
+    sections = sorted(sections, key=lambda section: (section.position, section.pk or 0))
+    citations = sorted(citations, key=lambda citation: (citation.position, citation.pk or 0))
     document = build_search_document(sections, citations)
-    columns = {
+    return {
         "search_document": document,
         "search_cjk": cjk_tokens(" ".join([answer.question, answer.short_answer, document])),
         "search_citations": citation_tokens(citations),
     }
-    if any(getattr(answer, name) != value for name, value in columns.items()):
+
+
+def answer_words(answer: Answer) -> set[str]:
+    """The words a published answer adds to the spelling vocabulary (none for the others)."""
+    if answer.status != Status.PUBLISHED:
+        return set()
+    return vocabulary_words(answer.question, answer.short_answer, answer.search_document)
+
+
+def add_to_vocabulary(words) -> None:
+    SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True)
+
+
+def refresh_search_document(answer: Answer) -> None:
+    """Rebuild `answer`'s search columns from its sections and citations as stored, and store them if they
+    changed (three queries, a fourth for a published answer: its words join the spelling vocabulary)."""
+    stored = Answer.objects.prefetch_related(
+        Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
+        Prefetch("citations", queryset=Citation.objects.select_related("provision__law")),
+    ).get(pk=answer.pk)
+    columns = search_columns(answer, stored.sections.all(), stored.citations.all())
+    if any(getattr(stored, name) != value for name, value in columns.items()):
         Answer.objects.filter(pk=answer.pk).update(**columns)
-        for name, value in columns.items():
-            setattr(answer, name, value)
-    if answer.status == Status.PUBLISHED:
-        words = vocabulary_words(answer.question, answer.short_answer, document)
-        SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True)
+    for name, value in columns.items():
+        setattr(answer, name, value)
+    if words := answer_words(answer):
+        add_to_vocabulary(words)
 
 
 def rebuild_vocabulary() -> tuple[int, int, int]:

@@ -1,16 +1,33 @@
 """Every write of the Q&A content goes through here, so that what derives from it is kept in one place.
 
-`save_answer` saves an answer with its sections and citations, as the admin and the importer both do:
-each section's Markdown is rendered once (`Section.rendered`), the law articles cited in the text are
-added to the citations, and the search document is rebuilt once, at the end, in the same transaction.
+`save_answers` saves answers with their sections and citations, as the admin (one at a time, through
+`save_answer`) and the importer (a whole run at once) both do: each section's Markdown is rendered once
+(`Section.rendered`), the law articles cited in the text are added to the citations, and the search
+document is rebuilt once per answer, at the end, in the same transaction.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import router, transaction
 
 from .models import MAX_POSITION, Answer, Citation, Section, Topic
-from .search_document import refresh_search_document
+from .search_document import add_to_vocabulary, answer_words, refresh_search_document, search_columns
+
+
+@dataclass
+class AnswerWrite:
+    """One answer to save: the sections and citations given (new or changed) and the parts to delete.
+
+    With `replace`, the sections and citations given are all the answer has: those stored are deleted.
+    """
+
+    answer: Answer
+    sections: list[Section] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    removed: list[Section | Citation] = field(default_factory=list)
+    replace: bool = False
+    cited_in_text: list[Citation] = field(default_factory=list)  # filled by the save
 
 
 def save_answer(
@@ -21,41 +38,75 @@ def save_answer(
     removed: Iterable[Section | Citation] = (),
     replace: bool = False,
 ) -> list[Citation]:
-    """Save `answer` with the `sections` and `citations` given (new or changed) and delete `removed`.
+    """Save one answer (see `AnswerWrite`); returns the citations added because the text cites an article
+    (`[[law 4]]`) that the answer did not cite (naming a paragraph when the text cites only that one)."""
+    write = AnswerWrite(answer, list(sections), list(citations), list(removed), replace)
+    save_answers([write])
+    return write.cited_in_text
 
-    With `replace`, the sections and citations given are all the answer has: those stored are deleted
-    first (the importer). Returns the citations added because the text cites an article (`[[law 4]]`)
-    that the answer did not cite; a new one names a paragraph when the text cites only that paragraph.
-    One transaction: an error leaves the answer and its parts as they were.
+
+def save_answers(writes: list[AnswerWrite]) -> None:
+    """Save answers with their parts in one transaction: an error leaves them all as they were.
+
+    Those replacing all their parts are written together (a few queries for the whole batch, the search
+    columns computed before they are stored); the others one by one, their other parts read back.
     """
-    sections, citations, removed = list(sections), list(citations), list(removed)
     with transaction.atomic(using=router.db_for_write(Answer)):
+        _save_replacing([write for write in writes if write.replace])
+        for write in writes:
+            if not write.replace:
+                _save_editing(write)
+
+
+def _save_editing(write):
+    answer = write.answer
+    answer.save()
+    for model in (Section, Citation):
+        gone = [part.pk for part in write.removed if isinstance(part, model) and part.pk is not None]
+        if gone:
+            model.objects.filter(answer=answer, pk__in=gone).delete()
+    _attach(answer, write.sections, write.citations)
+    _save_parts(Section, write.sections)
+    _save_parts(Citation, write.citations)
+    others = list(answer.sections.exclude(pk__in=[section.pk for section in write.sections]))
+    write.cited_in_text = Citation.objects.bulk_create(
+        _text_citations(answer, write.sections + others, list(answer.citations.all()))
+    )
+    refresh_search_document(answer)
+
+
+def _save_replacing(writes):
+    if not writes:
+        return
+    for write in writes:
+        write.cited_in_text = _text_citations(write.answer, write.sections, write.citations)
+        for section in write.sections:
+            section.body_html = section.rendered().html
+        columns = search_columns(write.answer, write.sections, write.citations + write.cited_in_text)
+        for name, value in columns.items():
+            setattr(write.answer, name, value)
+        write.answer.date_publication()
+    new = [write.answer for write in writes if write.answer._state.adding]
+    stored = [write.answer for write in writes if not write.answer._state.adding]
+    Answer.objects.bulk_create(new)
+    for answer in stored:
         answer.save()
-        if replace:
-            answer.sections.all().delete()
-            answer.citations.all().delete()
-        for model in (Section, Citation):
-            gone = [part.pk for part in removed if isinstance(part, model) and part.pk is not None]
-            if gone:
-                model.objects.filter(answer=answer, pk__in=gone).delete()
-        for part in [*sections, *citations]:
+    Section.objects.filter(answer__in=stored).delete()
+    Citation.objects.filter(answer__in=stored).delete()
+    for write in writes:
+        _attach(write.answer, write.sections, write.citations + write.cited_in_text)
+    Section.objects.bulk_create([section for write in writes for section in write.sections])
+    Citation.objects.bulk_create([citation for write in writes for citation in write.citations + write.cited_in_text])
+    add_to_vocabulary(set().union(*(answer_words(write.answer) for write in writes)))
+
+
+def _attach(answer, *parts):
+    for group in parts:
+        for part in group:
             part.answer = answer
-        _save_all(Section, sections)
-        _save_all(Citation, citations)
-        if replace:
-            all_sections, all_citations = sections, citations
-        else:
-            all_sections = sections + list(answer.sections.exclude(pk__in=[section.pk for section in sections]))
-            all_citations = list(answer.citations.all())
-        added = _cite_text_references(answer, all_sections, all_citations)
-        if replace:
-            refresh_search_document(answer, all_sections, all_citations + added)
-        else:
-            refresh_search_document(answer)
-    return added
 
 
-def _save_all(model, parts):
+def _save_parts(model, parts):
     """New parts in one INSERT (each section rendered first), changed ones one by one."""
     new = [part for part in parts if part._state.adding]
     changed = [part for part in parts if not part._state.adding]
@@ -67,7 +118,8 @@ def _save_all(model, parts):
         part.save()
 
 
-def _cite_text_references(answer, sections, citations):
+def _text_citations(answer, sections, citations):
+    """Unsaved citations of the articles that `sections` cite in their text and `citations` do not."""
     cited = {}  # provision -> the paragraphs the text cites (None: the whole article)
     for section in sections:
         for reference, provision in section.rendered().cited:
@@ -78,12 +130,12 @@ def _cite_text_references(answer, sections, citations):
         return []
     position = max((citation.position for citation in citations), default=-1) + 1
     if position + len(new) - 1 > MAX_POSITION:  # no room after the last: number them 0, 1, 2, … again
-        citations = sorted(citations, key=lambda citation: (citation.position, citation.pk))
+        citations = sorted(citations, key=lambda citation: (citation.position, citation.pk or 0))
         for index, citation in enumerate(citations):
             citation.position = index
-        Citation.objects.bulk_update(citations, ["position"])
+        Citation.objects.bulk_update([citation for citation in citations if citation.pk], ["position"])
         position = len(citations)
-    added = [
+    return [
         Citation(
             answer=answer,
             provision=provision,
@@ -92,7 +144,6 @@ def _cite_text_references(answer, sections, citations):
         )
         for offset, (provision, paragraphs) in enumerate(new)
     ]
-    return Citation.objects.bulk_create(added)
 
 
 def save_topic(topic: Topic) -> Topic:

@@ -33,17 +33,19 @@ def imported(social_insurance_law):
 
 @pytest.fixture
 def search_refreshes(monkeypatch):
-    """The answers whose search document is rebuilt, one entry per rebuild (every save rebuilds it through
-    `refresh_search_document` as `articles.services` names it)."""
+    """The answers whose search columns are rebuilt, one entry per rebuild (an admin save and an import
+    both build them with `search_columns`)."""
+    import articles.search_document
     import articles.services
 
-    rebuilt, rebuild = [], articles.services.refresh_search_document
+    rebuilt, build = [], articles.search_document.search_columns
 
     def counted(answer, *args, **kwargs):
         rebuilt.append(answer.pk)
-        rebuild(answer, *args, **kwargs)
+        return build(answer, *args, **kwargs)
 
-    monkeypatch.setattr(articles.services, "refresh_search_document", counted)
+    monkeypatch.setattr(articles.search_document, "search_columns", counted)
+    monkeypatch.setattr(articles.services, "search_columns", counted)
     return rebuilt
 
 

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from legal_refs.models import Law, Provision
 
 from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, unique_slug
-from ..services import save_answer
+from ..services import AnswerWrite, save_answers
 from .parser import SourceError, decode_source, parse_source
 
 
@@ -129,6 +129,30 @@ class _Loader:
         self.laws = {}
         self.topics = {}
         self.quoted = {}  # (law pk, number) -> (paragraphs, source) of the first quote in this run
+        self.answers = {}  # (site, section, title) -> the stored answer, with its sections and citations
+        self.provisions = {}  # (law pk, number) -> the stored law article
+        self.slugs = set()  # the slugs given to new answers in this run
+        self.writes = []  # the answers to save, all at once at the end
+
+    def preload(self, sources):
+        """What the sources name that is stored already: their answers, and the articles they quote."""
+        titles = sorted({source.title for source in sources})
+        for start in range(0, len(titles), 500):
+            stored = Answer.objects.filter(source_title__in=titles[start : start + 500]).prefetch_related(
+                "sections", "citations__provision__law"
+            )
+            self.answers.update({(a.source_site, a.source_section, a.source_title): a for a in stored})
+        names = {quoted.law_name for source in sources for quoted in source.articles}
+        laws = {law.pk for law in map(Law.objects.resolve, names) if law is not None}
+        numbers = {quoted.number for source in sources for quoted in source.articles}
+        if laws:
+            stored = Provision.objects.filter(law__in=laws, number__in=numbers)
+            self.provisions = {(provision.law_id, provision.number): provision for provision in stored}
+
+    def new_slug(self, question):
+        slug = unique_slug(Answer.objects, question, fallback="question", taken=self.slugs)
+        self.slugs.add(slug)
+        return slug
 
     def law(self, name):
         if name not in self.laws:
@@ -148,9 +172,9 @@ class _Loader:
                 "--replace-wording takes one wording: import these files separately"
             )
             raise ImportFailed([SourceError(source.name, quoted.line, message)])
-        provision = Provision.objects.filter(law=law, number=quoted.number).first()
+        provision = self.provisions.get((law.pk, quoted.number))
         if provision is None:
-            provision = Provision.objects.create(
+            provision = self.provisions[law.pk, quoted.number] = Provision.objects.create(
                 law=law,
                 number=quoted.number,
                 paragraphs=list(quoted.paragraphs),
@@ -182,11 +206,7 @@ class _Loader:
         return self.topics[title]
 
     def load(self, source):
-        answer = (
-            Answer.objects.filter(source_site=source.site, source_section=source.section, source_title=source.title)
-            .prefetch_related("sections", "citations__provision__law")
-            .first()
-        )
+        answer = self.answers.get((source.site, source.section, source.title))
         current = answer.content_fingerprint() if answer else None
         if answer and current != answer.imported_fingerprint and not self.overwrite_edited:
             self.report.skipped.append(source.name)  # before anything else is written for it
@@ -203,7 +223,7 @@ class _Loader:
         )
         if answer is None:
             answer = Answer(
-                slug=unique_slug(Answer.objects, source.question, fallback="question"),
+                slug=self.new_slug(source.question),
                 status=Status.PUBLISHED,
                 source_site=source.site,
                 source_section=source.section,
@@ -219,17 +239,12 @@ class _Loader:
         answer.short_answer = source.short_answer
         answer.topic = topic
         answer.imported_fingerprint = fingerprint
-        save_answer(
-            answer,
-            sections=[
-                Section(position=position, kind=kind, heading=heading, body=body)
-                for position, (kind, heading, body) in enumerate(sections)
-            ],
-            citations=[
-                Citation(provision=provision, position=position) for position, provision in enumerate(provisions)
-            ],
-            replace=True,
-        )
+        sections = [
+            Section(position=position, kind=kind, heading=heading, body=body)
+            for position, (kind, heading, body) in enumerate(sections)
+        ]
+        citations = [Citation(provision=provision, position=position) for position, provision in enumerate(provisions)]
+        self.writes.append(AnswerWrite(answer, sections, citations, replace=True))
 
 
 def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_run=False):
@@ -246,11 +261,15 @@ def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_
     report = ImportReport(dry_run=dry_run)
     loader = _Loader(report, replace_wording=replace_wording, overwrite_edited=overwrite_edited)
     with transaction.atomic():
+        loader.preload(sources)
         for source in sources:
-            try:
-                loader.load(source)
-            except DatabaseError as error:
-                raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
+            loader.load(source)
+        try:
+            save_answers(loader.writes)
+        except DatabaseError as error:
+            names = ", ".join(write.answer.source_title for write in loader.writes[:3])
+            more = f" and {len(loader.writes) - 3} more" if len(loader.writes) > 3 else ""
+            raise ImportFailed([SourceError(f"the answers {names}{more}", 0, f"cannot be saved: {error}")]) from error
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -293,23 +293,19 @@ def test_an_error_while_loading_rolls_back_the_whole_run(social_insurance_law, t
     assert snapshot() == before
 
 
-def test_a_database_error_in_a_later_file_rolls_back_the_earlier_ones(social_insurance_law, monkeypatch):
+def test_a_database_error_rolls_back_the_whole_import(social_insurance_law, monkeypatch):
     from django.db import DatabaseError
 
-    import articles.services
+    from articles.models import Section
 
-    refresh = articles.services.refresh_search_document
+    def fail(*args, **kwargs):
+        raise DatabaseError("disk full")
 
-    def fail_for_second_answer(answer, *args, **kwargs):
-        if answer.question == SECOND:
-            raise DatabaseError("disk full")
-        return refresh(answer, *args, **kwargs)
-
-    monkeypatch.setattr(articles.services, "refresh_search_document", fail_for_second_answer)
+    monkeypatch.setattr(Section.objects, "bulk_create", fail)
     before = snapshot()
     with pytest.raises(CommandError) as caught:
         run_command(SOURCE_DIR)
-    assert "001_8aa116ca66a33e7a.txt, line 1: cannot be saved: disk full" in str(caught.value)
+    assert "cannot be saved: disk full" in str(caught.value)
     assert snapshot() == before
 
 
