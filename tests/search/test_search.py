@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from articles.models import Answer, Section, SectionKind, Status
 from articles.services import save_answer
+from search.backends import cjk_tsquery
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
 from tests.factories import make_answer, make_provision, make_topic
 
@@ -580,3 +581,8 @@ def test_new_wording_of_a_law_article_is_found(client):
     provision.paragraphs = ["Brand new wording about hospitals."]
     provision.save(update_fields=["paragraphs", "updated_at"])
     assert articles_found(search(client, "hospitals")) == [9]
+
+
+def test_chinese_runs_become_a_phrase_of_overlapping_tokens_on_postgresql():
+    assert cjk_tsquery("社保卡") == "'社保' <-> '保卡'"
+    assert cjk_tsquery("卡") == "'卡':*"
