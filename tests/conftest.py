@@ -10,6 +10,8 @@ from urllib.parse import unquote, urlparse
 import pytest
 from django.core.management import call_command
 
+from tests.content import LAW_SLUG
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "fixtures" / "source"
 LAW_FIXTURE = ROOT / "fixtures" / "social_insurance_law.json"
@@ -20,7 +22,7 @@ def social_insurance_law(db):
     from legal_refs.models import Law
 
     call_command("loaddata", str(LAW_FIXTURE), verbosity=0)
-    return Law.objects.get(slug="social-insurance-law")
+    return Law.objects.get(slug=LAW_SLUG)
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@
 import json
 from html.parser import HTMLParser
 
-FIRST = "Can social security be upgraded halfway? Where can I go?"
-SECOND = "Can the social security card be upgraded to a first-class card?"
-
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -80,13 +77,3 @@ def links(html):
 def json_ld(html):
     """The page's JSON-LD blocks, parsed (a ValueError if one is not valid JSON)."""
     return [json.loads(text) for text in _parse(html).scripts]
-
-
-def make_staff(username="editor"):
-    """A staff member who may change answers, and so preview those not published."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
-    user = get_user_model().objects.create_user(username, is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="change_answer", content_type__app_label="articles"))
-    return user

@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.views.defaults import server_error
 
 from articles.models import Answer, Status
-from tests.factories import make_answer, make_provision
-from tests.site_helpers import FIRST, SECOND, json_ld, links, make_staff
+from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
+from tests.factories import make_answer, make_provision, make_staff
+from tests.site_helpers import json_ld, links
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_sitemap_lists_published_answers_topics_laws_and_articles_with_lastmod(c
         url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
         for url in ET.fromstring(response.content)  # noqa: S314  (our own output).iter(f"{SITEMAP}url")
     }
-    answers = [Answer.objects.get(question=q) for q in (FIRST, SECOND)]
+    answers = [Answer.objects.get(question=q) for q in (UPGRADE_HALFWAY, FIRST_CLASS_CARD)]
     expected = {f"http://testserver{answer.get_absolute_url()}" for answer in answers} | {
         "http://testserver/topics/social-security-inquiry/",
         "http://testserver/laws/social-insurance-law/",
@@ -70,9 +71,10 @@ def test_feed_lists_recently_updated_published_answers(client, imported):
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.content)  # noqa: S314  (our own output)
     entries = feed.findall(f"{ATOM}entry")
-    assert sorted(entry.find(f"{ATOM}title").text for entry in entries) == sorted([FIRST, SECOND])
-    first = next(entry for entry in entries if entry.find(f"{ATOM}title").text == FIRST)
-    assert first.find(f"{ATOM}link").get("href").endswith(Answer.objects.get(question=FIRST).get_absolute_url())
+    assert sorted(entry.find(f"{ATOM}title").text for entry in entries) == sorted([UPGRADE_HALFWAY, FIRST_CLASS_CARD])
+    first = next(entry for entry in entries if entry.find(f"{ATOM}title").text == UPGRADE_HALFWAY)
+    upgrade_halfway_url = Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url()
+    assert first.find(f"{ATOM}link").get("href").endswith(upgrade_halfway_url)
     assert first.find(f"{ATOM}updated").text
     assert "Online upgrade:" in first.find(f"{ATOM}summary").text
     assert first.find(f"{ATOM}category").get("term") == "Social security inquiry"
@@ -110,8 +112,8 @@ def page_urls():
     return [
         "/",
         "/topics/social-security-inquiry/",
-        Answer.objects.get(question=FIRST).get_absolute_url(),
-        Answer.objects.get(question=SECOND).get_absolute_url(),
+        Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url(),
+        Answer.objects.get(question=FIRST_CLASS_CARD).get_absolute_url(),
         "/laws/social-insurance-law/",
         "/laws/social-insurance-law/articles/4/",
         "/laws/social-insurance-law/articles/7/",

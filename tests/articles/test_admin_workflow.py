@@ -12,10 +12,10 @@ from django.urls import reverse
 from articles.models import Answer, SectionKind, Status
 from articles.services import save_answer
 from legal_refs.models import Provision
-from tests.editorial import answer_form_data, make_user
-from tests.factories import make_answer, make_topic
+from tests.articles.admin_forms import answer_form_data
+from tests.content import FIRST_CLASS_CARD_SLUG, LAW_SLUG
+from tests.factories import UserFactory, make_answer, make_topic, make_user
 
-FIRST_CLASS = "can-the-social-security-card-be-upgraded-to-a-first-class-card"
 ADD_URL = reverse("admin:articles_answer_add")
 
 
@@ -35,7 +35,7 @@ def publisher(db):
 
 @pytest.fixture
 def article(imported):
-    return lambda number: Provision.objects.get(law__slug="social-insurance-law", number=number)
+    return lambda number: Provision.objects.get(law__slug=LAW_SLUG, number=number)
 
 
 def new_answer_data(topic, article, status=Status.DRAFT):
@@ -107,10 +107,8 @@ def test_a_save_rebuilds_the_search_document_once_whatever_rows_it_saves(client,
 
 
 def test_deleting_an_answer_rebuilds_no_search_document(client, imported, search_refreshes):
-    from django.contrib.auth import get_user_model
-
-    admin_user = get_user_model().objects.create_superuser("admin", "admin@example.org", "a-long-test-password")
-    answer = Answer.objects.get(slug=FIRST_CLASS)  # two sections, two citations
+    admin_user = UserFactory(username="admin", superuser=True)
+    answer = Answer.objects.get(slug=FIRST_CLASS_CARD_SLUG)  # two sections, two citations
     search_refreshes.clear()
     client.force_login(admin_user)
     delete_url = reverse("admin:articles_answer_delete", args=[answer.pk])
@@ -199,7 +197,7 @@ def test_citation_paragraph_must_exist(client, editor, article):
 
 def test_history_records_who_changed_what_including_sections_and_added_citations(client, editor, imported):
     Answer.objects.update(status=Status.IN_REVIEW)  # editors revise answers readers do not see
-    answer = Answer.objects.get(slug=FIRST_CLASS)  # cites articles 4 and 5
+    answer = Answer.objects.get(slug=FIRST_CLASS_CARD_SLUG)  # cites articles 4 and 5
     client.force_login(editor)
     data = answer_form_data(
         answer,
@@ -238,7 +236,7 @@ def test_answer_list_searches_and_filters_by_cited_law(client, editor, imported)
     assert [a.slug for a in response.context["cl"].result_list] == [
         "can-the-social-security-card-be-upgraded-to-a-first-class-card"
     ]
-    response = client.get(url, {"law": "social-insurance-law"})
+    response = client.get(url, {"law": LAW_SLUG})
     assert response.context["cl"].result_count == 2
     response = client.get(url, {"status__exact": Status.DRAFT})
     assert [a.question for a in response.context["cl"].result_list] == ["Unrelated question about nothing?"]
@@ -264,7 +262,7 @@ def test_citation_autocomplete_finds_articles_by_law_and_number(client, editor, 
 
 def test_new_sections_and_citations_go_last_unless_given_a_position(client, editor, imported):
     Answer.objects.update(status=Status.IN_REVIEW)  # editors revise answers readers do not see
-    answer = Answer.objects.get(slug=FIRST_CLASS)  # cites articles 4 and 5; sections at 0, 1, …
+    answer = Answer.objects.get(slug=FIRST_CLASS_CARD_SLUG)  # cites articles 4 and 5; sections at 0, 1, …
     headings = [s.heading for s in answer.sections.all()]
     client.force_login(editor)
     data = answer_form_data(
@@ -292,7 +290,7 @@ def test_new_section_form_has_no_position_yet(client, editor, imported):
 
 def test_positions_beyond_the_largest_are_a_form_error_not_a_crash(client, editor, imported):
     Answer.objects.update(status=Status.IN_REVIEW)
-    answer = Answer.objects.get(slug=FIRST_CLASS)
+    answer = Answer.objects.get(slug=FIRST_CLASS_CARD_SLUG)
     client.force_login(editor)
     data = answer_form_data(answer, sections=[(SectionKind.GENERAL, "Appended", "Last.")])
     data["sections-0-position"] = 32767
@@ -305,7 +303,7 @@ def test_positions_beyond_the_largest_are_a_form_error_not_a_crash(client, edito
 
 
 def test_citations_cited_in_the_text_fit_after_the_largest_position(imported):
-    answer = Answer.objects.get(slug=FIRST_CLASS)
+    answer = Answer.objects.get(slug=FIRST_CLASS_CARD_SLUG)
     answer.citations.update(position=32767)
     section = answer.sections.first()
     section.body += "\n\nSee [[social-insurance-law 10]]."

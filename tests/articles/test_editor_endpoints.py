@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
-from tests.editorial import make_user
+from tests.articles.admin_forms import PREVIEW_URL
+from tests.factories import make_user
 
-PREVIEW_URL = reverse("admin:articles_answer_markdownify")
 UPLOAD_URL = reverse("admin:articles_answer_upload")
 LOGIN_URL = reverse("admin:login")
 

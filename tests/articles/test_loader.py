@@ -9,9 +9,7 @@ from articles.importer.loader import ImportFailed, import_paths
 from articles.models import Answer, Citation, Section, SectionKind, Status, Topic
 from legal_refs.models import Law, Provision
 from tests.conftest import SOURCE_DIR
-
-FIRST = "Can social security be upgraded halfway? Where can I go?"
-SECOND = "Can the social security card be upgraded to a first-class card?"
+from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
 
 MODELS = [Law, Provision, Topic, Answer, Section, Citation]
 
@@ -50,8 +48,8 @@ def run_command(*args):
 
 def test_source_texts_give_the_answers_sections_and_citations(imported):
     assert Topic.objects.get().title == "Social security inquiry"
-    first = Answer.objects.get(question=FIRST)
-    second = Answer.objects.get(question=SECOND)
+    first = Answer.objects.get(question=UPGRADE_HALFWAY)
+    second = Answer.objects.get(question=FIRST_CLASS_CARD)
     for answer in (first, second):
         assert answer.topic.title == "Social security inquiry"
         assert answer.status == Status.PUBLISHED
@@ -141,7 +139,7 @@ def test_dry_run_reports_and_saves_nothing(social_insurance_law):
 
 
 def test_answer_edited_after_import_is_not_overwritten(imported):
-    section = Answer.objects.get(question=FIRST).sections.first()
+    section = Answer.objects.get(question=UPGRADE_HALFWAY).sections.first()
     section.body = "Edited by an editor."
     section.save()
     output = run_command(SOURCE_DIR)
@@ -151,7 +149,7 @@ def test_answer_edited_after_import_is_not_overwritten(imported):
 
 
 def test_status_change_is_not_an_edit(imported):
-    Answer.objects.filter(question=FIRST).update(status=Status.DRAFT)
+    Answer.objects.filter(question=UPGRADE_HALFWAY).update(status=Status.DRAFT)
     assert "2 unchanged" in run_command(SOURCE_DIR)
 
 
@@ -182,7 +180,7 @@ def test_same_article_cited_under_two_names_is_cited_once_and_stays_unchanged(so
 
 
 def test_skipped_answer_writes_nothing_for_its_source(imported, tmp_path):
-    answer = Answer.objects.get(question=FIRST)
+    answer = Answer.objects.get(question=UPGRADE_HALFWAY)
     answer.short_answer = "Edited."
     answer.save()
     folder = tmp_path / "src"
@@ -195,7 +193,7 @@ def test_skipped_answer_writes_nothing_for_its_source(imported, tmp_path):
 
 
 def test_overwrite_edited_option_restores_the_source(imported):
-    answer = Answer.objects.get(question=FIRST)
+    answer = Answer.objects.get(question=UPGRADE_HALFWAY)
     answer.short_answer = "Edited."
     answer.save()
     output = run_command(SOURCE_DIR, "--overwrite-edited")
@@ -210,11 +208,11 @@ def test_changed_source_updates_the_answer_keeping_its_url(imported, tmp_path, s
     shutil.copytree(SOURCE_DIR, folder)
     path = folder / "000_c9b72944512ff204.txt"
     path.write_text(path.read_text().replace("Matters needing attention", "Notes to heed"), encoding="utf-8")
-    slug = Answer.objects.get(question=FIRST).slug
+    slug = Answer.objects.get(question=UPGRADE_HALFWAY).slug
     search_refreshes.clear()
     output = run_command(folder)
     assert "0 created, 1 updated, 1 unchanged" in output
-    answer = Answer.objects.get(question=FIRST)
+    answer = Answer.objects.get(question=UPGRADE_HALFWAY)
     assert answer.slug == slug
     assert answer.sections.last().heading == "Notes to heed in upgrading social security card"
     # Its sections and citations were replaced: one rebuild of its search document, not one per row.

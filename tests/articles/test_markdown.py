@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from articles.markdown import render, render_markdown, validate_references
 from articles.models import Answer, Section
 from articles.services import save_answer
+from tests.content import UPGRADE_HALFWAY_SLUG
 
 
 def test_markdown_renders_lists_and_emphasis():
@@ -75,7 +76,7 @@ def test_validate_references_names_each_unknown_reference(imported):
 
 
 def test_saved_section_links_inline_citations_and_the_answer_cites_them(imported):
-    answer = Answer.objects.get(slug="can-social-security-be-upgraded-halfway-where-can-i-go")  # cites 4 and 10
+    answer = Answer.objects.get(slug=UPGRADE_HALFWAY_SLUG)  # cites 4 and 10
     section = Section(position=9, body="[[social-insurance-law 5(1)]], [[social-insurance-law 4(2)]]")
     added = save_answer(answer, sections=[section])
     assert 'href="/laws/social-insurance-law/articles/5/#paragraph-1"' in answer.sections.last().body_html
@@ -84,7 +85,7 @@ def test_saved_section_links_inline_citations_and_the_answer_cites_them(imported
 
 
 def test_article_cited_in_text_at_several_paragraphs_is_cited_whole(imported):
-    answer = Answer.objects.get(slug="can-social-security-be-upgraded-halfway-where-can-i-go")
+    answer = Answer.objects.get(slug=UPGRADE_HALFWAY_SLUG)
     section = Section(position=9, body="[[social-insurance-law 5(1)]] [[social-insurance-law 5(3)]]")
     assert [(c.provision.number, c.paragraph) for c in save_answer(answer, sections=[section])] == [(5, None)]
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from tests.editorial import make_user
+from tests.factories import make_user
 
 
 def permissions(group_name):

@@ -1,12 +1,12 @@
 """The reader's pages of the Q&A content: home, topic and answer pages."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from articles.models import Answer, SectionKind, Status
-from tests.factories import make_answer, make_provision, make_topic
-from tests.site_helpers import FIRST, SECOND, json_ld, links, make_staff, page_of
+from tests.content import FIRST_CLASS_CARD, LAW_SLUG, UPGRADE_HALFWAY
+from tests.factories import UserFactory, make_answer, make_provision, make_staff, make_topic
+from tests.site_helpers import json_ld, links, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,15 @@ def test_home_lists_topics_with_their_published_questions(client, imported):
     assert response.status_code == 200
     html = response.text
     assert "Social security inquiry" in html
-    assert html.count(FIRST) == 2 and html.count(SECOND) == 2  # under its topic and under "Recently updated"
+    # each under its topic and under "Recently updated"
+    assert html.count(UPGRADE_HALFWAY) == 2 and html.count(FIRST_CLASS_CARD) == 2
     assert "A draft question?" not in html
     assert 'action="/search/"' in html and 'name="q"' in html
-    assert reverse("legal_refs:law", kwargs={"slug": "social-insurance-law"}) in links(html)
+    assert reverse("legal_refs:law", kwargs={"slug": LAW_SLUG}) in links(html)
 
 
 def imported_topic():
-    return Answer.objects.get(question=FIRST).topic
+    return Answer.objects.get(question=UPGRADE_HALFWAY).topic
 
 
 def test_home_without_content_says_so(client, db):
@@ -62,7 +63,7 @@ def test_topic_page_lists_its_published_questions(client, imported):
     make_answer("Not yet published?", topic=topic, status=Status.DRAFT)
     response = client.get(topic.get_absolute_url())
     assert response.status_code == 200
-    assert FIRST in response.text and SECOND in response.text
+    assert UPGRADE_HALFWAY in response.text and FIRST_CLASS_CARD in response.text
     assert "Not yet published?" not in response.text
     assert page_of(response.text, "h1") == ["Social security inquiry"]
 
@@ -105,10 +106,10 @@ def test_topic_page_runs_three_queries(client, django_assert_num_queries, answer
 
 
 def test_answer_page_reads_question_sections_and_legal_basis_in_order(client, imported):
-    response = client.get(Answer.objects.get(question=FIRST).get_absolute_url())
+    response = client.get(Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url())
     assert response.status_code == 200
     html = response.text
-    assert page_of(html, "h1") == [FIRST]
+    assert page_of(html, "h1") == [UPGRADE_HALFWAY]
     assert page_of(html, "h2") == [
         "The methods to improve the grade of social security cards are as follows",
         "Matters needing attention in upgrading social security card",
@@ -123,7 +124,7 @@ def test_answer_page_reads_question_sections_and_legal_basis_in_order(client, im
     assert 'class="short-answer"' not in html
     # The cited text is shown inline.
     assert "Employees shall participate in the basic old-age insurance" in html
-    assert "Source: “Can social security be upgraded halfway? Where can I go?”" in html
+    assert f"Source: “{UPGRADE_HALFWAY}”" in html
     assert "Job Recruitment Website" in html
     assert "Last updated" in html
 
@@ -160,7 +161,7 @@ def test_answer_page_marks_the_cited_paragraph(client, db):
     assert f'href="{provision.get_absolute_url()}#paragraph-2"' in html
 
 
-@pytest.mark.parametrize("answer_question, cited", [(FIRST, [4, 10]), (SECOND, [4, 5])])
+@pytest.mark.parametrize("answer_question, cited", [(UPGRADE_HALFWAY, [4, 10]), (FIRST_CLASS_CARD, [4, 5])])
 def test_answer_links_each_cited_article(client, imported, answer_question, cited):
     html = client.get(Answer.objects.get(question=answer_question).get_absolute_url()).text
     article_links = [href for href in links(html) if "/articles/" in href]
@@ -210,20 +211,20 @@ def test_related_questions_share_cited_articles_most_shared_first(client, db):
 
 
 def test_imported_answers_are_related_through_article_4(client, imported):
-    first = Answer.objects.get(question=FIRST)
-    second = Answer.objects.get(question=SECOND)
+    first = Answer.objects.get(question=UPGRADE_HALFWAY)
+    second = Answer.objects.get(question=FIRST_CLASS_CARD)
     assert second.get_absolute_url() in links(client.get(first.get_absolute_url()).text)
     assert first.get_absolute_url() in links(client.get(second.get_absolute_url()).text)
 
 
 def test_answer_page_has_breadcrumbs_and_structured_data(client, imported):
-    answer = Answer.objects.get(question=FIRST)
+    answer = Answer.objects.get(question=UPGRADE_HALFWAY)
     html = client.get(answer.get_absolute_url()).text
     nav = html[html.index('class="breadcrumbs"') : html.index("</nav>")]
-    assert page_of(nav, "a") == ["Home", "Social security inquiry", FIRST]
+    assert page_of(nav, "a") == ["Home", "Social security inquiry", UPGRADE_HALFWAY]
     faq, breadcrumbs = json_ld(html)
     assert faq["@type"] == "FAQPage"
-    assert faq["mainEntity"][0]["name"] == FIRST
+    assert faq["mainEntity"][0]["name"] == UPGRADE_HALFWAY
     assert "Online upgrade:" in faq["mainEntity"][0]["acceptedAnswer"]["text"]
     assert breadcrumbs["@type"] == "BreadcrumbList"
     assert [item["item"] for item in breadcrumbs["itemListElement"]] == [
@@ -266,7 +267,7 @@ def test_unknown_answer_is_404(client, db):
 def test_draft_answer_is_404_for_anonymous_and_for_non_staff(client, db):
     answer = make_answer(status=Status.DRAFT)
     assert client.get(answer.get_absolute_url()).status_code == 404
-    client.force_login(get_user_model().objects.create_user("reader"))
+    client.force_login(UserFactory(username="reader"))
     assert client.get(answer.get_absolute_url()).status_code == 404
 
 
@@ -323,7 +324,7 @@ def test_staff_draft_preview_runs_eight_queries(client, django_assert_num_querie
 
 def test_staff_without_change_permission_get_404_for_a_draft(client):
     answer = make_answer(status=Status.DRAFT)
-    client.force_login(get_user_model().objects.create_user("viewer", is_staff=True))
+    client.force_login(UserFactory(username="viewer", is_staff=True))
     assert client.get(answer.get_absolute_url()).status_code == 404
 
 

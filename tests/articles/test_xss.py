@@ -1,17 +1,14 @@
 """No XSS vector of the corpus survives the renderer, the editor's preview or the public answer page."""
 
 import pytest
-from django.urls import reverse
 from markdownx.utils import markdownify as markdownx_default_renderer
 
 from articles.markdown import render_markdown
 from articles.models import SectionKind, Status
-from tests.editorial import make_user
-from tests.factories import make_answer, make_law, make_provision
+from tests.articles.admin_forms import PREVIEW_URL
+from tests.factories import make_answer, make_law, make_provision, make_user
 
 from .xss import VECTORS, dangers
-
-PREVIEW_URL = reverse("admin:articles_answer_markdownify")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from articles.models import Answer
-from tests.editorial import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 BODY = (
     "Everyone may ask for their records: [[social-insurance-law 4(2)]].\n\n"

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.test import Client
 
 from articles.models import Answer, Status
-from tests.factories import make_answer
-from tests.site_helpers import FIRST, SECOND, make_staff
+from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
+from tests.factories import make_answer, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,7 +25,7 @@ def page_types(imported):
     return {
         "home": "/",
         "topic": "/topics/social-security-inquiry/",
-        "answer": Answer.objects.get(question=FIRST).get_absolute_url(),
+        "answer": Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url(),
         "law": "/laws/social-insurance-law/",
         "article": "/laws/social-insurance-law/articles/4/",
         "article not held": "/laws/social-insurance-law/articles/7/",
@@ -45,22 +45,22 @@ def sign_in_staff(page, live_server):
 
 def test_reader_goes_from_home_to_an_answer_to_its_article_and_on_to_the_other_answer(live_server, page, imported):
     page.goto(live_server.url)
-    page.get_by_role("link", name=FIRST).first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == FIRST
+    page.get_by_role("link", name=UPGRADE_HALFWAY).first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == UPGRADE_HALFWAY
 
     page.get_by_role("link", name="Social Insurance Law, Article 4").click()
     assert page.url == f"{live_server.url}/laws/social-insurance-law/articles/4/"
     assert page.get_by_role("heading", level=1).inner_text() == "Social Insurance Law — Article 4"
 
     citing = page.locator("section.citing")
-    assert citing.get_by_role("link").all_inner_texts() == [FIRST, SECOND]
-    citing.get_by_role("link", name=SECOND).click()
-    assert page.get_by_role("heading", level=1).inner_text() == SECOND
+    assert citing.get_by_role("link").all_inner_texts() == [UPGRADE_HALFWAY, FIRST_CLASS_CARD]
+    citing.get_by_role("link", name=FIRST_CLASS_CARD).click()
+    assert page.get_by_role("heading", level=1).inner_text() == FIRST_CLASS_CARD
     assert page.get_by_role("heading", name="Legal basis").is_visible()
 
 
 def test_print_stylesheet_keeps_the_legal_basis_and_prints_link_targets(live_server, page, imported):
-    page.goto(live_server.url + Answer.objects.get(question=FIRST).get_absolute_url())
+    page.goto(live_server.url + Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url())
     style = "([selector, pseudo, property]) => getComputedStyle(document.querySelector(selector), pseudo)[property]"
     link = ".cited-article h3 a"
     assert page.evaluate(style, ["header.site-header", None, "display"]) != "none"

@@ -9,8 +9,8 @@ from django.utils.html import escape
 import legal_refs
 from articles.models import Status
 from legal_refs.models import Provision
-from tests.editorial import make_user
-from tests.factories import make_answer
+from tests.content import LAW_SLUG
+from tests.factories import make_answer, make_user
 
 
 def citing_answers_management_form(provision):
@@ -28,7 +28,7 @@ def citing_answers_management_form(provision):
 
 
 def test_provision_paragraphs_are_edited_as_text_separated_by_blank_lines(admin_client, imported):
-    provision = Provision.objects.get(law__slug="social-insurance-law", number=10)
+    provision = Provision.objects.get(law__slug=LAW_SLUG, number=10)
     url = reverse("admin:legal_refs_provision_change", args=[provision.pk])
     page = admin_client.get(url).content.decode()
     assert "\n\n".join(provision.paragraphs).split("\n\n")[1] in page
@@ -48,7 +48,7 @@ def test_provision_paragraphs_are_edited_as_text_separated_by_blank_lines(admin_
 
 
 def test_empty_paragraphs_are_refused(admin_client, imported):
-    provision = Provision.objects.get(law__slug="social-insurance-law", number=10)
+    provision = Provision.objects.get(law__slug=LAW_SLUG, number=10)
     url = reverse("admin:legal_refs_provision_change", args=[provision.pk])
     data = {"law": provision.law_id, "number": 10, "paragraphs": "  \r\n ", **citing_answers_management_form(provision)}
     response = admin_client.post(url, data)
@@ -92,7 +92,7 @@ def test_law_aliases_are_edited_one_a_line(admin_client, social_insurance_law):
 
 
 def test_article_admin_shows_the_answers_citing_it_read_only(client, imported):
-    provision = Provision.objects.get(law__slug="social-insurance-law", number=10)
+    provision = Provision.objects.get(law__slug=LAW_SLUG, number=10)
     draft = make_answer("A draft citing article 10?", status=Status.DRAFT, cites=[(provision, 2)])
     client.force_login(make_user("editor", "editor"))
     page = client.get(reverse("admin:legal_refs_provision_change", args=[provision.pk])).content.decode()
@@ -120,7 +120,7 @@ def test_legal_refs_imports_nothing_from_articles():
 
 
 def test_viewers_read_paragraphs_as_numbered_text(client, imported):
-    provision = Provision.objects.get(law__slug="social-insurance-law", number=10)
+    provision = Provision.objects.get(law__slug=LAW_SLUG, number=10)
     client.force_login(make_user("editor", "editor"))
     page = client.get(reverse("admin:legal_refs_provision_change", args=[provision.pk])).content.decode()
     assert f"<p><strong>2.</strong> {escape(provision.paragraphs[1])}</p>" in page

@@ -4,8 +4,9 @@ import pytest
 
 from articles.models import Answer, Status
 from legal_refs.models import Provision
+from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
 from tests.factories import make_answer, make_law, make_provision
-from tests.site_helpers import FIRST, SECOND, json_ld, links, page_of
+from tests.site_helpers import json_ld, links, page_of
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_law_page_runs_three_queries(client, django_assert_num_queries, articles
 
 @pytest.mark.parametrize(
     "number, citing",
-    [(4, [FIRST, SECOND]), (5, [SECOND]), (10, [FIRST])],
+    [(4, [UPGRADE_HALFWAY, FIRST_CLASS_CARD]), (5, [FIRST_CLASS_CARD]), (10, [UPGRADE_HALFWAY])],
 )
 def test_article_page_links_back_to_the_answers_citing_it(client, imported, number, citing):
     html = client.get(article_url(number)).text

@@ -9,12 +9,11 @@ from django.urls import reverse
 
 from articles.models import Answer, Section, SectionKind, Status
 from articles.services import save_answer
+from search.backends import cjk_tsquery
+from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
 from tests.factories import make_answer, make_provision, make_topic
 
 SEARCH_URL = reverse("search:search")
-
-UPGRADE_HALFWAY = "Can social security be upgraded halfway? Where can I go?"
-FIRST_CLASS = "Can the social security card be upgraded to a first-class card?"
 
 
 def search(client, q, **params):
@@ -43,7 +42,7 @@ def text_of(response):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("query", "first"),
-    [("upgrade", UPGRADE_HALFWAY), ("bank", UPGRADE_HALFWAY), ("first-class card", FIRST_CLASS)],
+    [("upgrade", UPGRADE_HALFWAY), ("bank", UPGRADE_HALFWAY), ("first-class card", FIRST_CLASS_CARD)],
 )
 def test_imported_content_right_answer_first(client, imported, query, first):
     assert answers_found(search(client, query))[0] == first
@@ -53,7 +52,7 @@ def test_imported_content_right_answer_first(client, imported, query, first):
 def test_imported_article_4_puts_the_article_first_then_the_answers_citing_it(client, imported):
     response = search(client, "Article 4")
     assert articles_found(response)[0] == 4
-    assert sorted(answers_found(response)) == sorted([UPGRADE_HALFWAY, FIRST_CLASS])
+    assert sorted(answers_found(response)) == sorted([UPGRADE_HALFWAY, FIRST_CLASS_CARD])
     html = text_of(response)
     assert html.index('href="/laws/social-insurance-law/articles/4/"') < html.index('href="/questions/')
 
@@ -582,3 +581,8 @@ def test_new_wording_of_a_law_article_is_found(client):
     provision.paragraphs = ["Brand new wording about hospitals."]
     provision.save(update_fields=["paragraphs", "updated_at"])
     assert articles_found(search(client, "hospitals")) == [9]
+
+
+def test_chinese_runs_become_a_phrase_of_overlapping_tokens_on_postgresql():
+    assert cjk_tsquery("社保卡") == "'社保' <-> '保卡'"
+    assert cjk_tsquery("卡") == "'卡':*"

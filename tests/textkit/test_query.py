@@ -2,7 +2,6 @@
 
 import pytest
 
-from search.backends import cjk_tsquery
 from textkit.highlight import highlight, mark_headline
 from textkit.query import ParsedQuery
 from textkit.tokens import cjk_tokens
@@ -63,8 +62,6 @@ def test_query_of_only_symbols_has_no_words():
 
 def test_chinese_runs_become_overlapping_tokens():
     assert cjk_tokens("办理社保卡 at the 银行") == "办理 理社 社保 保卡 卡 银行 行"
-    assert cjk_tsquery("社保卡") == "'社保' <-> '保卡'"
-    assert cjk_tsquery("卡") == "'卡':*"
 
 
 def test_highlight_escapes_then_marks():

@@ -1,22 +1,8 @@
-"""Helpers for the editorial tests: users in the editorial roles and the answer admin's form data."""
+"""The answer admin as tests drive it: the POST data of its add and change forms, its Markdown preview."""
 
-from importlib import import_module
+from django.urls import reverse
 
-from django.apps import apps
-from django.contrib.auth import get_user_model
-
-from articles.roles import set_role
-
-PASSWORD = "a-long-test-password"
-
-
-def make_user(username, role=None):
-    """A user with an editorial role ("editor", "publisher") or none (`is_staff` false)."""
-    user = get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD)
-    if role:
-        restore_editorial_groups()
-        set_role(user, role)
-    return user
+PREVIEW_URL = reverse("admin:articles_answer_markdownify")
 
 
 def answer_form_data(answer=None, *, sections=None, citations=None, **fields):
@@ -77,8 +63,3 @@ def _management(prefix, total, initial):
         f"{prefix}-MIN_NUM_FORMS": 0,
         f"{prefix}-MAX_NUM_FORMS": 1000,
     }
-
-
-def restore_editorial_groups():
-    """The groups the migration creates; tests in transactions (browser tests) flush them away."""
-    import_module("articles.migrations.0003_editor_groups").add_groups(apps)
