@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from markdownx.widgets import AdminMarkdownxWidget
@@ -142,6 +143,17 @@ class CitationForm(PositionedForm):
         fields = ["provision", "paragraph", "position"]
 
 
+class CitedInText:
+    """A citation the save added because the text cites its article, as the admin's change message names it."""
+
+    def __init__(self, citation):
+        self.citation = citation
+        self._meta = citation._meta
+
+    def __str__(self):
+        return gettext("%(citation)s (cited in the text)") % {"citation": self.citation}
+
+
 class CitationInline(AnswerPartInline, admin.TabularInline):
     model = Citation
     form = CitationForm
@@ -234,7 +246,7 @@ class AnswerAdmin(admin.ModelAdmin):
         added = save_answer(form.instance, sections=sections, citations=citations, removed=removed)
         for formset in formsets:
             if formset.model is Citation:
-                formset.new_objects.extend(added)  # listed in the change message like those added in the form
+                formset.new_objects.extend(map(CitedInText, added))  # the change message lists new objects
 
     # The Markdown editor's endpoints: admin views (staff only), for those who may change answers.
 

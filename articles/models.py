@@ -19,9 +19,14 @@ SLUG_MAX_LENGTH = 200
 MAX_POSITION = 32767  # the largest PositiveSmallIntegerField value on every database
 
 
+def slug_base(text, fallback="item"):
+    """`slugify(text)`, Unicode kept, cut to the longest slug; `fallback` when nothing is left."""
+    return slugify(text, allow_unicode=True)[:SLUG_MAX_LENGTH].strip("-") or fallback
+
+
 def unique_slug(queryset, text, *, fallback="item", exclude_pk=None, taken=()):
-    """`slugify(text)` (Unicode kept), made unique within `queryset` and `taken` with -2, -3, …"""
-    base = slugify(text, allow_unicode=True)[:SLUG_MAX_LENGTH].strip("-") or fallback
+    """`slug_base(text)` made unique within `queryset` and `taken` with -2, -3, …"""
+    base = slug_base(text, fallback)
     if exclude_pk is not None:
         queryset = queryset.exclude(pk=exclude_pk)
     taken = {*taken, *queryset.filter(slug__startswith=base).values_list("slug", flat=True)}

@@ -10,9 +10,9 @@ answer (articles.services), never by the search itself.
 
 import html
 
+import nh3
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils.html import strip_tags
 
 from textkit.tokens import article_token, cjk_tokens, vocabulary_words
 
@@ -21,7 +21,7 @@ from .models import Answer, Citation, SearchWord, Section, Status
 
 def section_text(section) -> str:
     """A section's heading and text as plain text (from the sanitised HTML rendered on save)."""
-    body = html.unescape(strip_tags(section.body_html)) if section.body_html else section.body
+    body = html.unescape(nh3.clean(section.body_html, tags=set())) if section.body_html else section.body
     return "\n".join(part for part in (section.heading, " ".join(body.split())) if part)
 
 

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 
 from legal_refs.models import Law, Provision
 
-from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, unique_slug
+from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, slug_base, unique_slug
 from ..services import AnswerWrite, save_answers
 from .parser import SourceError, decode_source, parse_source
 
@@ -132,6 +132,7 @@ class _Loader:
         self.answers = {}  # (site, section, title) -> the stored answer, with its sections and citations
         self.provisions = {}  # (law pk, number) -> the stored law article
         self.slugs = set()  # the slugs given to new answers in this run
+        self.stored_slugs = set()  # the slugs the new answers' questions give that answers have already
         self.writes = []  # the answers to save, all at once at the end
 
     def preload(self, sources):
@@ -142,6 +143,11 @@ class _Loader:
                 "sections", "citations__provision__law"
             )
             self.answers.update({(a.source_site, a.source_section, a.source_title): a for a in stored})
+        bases = sorted({slug_base(source.question, "question") for source in sources})
+        for start in range(0, len(bases), 500):
+            self.stored_slugs.update(
+                Answer.objects.filter(slug__in=bases[start : start + 500]).values_list("slug", flat=True)
+            )
         names = {quoted.law_name for source in sources for quoted in source.articles}
         laws = {law.pk for law in map(Law.objects.resolve, names) if law is not None}
         numbers = {quoted.number for source in sources for quoted in source.articles}
@@ -150,7 +156,10 @@ class _Loader:
             self.provisions = {(provision.law_id, provision.number): provision for provision in stored}
 
     def new_slug(self, question):
-        slug = unique_slug(Answer.objects, question, fallback="question", taken=self.slugs)
+        """The question's slug, or, if an answer has it already, the slug made unique (one query)."""
+        slug = slug_base(question, "question")
+        if slug in self.slugs or slug in self.stored_slugs:
+            slug = unique_slug(Answer.objects, question, fallback="question", taken=self.slugs)
         self.slugs.add(slug)
         return slug
 

@@ -210,7 +210,7 @@ def test_history_records_who_changed_what_including_sections_and_added_citations
     message = entry.get_change_message()
     assert "Changed Status." in message
     assert "Added section “Note”." in message
-    assert "Added citation “Social Insurance Law, Article 10”." in message  # cited in the text
+    assert "Added citation “Social Insurance Law, Article 10 (cited in the text)”." in message
     history = client.get(reverse("admin:articles_answer_history", args=[answer.pk])).content.decode()
     assert "Added section" in history
 
