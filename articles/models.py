@@ -111,6 +111,33 @@ class AnswerQuerySet(models.QuerySet):
             .order_by("-shared", "question", "pk")
         )
 
+    def content_fingerprints(self):
+        """{pk: the fingerprint of the answer's editable content as stored now} (three queries).
+
+        An import compares it with `imported_fingerprint` to tell an answer that editors changed.
+        """
+        answers = list(self.values_list("pk", "question", "short_answer", "topic_id"))
+        ids = [pk for pk, *_ in answers]
+        sections, citations = {pk: [] for pk in ids}, {pk: [] for pk in ids}
+        for answer_id, *section in Section.objects.filter(answer__in=ids).values_list(
+            "answer_id", "kind", "heading", "body"
+        ):
+            sections[answer_id].append(section)
+        for answer_id, *citation in Citation.objects.filter(answer__in=ids).values_list(
+            "answer_id", "provision__law__slug", "provision__number", "paragraph"
+        ):
+            citations[answer_id].append(citation)
+        return {
+            pk: content_fingerprint(
+                question=question,
+                short_answer=short_answer,
+                topic=topic,
+                sections=sections[pk],
+                citations=citations[pk],
+            )
+            for pk, question, short_answer, topic in answers
+        }
+
     def citing(self, provision):
         """Published answers that cite `provision`, in question order."""
         return self.published().filter(citations__provision=provision).order_by("question", "pk")
@@ -193,19 +220,6 @@ class Answer(models.Model):
             self.published_at = self.published_at or timezone.now()
         else:
             self.published_at = None
-
-    def content_fingerprint(self):
-        """Fingerprint of the editable content as stored now.
-
-        Prefetch `sections` and `citations__provision__law` to keep this to no extra queries.
-        """
-        return content_fingerprint(
-            question=self.question,
-            short_answer=self.short_answer,
-            topic=self.topic_id,
-            sections=[(s.kind, s.heading, s.body) for s in self.sections.all()],
-            citations=[(c.provision.law.slug, c.provision.number, c.paragraph) for c in self.citations.all()],
-        )
 
 
 def _normalized(text):

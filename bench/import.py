@@ -636,41 +636,31 @@ def warm_up():
 
 def breakdown():
     """(label, function or functions, caller or None): what an import's time is spent on, by cumulative time."""
-    from django.db import transaction
     from django.db.backends.utils import CursorWrapper
-    from django.db.models.query import QuerySet
     from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler, SQLUpdateCompiler
 
-    from articles import search
+    from articles import search_document, services
     from articles.importer import loader, parser
-    from articles.markdown import render_markdown
-    from articles.models import Answer, Citation, SearchWord, Section, content_fingerprint, unique_slug
+    from articles.markdown import render
+    from articles.models import Answer, SearchWord, content_fingerprint, unique_slug
 
-    load, refresh = loader._Loader.load, search.refresh_search_document
-    # A manager's methods share one code object (manager_method), told apart by their caller only: the
-    # line of a bulk_create through a manager also holds the `Model.objects.filter(…)` calls of that caller.
+    load = loader._Loader.load
+    # A manager's methods share one code object (manager_method), told apart by their caller only.
     return [
         ("read and parse the files (read_sources)", loader.read_sources, None),
         ("  parse_source", parser.parse_source, None),
-        (
-            "a savepoint per source (Atomic enter, exit)",
-            [transaction.Atomic.__enter__, transaction.Atomic.__exit__],
-            None,
-        ),
+        ("read what is stored (_Loader.preload)", loader._Loader.preload, None),
         ("load (_Loader.load)", load, None),
-        ("  find the answer, prefetch its rows", QuerySet.first, load),
         ("  law articles (_Loader.provision)", loader._Loader.provision, None),
         ("  topics (_Loader.topic)", loader._Loader.topic, load),
         ("  content_fingerprint", content_fingerprint, None),
-        ("  unique_slug", unique_slug, load),
-        ("  Answer.save", Answer.save, load),
-        ("  Section.save", Section.save, load),
-        ("    render_markdown", render_markdown, Section.save),
-        ("  Citation.objects.bulk_create (+ .filter)", Citation.objects.bulk_create, load),
-        ("search documents (refresh_search_document)", refresh, None),
-        ("  read the answer back, prefetch its rows", QuerySet.first, refresh),
-        ("  update its search columns", QuerySet.update, refresh),
-        ("  SearchWord.objects.bulk_create (+ .filter)", SearchWord.objects.bulk_create, refresh),
+        ("  unique_slug", unique_slug, None),
+        ("save the answers (services.save_answers)", services.save_answers, None),
+        ("  render the sections (markdown.render)", render, None),
+        ("  citations cited in the text", services._text_citations, None),
+        ("  search columns (search_columns)", search_document.search_columns, None),
+        ("  inserts: answers, sections, citations", Answer.objects.bulk_create, services._save_replacing),
+        ("  SearchWord bulk_create", SearchWord.objects.bulk_create, search_document.add_to_vocabulary),
         (
             "all SQL: compiling it (as_sql)",
             [SQLCompiler.as_sql, SQLInsertCompiler.as_sql, SQLUpdateCompiler.as_sql],

@@ -15,6 +15,7 @@ CJK_CHARACTERS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{CJK_CHARACTERS}]+")
 # A word of the spelling vocabulary: a run of 3 to 40 letters (no digits; Chinese is taken out first).
 VOCABULARY_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{3,40}(?![^\W\d_])")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def cjk_tokens(text: str) -> str:
@@ -41,5 +42,5 @@ def vocabulary_words(*texts: str) -> set[str]:
     words = set()
     for text in texts:
         text = CJK_RUN.sub(" ", unicodedata.normalize("NFKC", text))
-        words.update(VOCABULARY_WORD.findall(text.casefold()))
+        words.update(run for run in _LETTERS.findall(text.casefold()) if 3 <= len(run) <= 40)  # VOCABULARY_WORD
     return words

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils.text import slugify
 
 from legal_refs.models import Law, Provision
@@ -117,8 +118,22 @@ def import_paths(paths, **options):
     return load_sources(read_sources(paths), **options)
 
 
-def _same_wording(a, b):
-    return [" ".join(p.split()) for p in a] == [" ".join(p.split()) for p in b]
+def _wording(paragraphs):
+    """Paragraphs as compared for a difference in wording: runs of white space do not count."""
+    return tuple(" ".join(paragraph.split()) for paragraph in paragraphs)
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer imported before: its fingerprint as last imported and as stored now."""
+
+    pk: int
+    imported: str
+    current: str
+
+    @property
+    def edited(self):
+        return self.current != self.imported
 
 
 class _Loader:
@@ -129,8 +144,9 @@ class _Loader:
         self.laws = {}
         self.topics = {}
         self.quoted = {}  # (law pk, number) -> (paragraphs, source) of the first quote in this run
-        self.answers = {}  # (site, section, title) -> the stored answer, with its sections and citations
+        self.answers = {}  # (site, section, title) -> what the import needs to know of the stored answer
         self.provisions = {}  # (law pk, number) -> the stored law article
+        self.wordings = {}  # (provision pk, paragraphs quoted) -> whether the stored wording is the same
         self.slugs = set()  # the slugs given to new answers in this run
         self.stored_slugs = set()  # the slugs the new answers' questions give that answers have already
         self.writes = []  # the answers to save, all at once at the end
@@ -139,10 +155,12 @@ class _Loader:
         """What the sources name that is stored already: their answers, and the articles they quote."""
         titles = sorted({source.title for source in sources})
         for start in range(0, len(titles), 500):
-            stored = Answer.objects.filter(source_title__in=titles[start : start + 500]).prefetch_related(
-                "sections", "citations__provision__law"
-            )
-            self.answers.update({(a.source_site, a.source_section, a.source_title): a for a in stored})
+            stored = Answer.objects.filter(source_title__in=titles[start : start + 500])
+            current = stored.content_fingerprints()
+            for pk, *identity, imported in stored.values_list(
+                "pk", "source_site", "source_section", "source_title", "imported_fingerprint"
+            ):
+                self.answers[tuple(identity)] = StoredAnswer(pk, imported, current[pk])
         bases = sorted({slug_base(source.question, "question") for source in sources})
         for start in range(0, len(bases), 500):
             self.stored_slugs.update(
@@ -169,13 +187,14 @@ class _Loader:
             if law is None:
                 law = Law.objects.create(title=name, slug=unique_slug(Law.objects, name, fallback="law"))
                 self.report.laws_created.append(name)
+            prefetch_related_objects([law], "chapters")  # for `chapter_for` of each new article
             self.laws[name] = law
         return self.laws[name]
 
     def provision(self, source, quoted):
         law = self.law(quoted.law_name)
         first_paragraphs, first_source = self.quoted.setdefault((law.pk, quoted.number), (quoted.paragraphs, source))
-        if self.replace_wording and not _same_wording(first_paragraphs, quoted.paragraphs):
+        if self.replace_wording and _wording(first_paragraphs) != _wording(quoted.paragraphs):
             message = (
                 f"{law}, Article {quoted.number} is quoted with other wording than in {first_source.name}; "
                 "--replace-wording takes one wording: import these files separately"
@@ -190,7 +209,7 @@ class _Loader:
                 chapter=law.chapter_for(quoted.number),
             )
             self.report.articles_created.append(f"{law}, Article {quoted.number}")
-        elif not _same_wording(provision.paragraphs, quoted.paragraphs):
+        elif not self.same_wording(provision, quoted.paragraphs):
             difference = WordingDifference(source.name, str(law), quoted.number, quoted.line)
             if self.replace_wording:
                 provision.paragraphs = list(quoted.paragraphs)
@@ -200,6 +219,13 @@ class _Loader:
                 self.report.wording_differences.append(difference)
         provision.law = law
         return provision
+
+    def same_wording(self, provision, paragraphs):
+        """Whether the stored article reads as `paragraphs` (each wording is compared once a run)."""
+        key = (provision.pk, paragraphs)
+        if key not in self.wordings:
+            self.wordings[key] = _wording(provision.paragraphs) == _wording(paragraphs)
+        return self.wordings[key]
 
     def topic(self, title):
         """The topic of that title, else the one whose slug the title gives (renamed by an editor), else a new one."""
@@ -215,9 +241,8 @@ class _Loader:
         return self.topics[title]
 
     def load(self, source):
-        answer = self.answers.get((source.site, source.section, source.title))
-        current = answer.content_fingerprint() if answer else None
-        if answer and current != answer.imported_fingerprint and not self.overwrite_edited:
+        stored = self.answers.get((source.site, source.section, source.title))
+        if stored and stored.edited and not self.overwrite_edited:
             self.report.skipped.append(source.name)  # before anything else is written for it
             return
         provisions = list(dict.fromkeys(self.provision(source, quoted) for quoted in source.articles))
@@ -230,7 +255,7 @@ class _Loader:
             sections=sections,
             citations=[(p.law.slug, p.number, None) for p in provisions],
         )
-        if answer is None:
+        if stored is None:
             answer = Answer(
                 slug=self.new_slug(source.question),
                 status=Status.PUBLISHED,
@@ -239,10 +264,11 @@ class _Loader:
                 source_title=source.title,
             )
             self.report.created.append(source.name)
-        elif current == fingerprint == answer.imported_fingerprint:
+        elif stored.current == fingerprint == stored.imported:
             self.report.unchanged.append(source.name)
             return
         else:
+            answer = Answer.objects.get(pk=stored.pk)
             self.report.updated.append(source.name)
         answer.question = source.question
         answer.short_answer = source.short_answer

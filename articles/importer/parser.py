@@ -244,14 +244,21 @@ def ordinal_value(words):
 
 
 _WORD = re.compile(r"[A-Za-z]+")
+_WORD_GAP = re.compile(r"[\s-]+")
+_AFTER_ORDINAL = re.compile(r"[\s:：.]")
+# The words an ordinal can open with: anything else is not one, whatever follows.
+_FIRST_WORDS = {*_UNITS, *_UNIT_ORDINALS, *_TEEN_ORDINALS, *_TENS, *_TENS_ORDINALS}
 
 
 def leading_ordinal(text):
     """(number, rest of text) when `text` opens with an English ordinal, else None."""
+    first = _WORD.match(text)
+    if first is None or first.group().lower() not in _FIRST_WORDS:
+        return None
     words, position = [], 0
     for match in _WORD.finditer(text):
         gap = text[position : match.start()]
-        if len(words) >= 6 or (words and not re.fullmatch(r"[\s-]+", gap)) or (not words and gap):
+        if len(words) >= 6 or (words and not _WORD_GAP.fullmatch(gap)) or (not words and gap):
             break
         words.append((match.group(), match.end()))
         position = match.end()
@@ -259,7 +266,7 @@ def leading_ordinal(text):
         value = ordinal_value([word for word, _ in words[:count]])
         if value is not None:
             rest = text[words[count - 1][1] :]
-            if rest and not re.match(r"[\s:：.]", rest):
+            if rest and not _AFTER_ORDINAL.match(rest):
                 continue  # a longer word ("Firstly") or an enumeration ("Second, …")
             return value, rest.lstrip(" \t:：.")
     return None
