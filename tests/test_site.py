@@ -108,6 +108,11 @@ def test_no_page_has_inline_script_or_style(client, imported):
         assert html.count("<script") == html.count('<script type="application/ld+json">'), url
 
 
+CONTROL = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body><p>x</p></body></html>'
+)
+
+
 def page_urls():
     return [
         "/",
@@ -140,5 +145,11 @@ def test_every_page_type_is_valid_html(client, imported, html_errors):
     pages["500"] = server_error(RequestFactory().get("/")).content
     client.force_login(staff)
     pages["draft preview"] = client.get(draft.get_absolute_url()).content
-    errors = html_errors(pages)  # one run of the checker for every page
+    for query in ("upgrade", "nothing-at-all-here"):  # results with highlights; nothing found
+        pages[f"/search/?q={query}"] = client.get("/search/", {"q": query}).content
+    # Two control documents show that the checker reads what it is given and reports what is invalid.
+    pages["control: valid"] = CONTROL
+    pages["control: invalid"] = CONTROL.replace("<p>x</p>", "<p><div>x</div></p>")
+    errors = html_errors(pages)  # one run of the checker for the whole suite
+    assert errors.pop("control: invalid"), "the checker found nothing wrong in an invalid document"
     assert {url: page_errors for url, page_errors in errors.items() if page_errors} == {}

@@ -146,7 +146,7 @@ class _Loader:
         self.quoted = {}  # (law pk, number) -> (paragraphs, source) of the first quote in this run
         self.answers = {}  # (site, section, title) -> what the import needs to know of the stored answer
         self.provisions = {}  # (law pk, number) -> the stored law article
-        self.wordings = {}  # (provision pk, paragraphs quoted) -> whether the stored wording is the same
+        self.wordings = {}  # (paragraphs stored, paragraphs quoted) -> whether the wording is the same
         self.slugs = set()  # the slugs given to new answers in this run
         self.stored_slugs = set()  # the slugs the new answers' questions give that answers have already
         self.writes = []  # the answers to save, all at once at the end
@@ -221,8 +221,8 @@ class _Loader:
         return provision
 
     def same_wording(self, provision, paragraphs):
-        """Whether the stored article reads as `paragraphs` (each wording is compared once a run)."""
-        key = (provision.pk, paragraphs)
+        """Whether the stored article reads as `paragraphs` (each pair of wordings is compared once a run)."""
+        key = (tuple(provision.paragraphs), paragraphs)
         if key not in self.wordings:
             self.wordings[key] = _wording(provision.paragraphs) == _wording(paragraphs)
         return self.wordings[key]

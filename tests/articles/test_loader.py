@@ -121,6 +121,19 @@ def test_replace_wording_option_replaces_the_stored_article_text(imported):
     assert "Nothing changed." in run_command(SOURCE_DIR / "001_8aa116ca66a33e7a.txt", "--replace-wording")
 
 
+def test_replace_wording_replaces_an_article_quoted_by_several_files_once(imported, tmp_path):
+    for name in "ab":
+        write(
+            tmp_path,
+            f"{name}.txt",
+            f"Site - Topic - Q{name}\n\nQ{name}?\n\nYes.\n\n"
+            "Legal basis: Article 4 of Social Insurance Law.\n\nNew wording of Article 4.",
+        )
+    output = run_command(tmp_path, "--replace-wording")
+    assert output.count("Wording replaced: ") == 1
+    assert Provision.objects.get(number=4).paragraphs == ["New wording of Article 4."]
+
+
 def test_replace_wording_refuses_two_wordings_in_one_run(imported):
     before = snapshot()
     with pytest.raises(CommandError, match="quoted with other wording than in .*000_c9b72944512ff204.txt"):
