@@ -1,4 +1,4 @@
-"""The source-text parser, rule by rule (SOURCE_FORMAT.md), on small synthetic texts."""
+"""The source-text parser, rule by rule (docs/source-format.md), on small synthetic texts."""
 
 import pytest
 

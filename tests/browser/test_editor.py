@@ -21,11 +21,26 @@ def is_error(message):
 
 
 def watch_for_script(page):
-    """Collect dialogs, console errors and page errors: any of them means script ran or broke."""
+    """Collect dialogs, console errors, page errors and failed responses: any of them means script ran or
+    something broke (each names what failed)."""
     events = []
     page.on("dialog", lambda dialog: (events.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-    page.on("console", lambda message: is_error(message) and events.append(f"console: {message.text}"))
+    page.on(
+        "console",
+        lambda message: (
+            is_error(message)
+            and events.append(f"console: {message.text} ({message.location.get('url')}, on {page.url})")
+        ),
+    )
     page.on("pageerror", lambda error: events.append(f"page error: {error}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and not response.url.endswith("/favicon.ico")
+            and events.append(f"response: {response.status} {response.request.method} {response.url}")
+        ),
+    )
     return events
 
 
