@@ -42,7 +42,7 @@ def _law_named_at(text, laws):
     return best
 
 
-def link_cited_articles(html, provisions):
+def link_cited_provisions(html, provisions):
     """`html` (sanitised) with each mention of one of `provisions` linked to its page.
 
     A mention naming a law ("Article 4 of … Social Insurance Law") links when

@@ -14,7 +14,7 @@ import nh3
 from django.db import transaction
 from django.db.models import Prefetch
 
-from textkit.tokens import article_token, cjk_tokens, vocabulary_words
+from textkit.tokens import cjk_tokens, provision_token, vocabulary_words
 
 from .models import Answer, Citation, SearchWord, Section, Status
 
@@ -31,8 +31,8 @@ def citation_label(citation) -> str:
 
 
 def citation_tokens(citations) -> str:
-    """`search_citations`: one `article_token` per article cited ("article4 article10")."""
-    return " ".join(article_token(number) for number in sorted({citation.provision.number for citation in citations}))
+    """`search_citations`: one `provision_token` per article cited ("article4 article10")."""
+    return " ".join(provision_token(number) for number in sorted({citation.provision.number for citation in citations}))
 
 
 def build_search_document(sections, citations) -> str:

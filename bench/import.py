@@ -499,14 +499,14 @@ def check_parsed(folder, expected, wordings):
     for item in expected:
         path = folder / item["name"]
         source = parse_source(decode_source(path.read_bytes(), str(path)), str(path))
-        quoted = {article.number: article.paragraphs for article in source.articles}
+        quoted = {article.number: article.paragraphs for article in source.quoted}
         if source.title != item["title"]:
             problems.append(f"{path.name}: title {source.title!r}")
         if sorted(section.kind for section in source.sections) != item["kinds"]:
             problems.append(f"{path.name}: sections {[s.kind for s in source.sections]} instead of {item['kinds']}")
         if sorted(quoted) != item["articles"] or any(quoted[n] != wordings[n] for n in quoted):
             problems.append(f"{path.name}: articles {sorted(quoted)} instead of {item['articles']}, or other wording")
-        if len({article.law_name for article in source.articles}) != 1:
+        if len({article.law_name for article in source.quoted}) != 1:
             problems.append(f"{path.name}: more than one law name")
     return problems
 
@@ -560,7 +560,7 @@ def fail(message):
 
 def check_report(phase, report, **wanted):
     """Each list of the report has the length wanted (those not named: empty)."""
-    fields = ["created", "updated", "unchanged", "skipped", "laws_created", "topics_created", "articles_created"]
+    fields = ["created", "updated", "unchanged", "skipped", "laws_created", "topics_created", "provisions_created"]
     fields += ["wording_differences", "wording_replaced"]
     lengths = {name: len(getattr(report, name)) for name in fields}
     wrong = [
@@ -722,7 +722,7 @@ def child(args):
         if phase == "new":
             articles = len({n for item in expected for n in item["articles"]})
             topics = len({item["topic"] for item in expected})
-            check_report(phase, report, created=texts, articles_created=articles, topics_created=topics)
+            check_report(phase, report, created=texts, provisions_created=articles, topics_created=topics)
         else:
             check_report(phase, report, unchanged=texts)
             if report.changed:

@@ -28,7 +28,7 @@ from articles.models import Answer, Citation, SearchWord, Status
 from legal_refs.models import Provision
 from textkit.highlight import SNIPPET_CHARS, START_SEL, STOP_SEL, highlight, mark_headline
 from textkit.query import ParsedQuery
-from textkit.tokens import CJK_RUN, article_token
+from textkit.tokens import CJK_RUN, provision_token
 
 MAX_CANDIDATES = 50  # PostgreSQL ranks at most this many answers whose question matches, and as many others
 MAX_RESULTS = 2 * MAX_CANDIDATES  # answers listed for one query, at most
@@ -46,13 +46,13 @@ class SearchBackend:
 
         A named law article ("Article 4", 第四条) matches the answers citing it; other terms must match too.
         """
-        if parsed.article_number and not parsed.terms:
+        if parsed.provision_number and not parsed.terms:
             # Only an article named: (at most MAX_RESULTS + 1 of) the answers citing it, from the citations.
-            citing = Citation.objects.filter(provision__number=parsed.article_number).order_by().values("answer_id")
+            citing = Citation.objects.filter(provision__number=parsed.provision_number).order_by().values("answer_id")
             return (
                 queryset.filter(pk__in=citing[: MAX_RESULTS + 1]).annotate(rank=Value(0.0)).order_by("question", "pk")
             )
-        if not parsed.has_words and not parsed.article_number:
+        if not parsed.has_words and not parsed.provision_number:
             return queryset.none()
         return self.match_answers(queryset, parsed)
 
@@ -101,7 +101,7 @@ class SearchBackend:
 
     def provisions(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
         """Law articles matching `parsed`, the named article first, then by rank; meant to be sliced."""
-        named = Q(number=parsed.article_number) if parsed.article_number else None
+        named = Q(number=parsed.provision_number) if parsed.provision_number else None
         is_named = Case(When(named, then=Value(1)), default=Value(0)) if named else Value(0)
         found = self.match_provisions(queryset.select_related("law"), parsed, named)
         return found.annotate(is_named=is_named).order_by("-is_named", "-rank", "law", "number")
@@ -211,7 +211,7 @@ class PostgreSQLBackend(SearchBackend):
         query = tsquery(parsed)
         queryset = queryset.alias(search_vector=StoredSearchVector())
         if query is None:  # an article named, and only excluded words
-            queryset = self.citing(queryset, parsed.article_number)
+            queryset = self.citing(queryset, parsed.provision_number)
             excluded = tsquery(parsed.excluded_as_required())
             if excluded is not None:
                 queryset = queryset.exclude(search_vector=excluded)
@@ -247,9 +247,9 @@ class PostgreSQLBackend(SearchBackend):
         words, params = compiler.compile(query.resolve_expression(queryset.query))
         by_question, by_question_params = f"search_question_vector @@ {words}", list(params)
         anywhere, anywhere_params = f"search_vector @@ {words}", list(params)
-        if parsed.article_number:
+        if parsed.provision_number:
             cites = f"to_tsquery('{CJK_SEARCH_CONFIG}'::regconfig, %s)"
-            token = f"{article_token(parsed.article_number)}:D"
+            token = f"{provision_token(parsed.provision_number)}:D"
             by_question += f" AND search_vector @@ {cites}"
             by_question_params.append(token)
             anywhere = f"search_vector @@ ({words} && {cites})"
@@ -346,8 +346,8 @@ class SQLiteBackend(SearchBackend):
     """Every answer that matches is ranked; only MAX_RESULTS of them are listed."""
 
     def match_answers(self, queryset, parsed):
-        if parsed.article_number:
-            queryset = self.citing(queryset, parsed.article_number)
+        if parsed.provision_number:
+            queryset = self.citing(queryset, parsed.provision_number)
         fields = list(ANSWER_FIELD_WEIGHTS)
         for term in parsed.included:
             queryset = queryset.filter(substring_match(term.text, fields))

@@ -1,7 +1,7 @@
 """The reader's query language, the same for every search engine.
 
 Words must all occur; a "quoted phrase" must occur as written; `-word` or `-"a phrase"` must not occur;
-"Article 10", "art. 10" or 第十条 names a law article (`ParsedQuery.article_number`). "or" is ignored.
+"Article 10", "art. 10" or 第十条 names a law article (`ParsedQuery.provision_number`). "or" is ignored.
 """
 
 import re
@@ -43,7 +43,7 @@ class ParsedQuery:
 
     text: str
     terms: tuple[Term, ...] = ()
-    article_number: int | None = None
+    provision_number: int | None = None
 
     @classmethod
     def parse(cls, text: str) -> "ParsedQuery":
@@ -61,7 +61,7 @@ class ParsedQuery:
         return cls._with_terms(text, text, None)
 
     @classmethod
-    def _with_terms(cls, text, rest, article_number):
+    def _with_terms(cls, text, rest, provision_number):
         terms = []
         for match in _TOKEN.finditer(rest):
             if match.group(3) is not None:
@@ -77,7 +77,7 @@ class ParsedQuery:
                 if phrase:
                     terms.append(Term(phrase, excluded=bool(match.group(1)), phrase=True))
         unique = list(dict.fromkeys(terms))[:MAX_TERMS]
-        return cls(text=text, terms=tuple(unique), article_number=article_number)
+        return cls(text=text, terms=tuple(unique), provision_number=provision_number)
 
     @property
     def included(self) -> list[Term]:
@@ -96,7 +96,7 @@ class ParsedQuery:
         """Only plain words: no quoted phrase, no exclusion, no named article (what spelling correction takes)."""
         return (
             self.has_words
-            and self.article_number is None
+            and self.provision_number is None
             and all(not term.excluded and not term.phrase for term in self.terms)
         )
 

@@ -3,7 +3,7 @@
 - Chinese has no spaces between words, so each run of Han characters is also stored as overlapping
   two-character tokens (`cjk_tokens`); a Chinese query is the phrase of the same tokens, so it finds any
   text that contains it.
-- An answer's cited articles are tokens too (`article_token`: "article10").
+- An answer's cited articles are tokens too (`provision_token`: "article10").
 - The spelling vocabulary is the answers' words of 3 to 40 letters (`vocabulary_words`).
 """
 
@@ -32,7 +32,7 @@ def cjk_tokens(text: str) -> str:
     return " ".join(tokens)
 
 
-def article_token(number: int) -> str:
+def provision_token(number: int) -> str:
     """The token that stands for "cites an article numbered `number`"."""
     return f"article{int(number)}"
 

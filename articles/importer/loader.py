@@ -42,7 +42,7 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)
     laws_created: list[str] = field(default_factory=list)
     topics_created: list[str] = field(default_factory=list)
-    articles_created: list[str] = field(default_factory=list)
+    provisions_created: list[str] = field(default_factory=list)
     wording_differences: list[WordingDifference] = field(default_factory=list)
     wording_replaced: list[WordingDifference] = field(default_factory=list)
 
@@ -53,7 +53,7 @@ class ImportReport:
             or self.updated
             or self.laws_created
             or self.topics_created
-            or self.articles_created
+            or self.provisions_created
             or self.wording_replaced
         )
 
@@ -71,7 +71,7 @@ class ImportReport:
         lines.append(
             f"Answers: {len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped. "
-            f"Law articles: {len(self.articles_created)} created. "
+            f"Law articles: {len(self.provisions_created)} created. "
             f"Wording differences: {len(self.wording_differences) + len(self.wording_replaced)}."
         )
         if self.dry_run:
@@ -166,9 +166,9 @@ class _Loader:
             self.stored_slugs.update(
                 Answer.objects.filter(slug__in=bases[start : start + 500]).values_list("slug", flat=True)
             )
-        names = {quoted.law_name for source in sources for quoted in source.articles}
+        names = {quoted.law_name for source in sources for quoted in source.quoted}
         laws = {law.pk for law in map(Law.objects.resolve, names) if law is not None}
-        numbers = {quoted.number for source in sources for quoted in source.articles}
+        numbers = {quoted.number for source in sources for quoted in source.quoted}
         if laws:
             stored = Provision.objects.filter(law__in=laws, number__in=numbers)
             self.provisions = {(provision.law_id, provision.number): provision for provision in stored}
@@ -208,7 +208,7 @@ class _Loader:
                 paragraphs=list(quoted.paragraphs),
                 chapter=law.chapter_for(quoted.number),
             )
-            self.report.articles_created.append(f"{law}, Article {quoted.number}")
+            self.report.provisions_created.append(f"{law}, Article {quoted.number}")
         elif not self.same_wording(provision, quoted.paragraphs):
             difference = WordingDifference(source.name, str(law), quoted.number, quoted.line)
             if self.replace_wording:
@@ -245,7 +245,7 @@ class _Loader:
         if stored and stored.edited and not self.overwrite_edited:
             self.report.skipped.append(source.name)  # before anything else is written for it
             return
-        provisions = list(dict.fromkeys(self.provision(source, quoted) for quoted in source.articles))
+        provisions = list(dict.fromkeys(self.provision(source, quoted) for quoted in source.quoted))
         topic = self.topic(source.section)
         sections = [(section.kind, section.heading, section.markdown) for section in source.sections]
         fingerprint = content_fingerprint(

@@ -60,7 +60,7 @@ class ParsedSection:
 
 
 @dataclass(frozen=True)
-class QuotedArticle:
+class QuotedProvision:
     law_name: str
     number: int
     paragraphs: tuple[str, ...]
@@ -77,7 +77,7 @@ class ParsedSource:
     question: str
     short_answer: str
     sections: list[ParsedSection]
-    articles: list[QuotedArticle]
+    quoted: list[QuotedProvision]  # the law articles quoted in the legal basis
 
 
 # ---------------------------------------------------------------- decoding and blocks
@@ -324,7 +324,7 @@ def parse_source(text, name="<text>"):
     short_answer, sections = _parse_answer(body[:basis_at])
     if not short_answer and not sections:
         raise SourceError(name, question.line, "no answer follows the question")
-    articles = _parse_legal_basis(body[basis_at:], name)
+    quoted = _parse_legal_basis(body[basis_at:], name)
     return ParsedSource(
         name=name,
         line=first + 1,
@@ -334,7 +334,7 @@ def parse_source(text, name="<text>"):
         question=question.text,
         short_answer=short_answer,
         sections=sections,
-        articles=articles,
+        quoted=quoted,
     )
 
 
@@ -406,7 +406,7 @@ def _demote_if_empty(sections, lead):
 
 
 def _parse_legal_basis(blocks, name):
-    articles, law, number, paragraphs, line = [], None, None, [], 0
+    quoted, law, number, paragraphs, line = [], None, None, [], 0
     basis_line = blocks[0].line if blocks else 0
 
     def close():
@@ -414,9 +414,9 @@ def _parse_legal_basis(blocks, name):
             return
         if not paragraphs:
             raise SourceError(name, line, f"Article {number} of {law} has no text")
-        if any(a.law_name == law and a.number == number for a in articles):
+        if any(a.law_name == law and a.number == number for a in quoted):
             raise SourceError(name, line, f"Article {number} of {law} is quoted twice")
-        articles.append(QuotedArticle(law_name=law, number=number, paragraphs=tuple(paragraphs), line=line))
+        quoted.append(QuotedProvision(law_name=law, number=number, paragraphs=tuple(paragraphs), line=line))
 
     for block in blocks:
         basis = LEGAL_BASIS.match(block.text)
@@ -431,7 +431,7 @@ def _parse_legal_basis(blocks, name):
             ordinal = None  # a number word that does not continue the sequence is text
         if marker or ordinal:
             close()
-            number, rest = (_article_number(marker[1], name, block.line), marker[2]) if marker else ordinal
+            number, rest = (_provision_number(marker[1], name, block.line), marker[2]) if marker else ordinal
             paragraphs, line = [], block.line
             if rest.strip():
                 paragraphs.append(_capitalize(rest.strip()))
@@ -440,9 +440,9 @@ def _parse_legal_basis(blocks, name):
         else:
             paragraphs.append(block.text)
     close()
-    if blocks and not articles:
+    if blocks and not quoted:
         raise SourceError(name, basis_line, "the legal basis names no article")
-    return articles
+    return quoted
 
 
 _ARTICLE_OF_LAW = re.compile(r"^Article\s+(\d{1,4})\s+of\s+(?:the\s+)?(.+)$", re.IGNORECASE | re.DOTALL)
@@ -453,9 +453,9 @@ def _legal_basis_header(rest, block, name):
     """(law name, article number or None) from what follows `Legal basis:`."""
     match = _ARTICLE_OF_LAW.match(rest)
     if match:
-        law, number = _law_name(match[2]), _article_number(match[1], name, block.line)
+        law, number = _law_name(match[2]), _provision_number(match[1], name, block.line)
     elif match := _CJK_ARTICLE_OF_LAW.match(rest):  # 《…》第四条
-        law, number = _law_name(match[1]), _article_number(match[2], name, block.line)
+        law, number = _law_name(match[1]), _provision_number(match[2], name, block.line)
     else:
         law, number = _law_name(rest), None
     if not law:
@@ -465,7 +465,7 @@ def _legal_basis_header(rest, block, name):
     return law, number
 
 
-def _article_number(text, name, line):
+def _provision_number(text, name, line):
     """The article number written as `text` (digits or Chinese numerals); a SourceError if it is none."""
     number = chinese_number(text)
     if number is None:

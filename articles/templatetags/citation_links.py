@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..citation_links import link_cited_articles
+from ..citation_links import link_cited_provisions
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ register = template.Library()
 @register.filter
 def link_citations(html, provisions):
     """Sanitised section HTML with mentions of the cited `provisions` linked (see articles.citation_links)."""
-    return link_cited_articles(html, provisions)
+    return link_cited_provisions(html, provisions)

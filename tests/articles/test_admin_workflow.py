@@ -34,11 +34,11 @@ def publisher(db):
 
 
 @pytest.fixture
-def article(imported):
+def provision(imported):
     return lambda number: Provision.objects.get(law__slug=LAW_SLUG, number=number)
 
 
-def new_answer_data(topic, article, status=Status.DRAFT):
+def new_answer_data(topic, provision, status=Status.DRAFT):
     return answer_form_data(
         question="How do I replace a lost social security card?",
         slug="replace-a-lost-card",
@@ -49,14 +49,16 @@ def new_answer_data(topic, article, status=Status.DRAFT):
             (SectionKind.METHODS, "How to apply", "1. Report the loss.\n2. Apply at the service hall."),
             (SectionKind.ANALYSIS, "Why", "Everyone may ask about their records under [[social-insurance-law 4(2)]]."),
         ],
-        citations=[(article(10), None)],
+        citations=[(provision(10), None)],
     )
 
 
-def test_editor_drafts_publisher_publishes_and_readers_see_it_with_its_legal_basis(client, editor, publisher, article):
+def test_editor_drafts_publisher_publishes_and_readers_see_it_with_its_legal_basis(
+    client, editor, publisher, provision
+):
     topic = make_topic("Card replacement")
     client.force_login(editor)
-    response = client.post(ADD_URL, new_answer_data(topic, article))
+    response = client.post(ADD_URL, new_answer_data(topic, provision))
     assert response.status_code == 302, response.context["errors"] if response.context else response
     answer = Answer.objects.get(slug="replace-a-lost-card")
     assert answer.status == Status.DRAFT and answer.published_at is None
@@ -82,10 +84,10 @@ def test_editor_drafts_publisher_publishes_and_readers_see_it_with_its_legal_bas
     assert "<li>Report the loss.</li>" in page
 
 
-def test_a_save_rebuilds_the_search_document_once_whatever_rows_it_saves(client, editor, article, search_refreshes):
+def test_a_save_rebuilds_the_search_document_once_whatever_rows_it_saves(client, editor, provision, search_refreshes):
     """Adding an answer saves it, two sections, a citation and one cited in the text: one rebuild, complete."""
     client.force_login(editor)
-    assert client.post(ADD_URL, new_answer_data(make_topic(), article)).status_code == 302
+    assert client.post(ADD_URL, new_answer_data(make_topic(), provision)).status_code == 302
     answer = Answer.objects.get(slug="replace-a-lost-card")
     assert search_refreshes == [answer.pk]
     assert "Apply at the service hall." in answer.search_document
@@ -117,10 +119,10 @@ def test_deleting_an_answer_rebuilds_no_search_document(client, imported, search
     assert search_refreshes == []  # nothing is left to rebuild
 
 
-def test_editor_cannot_publish(client, editor, article):
+def test_editor_cannot_publish(client, editor, provision):
     topic = make_topic("Card replacement")
     client.force_login(editor)
-    response = client.post(ADD_URL, new_answer_data(topic, article, status=Status.PUBLISHED))
+    response = client.post(ADD_URL, new_answer_data(topic, provision, status=Status.PUBLISHED))
     assert response.status_code == 200
     assert "Only a publisher may publish an answer" in response.content.decode()
     assert not Answer.objects.filter(slug="replace-a-lost-card").exists()
@@ -184,10 +186,10 @@ def test_unknown_inline_citation_is_a_form_error_naming_it_and_nothing_is_saved(
     assert [(s.pk, s.body) for s in answer.sections.all()] == before
 
 
-def test_citation_paragraph_must_exist(client, editor, article):
+def test_citation_paragraph_must_exist(client, editor, provision):
     topic = make_topic("Card replacement")
     client.force_login(editor)
-    data = new_answer_data(topic, article)
+    data = new_answer_data(topic, provision)
     data["citations-0-paragraph"] = 9
     response = client.post(ADD_URL, data)
     assert response.status_code == 200

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.citation_links import link_cited_articles
+from articles.citation_links import link_cited_provisions
 from articles.markdown import render_markdown
 from tests.factories import make_law, make_provision
 
@@ -24,7 +24,7 @@ def laws():
 def test_bare_mention_links_the_only_cited_article_with_that_number(laws):
     social, _ = laws
     four = make_provision(4, law=social)
-    html = str(link_cited_articles(render_markdown("See Article 4, and Article 40."), [four]))
+    html = str(link_cited_provisions(render_markdown("See Article 4, and Article 40."), [four]))
     assert html == '<p>See <a href="/laws/social-insurance-law/articles/4/">Article 4</a>, and Article 40.</p>'
 
 
@@ -35,7 +35,7 @@ def test_named_law_picks_among_cited_articles_with_the_same_number(laws):
         "Article 4 of the People's Republic of China (PRC) Social Insurance Law, "
         "Article 4 of the Labour Law, Article 4."
     )
-    html = str(link_cited_articles(render_markdown(text), cited))
+    html = str(link_cited_provisions(render_markdown(text), cited))
     assert '<a href="/laws/social-insurance-law/articles/4/">Article 4</a> of the People' in html
     assert '<a href="/laws/labour-law/articles/4/">Article 4</a> of the Labour Law' in html
     assert html.endswith(", Article 4.</p>")  # ambiguous: left as text
@@ -43,7 +43,7 @@ def test_named_law_picks_among_cited_articles_with_the_same_number(laws):
 
 def test_mention_of_an_uncited_law_is_left_alone(laws):
     social, labour = laws
-    html = str(link_cited_articles(render_markdown("Article 4 of the Labour Law."), [make_provision(4, law=social)]))
+    html = str(link_cited_provisions(render_markdown("Article 4 of the Labour Law."), [make_provision(4, law=social)]))
     assert "<a" not in html
 
 
@@ -51,20 +51,20 @@ def test_text_inside_links_and_tags_is_untouched(laws):
     social, _ = laws
     four = make_provision(4, law=social)
     source = '[Article 4 here](https://example.org/Article%204) and ![Article 4](/media/a.png "Article 4")'
-    html = str(link_cited_articles(render_markdown(source), [four]))
+    html = str(link_cited_provisions(render_markdown(source), [four]))
     assert html.count("<a ") == 1
     assert 'alt="Article 4"' in html
 
 
 def test_no_citations_or_no_text_returns_the_html_unchanged(laws):
-    assert link_cited_articles("<p>Article 4</p>", []) == "<p>Article 4</p>"
-    assert link_cited_articles("", [make_provision(4, law=laws[0])]) == ""
+    assert link_cited_provisions("<p>Article 4</p>", []) == "<p>Article 4</p>"
+    assert link_cited_provisions("", [make_provision(4, law=laws[0])]) == ""
 
 
 def test_attribute_values_are_never_rewritten_even_with_a_raw_angle_bracket(laws):
     four = make_provision(4, law=laws[0])
     html = '<p><img alt="x > Article 4 y" src="/x.png"> Article 4</p>'
-    assert str(link_cited_articles(html, [four])) == (
+    assert str(link_cited_provisions(html, [four])) == (
         '<p><img alt="x > Article 4 y" src="/x.png"> <a href="/laws/social-insurance-law/articles/4/">Article 4</a></p>'
     )
 
@@ -72,7 +72,7 @@ def test_attribute_values_are_never_rewritten_even_with_a_raw_angle_bracket(laws
 def test_mentions_in_code_are_not_linked(laws):
     social, _ = laws
     four = make_provision(4, law=social)
-    html = str(link_cited_articles(render_markdown("`Article 4` and\n\n    Article 4 in a block"), [four]))
+    html = str(link_cited_provisions(render_markdown("`Article 4` and\n\n    Article 4 in a block"), [four]))
     assert "<a " not in html
 
 
@@ -84,6 +84,6 @@ def test_work_per_mention_is_bounded_however_long_the_text(laws, monkeypatch):
     seen = []
     normalize = links.normalize_law_name
     monkeypatch.setattr(links, "normalize_law_name", lambda text: seen.append(len(text)) or normalize(text))
-    html = link_cited_articles("<p>" + "Article 4 of the x " * 5000 + "</p>", [four])
+    html = link_cited_provisions("<p>" + "Article 4 of the x " * 5000 + "</p>", [four])
     assert html.count("<a ") == 5000
     assert max(seen) <= 400

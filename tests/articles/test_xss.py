@@ -12,7 +12,7 @@ from .xss import VECTORS, dangers
 
 
 @pytest.fixture
-def cited_article(db):
+def cited_provision(db):
     """The one article the corpus cites, `[[social-insurance-law 4]]`: all the data the vectors need."""
     return make_provision(4, law=make_law("social-insurance-law", short_title="Social Insurance Law"))
 
@@ -29,14 +29,14 @@ def test_checker_finds_the_vectors_in_unsanitised_output():
 
 
 @pytest.mark.parametrize("vector", VECTORS)
-def test_renderer_output_is_safe(vector, cited_article):
+def test_renderer_output_is_safe(vector, cited_provision):
     html = render_markdown(vector)
     assert dangers(html) == []
     assert "<script" not in html.lower()
 
 
 @pytest.mark.parametrize("vector", VECTORS)
-def test_preview_endpoint_output_is_safe(vector, client, cited_article):
+def test_preview_endpoint_output_is_safe(vector, client, cited_provision):
     client.force_login(make_user("editor", "editor"))
     response = client.post(PREVIEW_URL, {"content": vector})
     assert response.status_code == 200
@@ -46,7 +46,7 @@ def test_preview_endpoint_output_is_safe(vector, client, cited_article):
     assert dangers(html) == []
 
 
-def test_public_answer_page_is_safe(client, cited_article, django_assert_max_num_queries):
+def test_public_answer_page_is_safe(client, cited_provision, django_assert_max_num_queries):
     answer = make_answer(
         "Is this page safe?",
         status=Status.PUBLISHED,

@@ -27,7 +27,7 @@ def answers_found(response):
     return [answer.question for answer in results.page.object_list] if results else []
 
 
-def articles_found(response):
+def provisions_found(response):
     results = response.context["results"]
     return [provision.number for provision in results.provisions] if results else []
 
@@ -51,7 +51,7 @@ def test_imported_content_right_answer_first(client, imported, query, first):
 @pytest.mark.django_db
 def test_imported_article_4_puts_the_article_first_then_the_answers_citing_it(client, imported):
     response = search(client, "Article 4")
-    assert articles_found(response)[0] == 4
+    assert provisions_found(response)[0] == 4
     assert sorted(answers_found(response)) == sorted([UPGRADE_HALFWAY, FIRST_CLASS_CARD])
     html = text_of(response)
     assert html.index('href="/laws/social-insurance-law/articles/4/"') < html.index('href="/questions/')
@@ -122,7 +122,7 @@ def test_query_naming_an_article_puts_it_first(client, query):
     make_provision(11, paragraphs=["Article 10 is mentioned here, but this is Article 11."])
     citing = make_answer("Who pays the old-age insurance?", cites=[ten])
     response = search(client, query)
-    assert articles_found(response)[0] == 10
+    assert provisions_found(response)[0] == 10
     assert answers_found(response) == [citing.question]
 
 
@@ -154,8 +154,8 @@ def test_there_is_no_article_0(client):
     make_provision(1)
     make_answer("Pension at zero?", cites=[make_provision(2)])
     response = search(client, "Article 0 pension")
-    assert response.context["results"].query.article_number is None
-    assert articles_found(response) == []
+    assert response.context["results"].query.provision_number is None
+    assert provisions_found(response) == []
     assert answers_found(response) == []  # "Article" and "0" are words here, which no answer has
 
 
@@ -164,7 +164,7 @@ def test_law_articles_are_found_by_their_text_and_told_apart(client):
     make_provision(5, paragraphs=["The state raises social insurance funds through multiple channels."])
     make_answer("What are the channels?", short_answer="Several funding channels exist.")
     response = search(client, "channels")
-    assert articles_found(response) == [5]
+    assert provisions_found(response) == [5]
     html = text_of(response)
     assert "Law article" in html and "Answer" in html
     assert "<mark>channels</mark>" in html
@@ -355,7 +355,7 @@ def test_words_found_in_law_articles_are_not_corrected(client):
     make_provision(58, paragraphs=["Employers shall register with the agency."])
     make_answer("Where is the registry?")
     response = search(client, "register")
-    assert articles_found(response) == [58]
+    assert provisions_found(response) == [58]
     assert response.context["results"].similar_to == ""
     assert "showing results for" not in text_of(response)
 
@@ -368,7 +368,7 @@ def test_a_corrected_spelling_never_names_an_article():
     make_answer("Is there an art card?")
     suggestion = spelling_suggestion(ParsedQuery.parse("artt 10"))
     assert suggestion.text == "art 10"
-    assert suggestion.article_number is None
+    assert suggestion.provision_number is None
 
 
 @pytest.mark.django_db
@@ -574,7 +574,7 @@ def test_new_wording_of_a_law_article_is_found(client):
     provision = make_provision(9, paragraphs=["Old words."])
     provision.paragraphs = ["Brand new wording about hospitals."]
     provision.save(update_fields=["paragraphs", "updated_at"])
-    assert articles_found(search(client, "hospitals")) == [9]
+    assert provisions_found(search(client, "hospitals")) == [9]
 
 
 def test_chinese_runs_become_a_phrase_of_overlapping_tokens_on_postgresql():

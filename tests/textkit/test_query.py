@@ -1,10 +1,8 @@
-"""The reader's query language, search tokens and highlighting (pure functions)."""
+"""The reader's query language (pure functions)."""
 
 import pytest
 
-from textkit.highlight import highlight, mark_headline
 from textkit.query import ParsedQuery
-from textkit.tokens import cjk_tokens
 
 
 @pytest.mark.parametrize(
@@ -24,7 +22,7 @@ from textkit.tokens import cjk_tokens
     ],
 )
 def test_query_naming_an_article_is_recognised(text, number):
-    assert ParsedQuery.parse(text).article_number == number
+    assert ParsedQuery.parse(text).provision_number == number
 
 
 def test_article_reference_is_not_a_search_word():
@@ -58,29 +56,3 @@ def test_control_characters_and_long_queries_are_cleaned():
 
 def test_query_of_only_symbols_has_no_words():
     assert not ParsedQuery.parse('-- ;; \' "" ()').has_words
-
-
-def test_chinese_runs_become_overlapping_tokens():
-    assert cjk_tokens("办理社保卡 at the 银行") == "办理 理社 社保 保卡 卡 银行 行"
-
-
-def test_highlight_escapes_then_marks():
-    html = highlight("<b>Bank</b> & the bank's card", ["bank"])
-    assert html == "&lt;b&gt;<mark>Bank</mark>&lt;/b&gt; &amp; the <mark>bank</mark>&#x27;s card"
-
-
-def test_highlight_cannot_be_tricked_into_markup_by_the_query():
-    assert "<script" not in highlight("a <script> tag", ["<script>"])
-    assert highlight("a <script> tag", ["<script>"]) == "a <mark>&lt;script&gt;</mark> tag"
-
-
-def test_highlight_cuts_a_window_around_the_first_match():
-    text = " ".join(["filler"] * 100) + " the bank is here " + " ".join(["more"] * 100)
-    html = highlight(text, ["bank"], max_chars=80)
-    assert html.startswith("…") and html.endswith("…")
-    assert "<mark>bank</mark>" in html
-    assert len(html) < 120
-
-
-def test_headline_markers_become_marks_after_escaping():
-    assert mark_headline("<i>x</i> \x02bank\x03 \x02stray") == "&lt;i&gt;x&lt;/i&gt; <mark>bank</mark> stray"

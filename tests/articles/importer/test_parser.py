@@ -42,7 +42,7 @@ def content(parsed):
         parsed.question,
         parsed.short_answer,
         [(s.kind, s.heading, s.markdown) for s in parsed.sections],
-        [(a.law_name, a.number, a.paragraphs) for a in parsed.articles],
+        [(a.law_name, a.number, a.paragraphs) for a in parsed.quoted],
     )
 
 
@@ -101,7 +101,7 @@ def test_chinese_title_and_body():
         ("线上升级", "登录官网办理。"),
         ("线下升级", "到银行办理。"),
     ]
-    assert [(a.law_name, a.number) for a in parsed.articles] == [
+    assert [(a.law_name, a.number) for a in parsed.quoted] == [
         ("中华人民共和国社会保险法", 4),
         ("中华人民共和国社会保险法", 5),
     ]
@@ -210,7 +210,7 @@ def test_article_reference_inside_text_is_not_an_article_marker():
         "Legal basis: Article 4 of Social Insurance Law.\n\nEmployers pay as provided in\n"
         "Article 10 of this Law and others.\n\nArticle 10 of this Law also applies."
     )
-    [article] = parse(source("Yes.", basis=basis)).articles
+    [article] = parse(source("Yes.", basis=basis)).quoted
     assert article.number == 4
     assert article.paragraphs == (
         "Employers pay as provided in Article 10 of this Law and others.",
@@ -220,7 +220,7 @@ def test_article_reference_inside_text_is_not_an_article_marker():
 
 def test_enumeration_words_are_not_article_markers():
     basis = "Legal basis: Social Insurance Law.\n\nArticle 1 Lead.\n\nSecond, the state pays."
-    [article] = parse(source("Yes.", basis=basis)).articles
+    [article] = parse(source("Yes.", basis=basis)).quoted
     assert article.paragraphs == ("Lead.", "Second, the state pays.")
 
 
@@ -233,13 +233,13 @@ def test_enumeration_words_are_not_article_markers():
     ],
 )
 def test_law_name_loses_quotes_full_stop_and_what_follows(header, law):
-    [article] = parse(source("Yes.", basis=f"{header}\n\nText.")).articles
+    [article] = parse(source("Yes.", basis=f"{header}\n\nText.")).quoted
     assert article.law_name == law
 
 
 def test_mixed_digit_kinds_in_chinese_article_marker_are_text_not_a_crash():
     basis = "法律依据：《社会保险法》第四条\n\n文本。\n\n第五5条 其他"
-    [article] = parse(source("可以。", basis=basis)).articles
+    [article] = parse(source("可以。", basis=basis)).quoted
     assert article.paragraphs == ("文本。", "第五5条 其他")
 
 
@@ -294,7 +294,7 @@ def test_legal_basis_article_n_of_law_cites_that_article_with_following_text():
     text = source(
         "Yes.", basis="Legal basis: Article 4 of People's Republic of China (PRC) Social Insurance Law.\n\nP1.\n\nP2."
     )
-    [article] = parse(text).articles
+    [article] = parse(text).quoted
     assert article.law_name == "People's Republic of China (PRC) Social Insurance Law"
     assert article.number == 4
     assert article.paragraphs == ("P1.", "P2.")
@@ -302,35 +302,35 @@ def test_legal_basis_article_n_of_law_cites_that_article_with_following_text():
 
 def test_legal_basis_law_name_then_article_markers():
     basis = "Legal basis: Social Insurance Law.\n\nArticle 4 First text.\n\nMore.\n\nArticle 10\n\nTen text."
-    articles = parse(source("Yes.", basis=basis)).articles
+    articles = parse(source("Yes.", basis=basis)).quoted
     assert [(a.number, a.paragraphs) for a in articles] == [(4, ("First text.", "More.")), (10, ("Ten text.",))]
 
 
 def test_article_alone_on_its_line_is_a_marker():
     basis = "Legal basis: Article 4 of Social Insurance Law.\n\nFour.\n\nArticle 10\n\nTen."
-    assert [a.number for a in parse(source("Yes.", basis=basis)).articles] == [4, 10]
+    assert [a.number for a in parse(source("Yes.", basis=basis)).quoted] == [4, 10]
 
 
 def test_ordinal_word_that_continues_the_sequence_is_an_article_marker():
     basis = "Legal basis: Social Insurance Law.\n\nArticle 4 Four.\n\nFifth people's governments act."
-    articles = parse(source("Yes.", basis=basis)).articles
+    articles = parse(source("Yes.", basis=basis)).quoted
     assert [(a.number, a.paragraphs[0]) for a in articles] == [(4, "Four."), (5, "People's governments act.")]
 
 
 def test_ordinal_word_that_does_not_continue_the_sequence_is_text():
     basis = "Legal basis: Social Insurance Law.\n\nArticle 4 Four.\n\nSecond, the state pays.\n\nSixth item."
-    [article] = parse(source("Yes.", basis=basis)).articles
+    [article] = parse(source("Yes.", basis=basis)).quoted
     assert article.paragraphs == ("Four.", "Second, the state pays.", "Sixth item.")
 
 
 def test_unknown_law_name_is_kept_as_written():
-    [article] = parse(source("Yes.", basis="Legal basis: Article 3 of Card Regulations.\n\nText.")).articles
+    [article] = parse(source("Yes.", basis="Legal basis: Article 3 of Card Regulations.\n\nText.")).quoted
     assert article.law_name == "Card Regulations"
 
 
 def test_second_legal_basis_switches_law():
     basis = "Legal basis: Article 4 of Law A.\n\nA4.\n\nLegal basis: Article 4 of Law B.\n\nB4."
-    assert [(a.law_name, a.number) for a in parse(source("Yes.", basis=basis)).articles] == [("Law A", 4), ("Law B", 4)]
+    assert [(a.law_name, a.number) for a in parse(source("Yes.", basis=basis)).quoted] == [("Law A", 4), ("Law B", 4)]
 
 
 @pytest.mark.parametrize(
@@ -365,7 +365,7 @@ def test_a_malformed_chinese_article_number_is_an_error_naming_the_line():
 
 
 def test_no_legal_basis_means_no_citations():
-    assert parse(source("Yes.", basis="")).articles == []
+    assert parse(source("Yes.", basis="")).quoted == []
 
 
 # --------------------------------------------------------------------- malformed files
