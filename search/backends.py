@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString
 from articles.models import Answer, Citation, SearchWord, Status
 from legal_refs.models import Provision
 from textkit.highlight import SNIPPET_CHARS, START_SEL, STOP_SEL, highlight, mark_headline
-from textkit.query import ParsedQuery
+from textkit.query import ParsedQuery, Term
 from textkit.tokens import CJK_RUN, provision_token
 
 MAX_CANDIDATES = 50  # PostgreSQL ranks at most this many answers whose question matches, and as many others
@@ -176,7 +176,7 @@ def cjk_tsquery(run: str) -> str:
     return " <-> ".join(f"'{run[i : i + 2]}'" for i in range(len(run) - 1))
 
 
-def websearch_term(term) -> str | None:
+def websearch_term(term: Term) -> str | None:
     """A term in `websearch_to_tsquery` syntax, without its Chinese characters (None if nothing is left)."""
     text = " ".join(CJK_RUN.sub(" ", term.text).split())
     if not text:
@@ -221,7 +221,7 @@ class PostgreSQLBackend(SearchBackend):
             queryset = queryset.filter(search_vector=query)  # see candidate_answers
         return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
 
-    def candidates_capped(self, parsed, count):
+    def candidates_capped(self, parsed: ParsedQuery, count: int) -> bool:
         ranked_candidates = bool(parsed.terms) and tsquery(parsed) is not None
         return ranked_candidates and count >= MAX_CANDIDATES
 
@@ -313,7 +313,7 @@ PROVISION_FIELD_WEIGHTS = {"search_text": 1}
 MAX_COUNTED = 5  # occurrences of a term in a document that count
 
 
-def substring_match(needle, fields):
+def substring_match(needle: str, fields) -> Q:
     """True where any of `fields` contains `needle` (``LIKE``; case-insensitive for ASCII letters)."""
     condition = Q()
     for field in fields:
@@ -321,7 +321,7 @@ def substring_match(needle, fields):
     return condition
 
 
-def substring_score(needles, weights, *, counted=()):
+def substring_score(needles: list[str], weights: dict[str, int], *, counted=()) -> Expression:
     """Σ over needles and fields of the field's weight where the field contains the needle.
 
     In the `counted` fields each occurrence counts (up to MAX_COUNTED), so the text that says it more often

@@ -14,6 +14,6 @@ class SearchForm(forms.Form):
         },
     )
 
-    def clean_q(self):
+    def clean_q(self) -> str:
         """Control characters become spaces (NUL is refused by the field itself, with its own message)."""
         return clean_query(self.cleaned_data["q"])

@@ -1,5 +1,6 @@
 """The search page."""
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from .forms import SearchForm
 from .results import search as find
 
 
-def search(request):
+def search(request: HttpRequest) -> HttpResponse:
     """Search results for `q`: answers (paginated) and law articles; a clear message for a bad query."""
     form = SearchForm(request.GET or None)
     results = None

@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.conftest import ROOT, require_tool
 
@@ -23,6 +25,26 @@ CHROMIUM_FLAGS = [
 ]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server, answering one request at a time.
+
+    On SQLite the test database is in memory, and every request of the live server uses the test's one
+    connection: Django's threaded live server lets two requests (a page and the editor's preview, say)
+    use it at once, which now and then mixes up their rows (a 500 or a 403 that is no bug of the site).
+    One request at a time keeps the browser tests deterministic; the browser's requests simply queue.
+    """
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)  # the live server thread applies `connections_override` itself
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server():
+    threaded, LiveServerThread.server_class = LiveServerThread.server_class, SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
 
 
 def pytest_collection_modifyitems(items):
