@@ -103,12 +103,14 @@ class SectionForm(PositionedForm):
             )
         }
 
-    def _post_clean(self):
-        """A reference to a law or article we do not hold is an error. The rendering checked is the one
-        saved (`Section.rendered`); a section left as it was is rendered once, when the answer is saved."""
-        super()._post_clean()
-        if self.has_changed() and "body" in self.cleaned_data and (unknown := self.instance.rendered().unknown):
-            self.add_error("body", unknown_references_error(unknown))
+    def clean_body(self):
+        """A reference to a law or article we do not hold is an error. The rendering checked is the one the
+        save stores (`Section.rendered` keeps it on the section)."""
+        body = self.cleaned_data["body"]
+        self.instance.body = body
+        if unknown := self.instance.rendered().unknown:
+            raise unknown_references_error(unknown)
+        return body
 
 
 def locked_for(request, answer):
@@ -237,13 +239,16 @@ class AnswerAdmin(admin.ModelAdmin):
         """Nothing yet: `save_related` saves the answer together with its sections and citations."""
 
     def save_related(self, request, form, formsets, change):
-        form.save_m2m()
-        sections, citations, removed = [], [], []
+        sections, citations, removed, others = [], [], [], []
         for formset in formsets:
             saved = formset.save(commit=False)
             (sections if formset.model is Section else citations).extend(saved)
             removed.extend(formset.deleted_objects)
-        added = save_answer(form.instance, sections=sections, citations=citations, removed=removed)
+            if formset.model is Section:  # the sections left as they were, rendered when the form was checked
+                touched = {part.pk for part in [*saved, *formset.deleted_objects]}
+                others = [f.instance for f in formset.initial_forms if f.instance.pk not in touched]
+        added = save_answer(form.instance, sections=sections, citations=citations, removed=removed, others=others)
+        form.save_m2m()
         for formset in formsets:
             if formset.model is Citation:
                 formset.new_objects.extend(map(CitedInText, added))  # the change message lists new objects

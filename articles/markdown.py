@@ -204,6 +204,9 @@ def render(text):
     references.provisions, references.result = load_provisions(text), result
     try:
         result.html = sanitize_html(md.reset().convert(text))
+    except BaseException:
+        del _converters.md  # a conversion that failed half way (a RecursionError, say) may leave state behind
+        raise
     finally:
         references.provisions, references.result = {}, None
     return result

@@ -9,6 +9,7 @@ answer (articles.services), never by the search itself.
 """
 
 import html
+from collections.abc import Iterable
 
 import nh3
 from django.db import transaction
@@ -19,30 +20,30 @@ from textkit.tokens import cjk_tokens, provision_token, vocabulary_words
 from .models import Answer, Citation, SearchWord, Section, Status
 
 
-def section_text(section) -> str:
+def section_text(section: Section) -> str:
     """A section's heading and text as plain text (from the sanitised HTML rendered on save)."""
     body = html.unescape(nh3.clean(section.body_html, tags=set())) if section.body_html else section.body
     return "\n".join(part for part in (section.heading, " ".join(body.split())) if part)
 
 
-def citation_label(citation) -> str:
+def citation_label(citation: Citation) -> str:
     law = citation.provision.law
     return f"{law.short_title or law.title}, Article {citation.provision.number}"
 
 
-def citation_tokens(citations) -> str:
+def citation_tokens(citations: Iterable[Citation]) -> str:
     """`search_citations`: one `provision_token` per article cited ("article4 article10")."""
     return " ".join(provision_token(number) for number in sorted({citation.provision.number for citation in citations}))
 
 
-def build_search_document(sections, citations) -> str:
+def build_search_document(sections: Iterable[Section], citations: Iterable[Citation]) -> str:
     """The weight-C text of an answer: its sections (in page order), then the law articles it cites."""
     parts = [section_text(section) for section in sections]
     parts += [citation_label(citation) for citation in citations]
     return "\n\n".join(part for part in parts if part)
 
 
-def search_columns(answer: Answer, sections, citations) -> dict[str, str]:
+def search_columns(answer: Answer, sections: Iterable[Section], citations: Iterable[Citation]) -> dict[str, str]:
     """The search columns of `answer` with these sections and citations (each with its provision and law)."""
     sections = sorted(sections, key=lambda section: (section.position, section.pk or 0))
     citations = sorted(citations, key=lambda citation: (citation.position, citation.pk or 0))
@@ -61,7 +62,7 @@ def answer_words(answer: Answer) -> set[str]:
     return vocabulary_words(answer.question, answer.short_answer, answer.search_document)
 
 
-def add_to_vocabulary(words) -> None:
+def add_to_vocabulary(words: Iterable[str]) -> None:
     SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True)
 
 

@@ -27,6 +27,7 @@ class AnswerWrite:
     citations: list[Citation] = field(default_factory=list)
     removed: list[Section | Citation] = field(default_factory=list)
     replace: bool = False
+    others: list[Section] | None = None  # the answer's other sections, if the caller holds them already
     cited_in_text: list[Citation] = field(default_factory=list)  # filled by the save
 
 
@@ -37,10 +38,12 @@ def save_answer(
     citations: Iterable[Citation] = (),
     removed: Iterable[Section | Citation] = (),
     replace: bool = False,
+    others: Iterable[Section] | None = None,
 ) -> list[Citation]:
     """Save one answer (see `AnswerWrite`); returns the citations added because the text cites an article
     (`[[law 4]]`) that the answer did not cite (naming a paragraph when the text cites only that one)."""
-    write = AnswerWrite(answer, list(sections), list(citations), list(removed), replace)
+    others = list(others) if others is not None else None
+    write = AnswerWrite(answer, list(sections), list(citations), list(removed), replace, others)
     save_answers([write])
     return write.cited_in_text
 
@@ -68,9 +71,11 @@ def _save_editing(write):
     _attach(answer, write.sections, write.citations)
     _save_parts(Section, write.sections)
     _save_parts(Citation, write.citations)
-    others = list(answer.sections.exclude(pk__in=[section.pk for section in write.sections]))
+    others = write.others
+    if others is None:
+        others = list(Section.objects.filter(answer=answer).exclude(pk__in=[section.pk for section in write.sections]))
     write.cited_in_text = Citation.objects.bulk_create(
-        _text_citations(answer, write.sections + others, list(answer.citations.all()))
+        _text_citations(answer, write.sections + others, list(Citation.objects.filter(answer=answer)))
     )
     refresh_search_document(answer)
 

@@ -48,7 +48,12 @@ class SearchBackend:
         """
         if parsed.provision_number and not parsed.terms:
             # Only an article named: (at most MAX_RESULTS + 1 of) the answers citing it, from the citations.
-            citing = Citation.objects.filter(provision__number=parsed.provision_number).order_by().values("answer_id")
+            citing = (
+                Citation.objects.filter(provision__number=parsed.provision_number, answer__in=queryset)
+                .order_by()
+                .values("answer_id")
+                .distinct()
+            )
             return (
                 queryset.filter(pk__in=citing[: MAX_RESULTS + 1]).annotate(rank=Value(0.0)).order_by("question", "pk")
             )

@@ -7,8 +7,8 @@ from django.views.generic import TemplateView
 
 from articles.sitemaps import AnswerSitemap, TopicSitemap
 from articles.views import LawView, ProvisionView
+from legal_refs import urls as law_urls
 from legal_refs.sitemaps import LawSitemap, ProvisionSitemap
-from legal_refs.urls import law_urlpatterns
 
 sitemaps = {"answers": AnswerSitemap, "topics": TopicSitemap, "laws": LawSitemap, "articles": ProvisionSitemap}
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     # The law pages, with the answers citing each article (the articles app extends the law app's views).
-    path("laws/", include((law_urlpatterns(LawView, ProvisionView), "legal_refs"))),
+    path("laws/", include((law_urls.law_urlpatterns(LawView, ProvisionView), law_urls.app_name))),
     path("search/", include("search.urls")),
     path("", include("articles.urls")),
 ]

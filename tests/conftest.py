@@ -35,8 +35,9 @@ def imported(social_insurance_law):
 
 @pytest.fixture
 def search_refreshes(monkeypatch):
-    """The answers whose search columns are rebuilt, one entry per rebuild (an admin save and an import
-    both build them with `search_columns`)."""
+    """The answers whose search columns are built, one entry per build (an admin save and an import both
+    build them with `search_columns`): the answer's pk, None for an answer an import creates (its columns
+    are built before it is inserted)."""
     import articles.search_document
     import articles.services
 

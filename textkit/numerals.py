@@ -9,28 +9,37 @@ NUMERAL_CHARACTERS = "".join(DIGITS) + "".join(UNITS)
 def chinese_number(text: str) -> int | None:
     """The value of `text`, in ASCII digits or in Chinese numerals (up to 9999); None if it is no number.
 
-    The units fall (千, 百, 十), each once at most, each after one digit, except a leading 十 (十二 = 12);
-    a final digit follows 十, a 零 (一百零三 = 103) or nothing. So 九千九千, 十十, 一二 and 一百三 (which
-    people read as 130) are not numbers, and neither is 0.
+    The units fall (千, 百, 十), each once at most, each after one digit, except a leading 十 (十二 = 12).
+    零 stands for the places skipped after a unit (一百零三 = 103, 一千零五十 = 1050); a final digit follows
+    十, a 零 or nothing. So 九千九千, 十十, 一二, 零五, 一百零三十 and 一百三 (which people read as 130) are
+    not numbers, and neither is 0.
     """
     if text.isascii():
         return int(text) or None if text.isdigit() else None
-    total, digit, after_zero, last_unit = 0, None, False, 10_000
+    total, digit, zero, last_unit = 0, None, False, None  # zero: a 零 stands between the last unit and now
     for char in text:
         if char in DIGITS:
             value = DIGITS[char]
-            if digit is not None and not (digit == 0 and value):
-                return None  # two digits in a row, except 零 before a digit
-            after_zero = digit == 0
-            digit = value
+            if value == 0:
+                if last_unit is None or digit is not None or zero:
+                    return None  # 零 comes only right after a unit, once
+                zero = True
+            elif digit is not None:
+                return None  # two digits in a row
+            else:
+                digit = value
         elif char in UNITS:
             unit = UNITS[char]
-            if unit >= last_unit or digit == 0 or (digit is None and (total or unit != 10)):
-                return None
+            if last_unit is not None and (unit >= last_unit or zero != (unit * 10 < last_unit)):
+                return None  # units fall, and a 零 stands exactly for the places skipped
+            if digit is None and (total or unit != 10):
+                return None  # only a leading 十 goes without its digit
             total += (digit or 1) * unit
-            digit, after_zero, last_unit = None, False, unit
+            digit, zero, last_unit = None, False, unit
         else:
             return None
-    if digit == 0 or (digit and last_unit > 10 and last_unit != 10_000 and not after_zero):
-        return None
+    if digit is not None and last_unit is not None and last_unit > 10 and not zero:
+        return None  # 一百三: a final digit after 百 or 千 needs its 零
+    if zero and (digit is None or last_unit < 100):
+        return None  # 一百零; 一十零三 (零 skips no place)
     return total + (digit or 0) or None

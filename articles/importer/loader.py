@@ -8,9 +8,10 @@ from django.db.models import prefetch_related_objects
 from django.utils.text import slugify
 
 from legal_refs.models import Law, Provision
+from legal_refs.services import save_law, save_provision
 
 from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, slug_base, unique_slug
-from ..services import AnswerWrite, save_answers
+from ..services import AnswerWrite, save_answers, save_topic
 from .parser import SourceError, decode_source, parse_source
 
 
@@ -118,6 +119,15 @@ def import_paths(paths, **options):
     return load_sources(read_sources(paths), **options)
 
 
+def _unsaved(write, new):
+    """`write` as before a save that was rolled back: the rows it inserted are gone again."""
+    if new:
+        write.answer.pk, write.answer._state.adding = None, True
+    for part in [*write.sections, *write.citations]:
+        part.pk, part._state.adding = None, True
+    write.cited_in_text = []
+
+
 def _wording(paragraphs):
     """Paragraphs as compared for a difference in wording: runs of white space do not count."""
     return tuple(" ".join(paragraph.split()) for paragraph in paragraphs)
@@ -150,6 +160,7 @@ class _Loader:
         self.slugs = set()  # the slugs given to new answers in this run
         self.stored_slugs = set()  # the slugs the new answers' questions give that answers have already
         self.writes = []  # the answers to save, all at once at the end
+        self.sources = []  # the source of each
 
     def preload(self, sources):
         """What the sources name that is stored already: their answers, and the articles they quote."""
@@ -173,6 +184,23 @@ class _Loader:
             stored = Provision.objects.filter(law__in=laws, number__in=numbers)
             self.provisions = {(provision.law_id, provision.number): provision for provision in stored}
 
+    def save(self):
+        """Save the answers loaded, all at once; if that fails, one by one, to name the source that fails."""
+        adding = [write.answer._state.adding for write in self.writes]
+        try:
+            with transaction.atomic():
+                save_answers(self.writes)
+                return
+        except DatabaseError:
+            pass
+        for write, source, new in zip(self.writes, self.sources, adding, strict=True):
+            _unsaved(write, new)
+            try:
+                with transaction.atomic():
+                    save_answers([write])
+            except DatabaseError as error:
+                raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
+
     def new_slug(self, question):
         """The question's slug, or, if an answer has it already, the slug made unique (one query)."""
         slug = slug_base(question, "question")
@@ -185,7 +213,7 @@ class _Loader:
         if name not in self.laws:
             law = Law.objects.resolve(name)
             if law is None:
-                law = Law.objects.create(title=name, slug=unique_slug(Law.objects, name, fallback="law"))
+                law = save_law(Law(title=name, slug=unique_slug(Law.objects, name, fallback="law")))
                 self.report.laws_created.append(name)
             prefetch_related_objects([law], "chapters")  # for `chapter_for` of each new article
             self.laws[name] = law
@@ -202,18 +230,20 @@ class _Loader:
             raise ImportFailed([SourceError(source.name, quoted.line, message)])
         provision = self.provisions.get((law.pk, quoted.number))
         if provision is None:
-            provision = self.provisions[law.pk, quoted.number] = Provision.objects.create(
-                law=law,
-                number=quoted.number,
-                paragraphs=list(quoted.paragraphs),
-                chapter=law.chapter_for(quoted.number),
+            provision = self.provisions[law.pk, quoted.number] = save_provision(
+                Provision(
+                    law=law,
+                    number=quoted.number,
+                    paragraphs=list(quoted.paragraphs),
+                    chapter=law.chapter_for(quoted.number),
+                )
             )
             self.report.provisions_created.append(f"{law}, Article {quoted.number}")
         elif not self.same_wording(provision, quoted.paragraphs):
             difference = WordingDifference(source.name, str(law), quoted.number, quoted.line)
             if self.replace_wording:
                 provision.paragraphs = list(quoted.paragraphs)
-                provision.save(update_fields=["paragraphs", "updated_at"])
+                save_provision(provision)
                 self.report.wording_replaced.append(difference)
             else:
                 self.report.wording_differences.append(difference)
@@ -235,7 +265,7 @@ class _Loader:
                 or Topic.objects.filter(slug=slugify(title, allow_unicode=True)).first()
             )
             if topic is None:
-                topic = Topic.objects.create(title=title, slug=unique_slug(Topic.objects, title, fallback="topic"))
+                topic = save_topic(Topic(title=title, slug=unique_slug(Topic.objects, title, fallback="topic")))
                 self.report.topics_created.append(title)
             self.topics[title] = topic
         return self.topics[title]
@@ -280,6 +310,7 @@ class _Loader:
         ]
         citations = [Citation(provision=provision, position=position) for position, provision in enumerate(provisions)]
         self.writes.append(AnswerWrite(answer, sections, citations, replace=True))
+        self.sources.append(source)
 
 
 def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_run=False):
@@ -298,13 +329,11 @@ def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_
     with transaction.atomic():
         loader.preload(sources)
         for source in sources:
-            loader.load(source)
-        try:
-            save_answers(loader.writes)
-        except DatabaseError as error:
-            names = ", ".join(write.answer.source_title for write in loader.writes[:3])
-            more = f" and {len(loader.writes) - 3} more" if len(loader.writes) > 3 else ""
-            raise ImportFailed([SourceError(f"the answers {names}{more}", 0, f"cannot be saved: {error}")]) from error
+            try:
+                loader.load(source)
+            except DatabaseError as error:
+                raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
+        loader.save()
         if dry_run:
             transaction.set_rollback(True)
     return report

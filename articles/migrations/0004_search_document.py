@@ -72,14 +72,17 @@ def fill_search_documents(apps, schema_editor):
         answer.save(update_fields=["search_document", "search_cjk"])
 
 
-# SQL that runs on PostgreSQL only.
-def postgresql_only(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
+# SQL that runs on PostgreSQL only (SQLite searches without it).
+def postgresql_forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in POSTGRESQL_FORWARDS:
+            schema_editor.execute(statement)
 
-    return run
+
+def postgresql_backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in POSTGRESQL_BACKWARDS:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -102,5 +105,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(fill_search_documents, migrations.RunPython.noop, elidable=True),
         TrigramExtension(),
-        migrations.RunPython(postgresql_only(POSTGRESQL_FORWARDS), postgresql_only(POSTGRESQL_BACKWARDS)),
+        migrations.RunPython(postgresql_forwards, postgresql_backwards),
     ]

@@ -34,14 +34,17 @@ def fill_vocabulary(apps, schema_editor):
     SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(words)], batch_size=1000)
 
 
-# Frozen copy (a migration imports no application code): SQL that runs on PostgreSQL only.
-def postgresql_only(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
+# SQL that runs on PostgreSQL only (SQLite searches without it).
+def postgresql_forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in POSTGRESQL_FORWARDS:
+            schema_editor.execute(statement)
 
-    return run
+
+def postgresql_backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in POSTGRESQL_BACKWARDS:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -63,5 +66,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_vocabulary, migrations.RunPython.noop, elidable=True),
-        migrations.RunPython(postgresql_only(POSTGRESQL_FORWARDS), postgresql_only(POSTGRESQL_BACKWARDS)),
+        migrations.RunPython(postgresql_forwards, postgresql_backwards),
     ]

@@ -45,20 +45,25 @@ DROP_VECTOR = [
     "ALTER TABLE articles_answer DROP COLUMN IF EXISTS search_vector",
 ]
 CREATE_INDEX = "CREATE INDEX answer_search_vector_idx ON articles_answer USING gin (search_vector)"
+POSTGRESQL_FORWARDS = [*DROP_VECTOR, VECTOR.format(citations=CITATIONS), CREATE_INDEX]
+POSTGRESQL_BACKWARDS = [*DROP_VECTOR, VECTOR.format(citations=""), CREATE_INDEX]
 
 
 def fill_search_citations(apps, schema_editor):
     schema_editor.execute(FILL[schema_editor.connection.vendor])  # the two databases the project runs on
 
 
-# Frozen copy (a migration imports no application code): SQL that runs on PostgreSQL only.
-def postgresql_only(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
+# SQL that runs on PostgreSQL only (SQLite searches without it).
+def postgresql_forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in POSTGRESQL_FORWARDS:
+            schema_editor.execute(statement)
 
-    return run
+
+def postgresql_backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in POSTGRESQL_BACKWARDS:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -74,8 +79,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, editable=False, verbose_name='search tokens (articles cited)'),
         ),
         migrations.RunPython(fill_search_citations, migrations.RunPython.noop, elidable=True),
-        migrations.RunPython(
-            postgresql_only([*DROP_VECTOR, VECTOR.format(citations=CITATIONS), CREATE_INDEX]),
-            postgresql_only([*DROP_VECTOR, VECTOR.format(citations=""), CREATE_INDEX]),
-        ),
+        migrations.RunPython(postgresql_forwards, postgresql_backwards),
     ]

@@ -41,14 +41,17 @@ def fill_search_text(apps, schema_editor):
         provision.save(update_fields=["search_text", "search_cjk"])
 
 
-# SQL that runs on PostgreSQL only.
-def postgresql_only(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
+# SQL that runs on PostgreSQL only (SQLite searches without it).
+def postgresql_forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in POSTGRESQL_FORWARDS:
+            schema_editor.execute(statement)
 
-    return run
+
+def postgresql_backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for statement in POSTGRESQL_BACKWARDS:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -69,5 +72,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, editable=False, verbose_name='search text'),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop, elidable=True),
-        migrations.RunPython(postgresql_only(POSTGRESQL_FORWARDS), postgresql_only(POSTGRESQL_BACKWARDS)),
+        migrations.RunPython(postgresql_forwards, postgresql_backwards),
     ]

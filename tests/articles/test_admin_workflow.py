@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Answer, SectionKind, Status
+from articles.models import Answer, Section, SectionKind, Status
 from articles.services import save_answer
 from legal_refs.models import Provision
 from tests.articles.admin_forms import answer_form_data
@@ -312,3 +312,29 @@ def test_citations_cited_in_the_text_fit_after_the_largest_position(imported):
     [added] = save_answer(answer, sections=[section])
     positions = list(answer.citations.order_by("position").values_list("provision__number", "position"))
     assert positions == [(4, 0), (5, 1), (10, 2)] and added.position == 2
+
+
+def test_an_admin_save_renders_each_section_once(client, editor, imported, monkeypatch):
+    import articles.models
+
+    answer = Answer.objects.get(slug=FIRST_CLASS_CARD_SLUG)
+    answer.status = Status.DRAFT
+    save_answer(answer, sections=[Section(position=5, body="Another section.")])
+    rendered, render = [], articles.models.render
+    monkeypatch.setattr(articles.models, "render", lambda text: rendered.append(text) or render(text))
+    client.force_login(editor)
+    data = answer_form_data(answer)
+    data["sections-0-body"] += "\n\nOne more line."
+    assert client.post(change_url(answer), data).status_code == 302
+    assert len(rendered) == answer.sections.count() == 2
+    assert answer.sections.filter(body__endswith="One more line.").exists()
+
+
+def test_an_unknown_reference_in_a_section_left_as_it_was_is_reported(client, editor, imported):
+    answer = make_answer("A draft?", status=Status.DRAFT, sections=[(SectionKind.GENERAL, "", "See [[old-name 4]].")])
+    client.force_login(editor)
+    response = client.post(change_url(answer), answer_form_data(answer, short_answer="Changed."))
+    assert response.status_code == 200
+    assert "[[old-name 4]]: there is no law “old-name”." in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.short_answer == ""

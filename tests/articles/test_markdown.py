@@ -121,3 +121,9 @@ def test_images_come_only_from_this_site():
     html = render_markdown("![a](https://tracker.example/p.png) ![b](/media/markdownx/x.png)")
     assert "tracker.example" not in html
     assert '<img alt="b" src="/media/markdownx/x.png">' in html
+
+
+def test_a_render_that_fails_half_way_leaves_no_state_for_the_next_one():
+    with pytest.raises(RecursionError):  # a list nested a thousand deep
+        render_markdown("* " * 1000 + "x")
+    assert render_markdown("1. a\n2. b\n\nText after.\n") == "<ol>\n<li>a</li>\n<li>b</li>\n</ol>\n<p>Text after.</p>"

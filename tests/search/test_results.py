@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from articles.models import SectionKind
+from articles.models import SectionKind, Status
 from search.backends import MAX_CANDIDATES, MAX_RESULTS
 from tests.factories import make_answer, make_provision, make_topic
 
@@ -55,3 +55,14 @@ def test_answers_citing_a_named_article_are_all_counted(client):
     assert results.page.paginator.count == 60
     assert not results.is_capped
     assert "60 answers" in html and "The best" not in html
+
+
+def test_answers_citing_a_named_article_are_found_past_many_drafts_citing_it(client):
+    provision = make_provision(10)
+    topic = make_topic()
+    for number in range(MAX_RESULTS + 5):
+        make_answer(f"Draft {number}?", topic=topic, status=Status.DRAFT, cites=[provision])
+    make_answer("Published?", topic=topic, cites=[provision])
+    results, html = results_for(client, "Article 10")
+    assert [answer.question for answer in results.page.object_list] == ["Published?"]
+    assert not results.is_capped

@@ -304,20 +304,43 @@ def test_an_error_while_loading_rolls_back_the_whole_run(social_insurance_law, t
     assert snapshot() == before
 
 
-def test_a_database_error_rolls_back_the_whole_import(social_insurance_law, monkeypatch):
+def test_a_database_error_in_a_later_file_rolls_back_the_earlier_ones(social_insurance_law, monkeypatch):
+    """The answers are saved together; when that fails, one by one, so that the error names its file."""
     from django.db import DatabaseError
 
     from articles.models import Section
 
-    def fail(*args, **kwargs):
-        raise DatabaseError("disk full")
+    bulk_create = Section.objects.bulk_create
 
-    monkeypatch.setattr(Section.objects, "bulk_create", fail)
+    def fail_for_second_answer(sections, *args, **kwargs):
+        if any(section.answer.question == FIRST_CLASS_CARD for section in sections):
+            raise DatabaseError("disk full")
+        return bulk_create(sections, *args, **kwargs)
+
+    monkeypatch.setattr(Section.objects, "bulk_create", fail_for_second_answer)
     before = snapshot()
     with pytest.raises(CommandError) as caught:
         run_command(SOURCE_DIR)
-    assert "cannot be saved: disk full" in str(caught.value)
+    assert "001_8aa116ca66a33e7a.txt, line 1: cannot be saved: disk full" in str(caught.value)
     assert snapshot() == before
+
+
+def test_answers_that_fail_together_but_not_alone_are_saved_one_by_one(social_insurance_law, monkeypatch):
+    from django.db import DatabaseError
+
+    from articles.models import Answer
+
+    bulk_create = Answer.objects.bulk_create
+
+    def fail_for_more_than_one(answers, *args, **kwargs):
+        if len(answers) > 1:
+            raise DatabaseError("too many")
+        return bulk_create(answers, *args, **kwargs)
+
+    monkeypatch.setattr(Answer.objects, "bulk_create", fail_for_more_than_one)
+    assert "Answers: 2 created" in run_command(SOURCE_DIR)
+    assert Answer.objects.count() == 2
+    assert all(answer.sections.exists() and answer.search_document for answer in Answer.objects.all())
 
 
 def test_folder_without_source_texts_is_an_error(db, tmp_path):
