@@ -1,7 +1,7 @@
 # ruff: noqa: S311 (synthetic data, no cryptography)
 """Import benchmark: texts per second of the source-text importer, new and unchanged, on SQLite and PostgreSQL.
 
-Run by hand from the project folder (PostgreSQL must be reachable for it; see README, "Import benchmark"):
+Run by hand from the project folder (PostgreSQL must be reachable for it; see docs/benchmarks.md):
 
     .venv/bin/python -u bench/import.py                             # 1,000 texts, both engines, 3 rounds
     .venv/bin/python -u bench/import.py --engine sqlite --profile   # and where the time goes

@@ -127,3 +127,21 @@ def test_a_render_that_fails_half_way_leaves_no_state_for_the_next_one():
     with pytest.raises(RecursionError):  # a list nested a thousand deep
         render_markdown("* " * 1000 + "x")
     assert render_markdown("1. a\n2. b\n\nText after.\n") == "<ol>\n<li>a</li>\n<li>b</li>\n</ol>\n<p>Text after.</p>"
+
+
+def test_a_text_without_special_characters_converts_the_same_without_the_special_patterns():
+    """`render` leaves out the inline patterns that need a special character when a text has none."""
+    import random
+
+    from articles import markdown
+
+    rng = random.Random(7)  # noqa: S311 (test texts, not secrets)
+    pieces = ["a", "b", "社保", " ", "\n", "\n\n", "*", "**", "_", "__", "-", "+", "#", ">", "1.", "2)", ".", ":"]
+    pieces += ["  \n", "    ", "\t", "!", "(", ")", "]", '"', "'", "=", "~", "|", "http://x.org", "a@b.org"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 80))) for _ in range(3000)]
+    texts.append("1. **Materials:** ID card\n2. Photo\n\nSee *Article 4* of the law: it says so.\n\n> quoted")
+    full, plain = markdown._converter("full"), markdown._converter("plain")
+    assert len(plain.inlinePatterns) < len(full.inlinePatterns)
+    for text in texts:
+        assert not markdown.SPECIAL_CHARACTERS.search(text)
+        assert plain.reset().convert(text) == full.reset().convert(text), text
