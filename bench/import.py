@@ -49,6 +49,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.machine import machine_check  # noqa: E402
+
 LAW_FIXTURE = ROOT / "fixtures" / "social_insurance_law.json"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sscard_bench_import"
 # engine: (new texts/s, unchanged texts/s), at 1,000 texts
@@ -512,16 +515,6 @@ def check_parsed(folder, expected, wordings):
 
 
 # ---------------------------------------------------------------- databases
-
-
-def machine_check():
-    """The best of five runs of a fixed loop, in ms (as bench/search.py): how fast this machine is now."""
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        sum(i * i for i in range(1_000_000))
-        timings.append((time.perf_counter() - start) * 1000)
-    return min(timings)
 
 
 def _admin_execute(url, statement):

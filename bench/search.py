@@ -40,6 +40,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import machine_check  # noqa: E402
+
 COMMON = (
     "social security card bank upgrade apply application office insurance pension medical payment "
     "account record employer employee city online service centre replacement lost old new generation "
@@ -338,17 +340,6 @@ def indexes_used(function, query):
 INDEX_IN_PLAN = re.compile(r"Index (?:Only )?Scan (?:using|on) (\w+)")
 
 
-def cpu_check():
-    """The best of five runs of a fixed loop, in ms: how fast this machine is now (a shared virtual machine's
-    speed changes from hour to hour, and with it every figure here)."""
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        sum(i * i for i in range(1_000_000))
-        timings.append((time.perf_counter() - start) * 1000)
-    return min(timings)
-
-
 def percentile(values, fraction):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(fraction * (len(values) - 1))))]
@@ -384,7 +375,7 @@ def main():
         print(f"Filled {args.answers:,} published answers in {time.perf_counter() - start:.1f} s", flush=True)
     queries = representative_queries(random.Random(args.seed + 1), rare)
     print(f"{len(queries)} queries, measured after a warm-up", flush=True)
-    print(f"machine check: a fixed Python loop takes {cpu_check():.0f} ms (compare runs by it)", flush=True)
+    print(f"machine check: a fixed Python loop takes {machine_check():.0f} ms (compare runs by it)", flush=True)
     try:
         results = {}
         contenders = [
