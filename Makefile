@@ -29,7 +29,7 @@ LAW_IS_LOADED := from legal_refs.models import Law; import sys; sys.exit(0 if La
 setup: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	@# The law fixture is loaded only when the law is missing: loading it again would overwrite editors' changes.
-	@status=0; $(DEV_ENV) $(BIN)/python manage.py shell -c '$(LAW_IS_LOADED)' || status=$$?; \
+	@status=0; $(DEV_ENV) $(BIN)/python manage.py shell --no-imports -c '$(LAW_IS_LOADED)' || status=$$?; \
 	if [ $$status -eq 3 ]; then $(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/social_insurance_law.json; \
 	elif [ $$status -ne 0 ]; then exit $$status; else echo "The law is loaded already."; fi
 	$(DEV_ENV) $(BIN)/python manage.py import_source_texts fixtures/source/

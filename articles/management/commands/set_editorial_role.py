@@ -26,4 +26,4 @@ class Command(BaseCommand):
         if role == "none":
             self.stdout.write(f"{username} no longer has an editorial role.")
         else:
-            self.stdout.write(f"{username} is now a {role} and can sign in to the admin.")
+            self.stdout.write(f"{username} now has the role “{role}” and can sign in to the admin.")
