@@ -205,7 +205,7 @@ class Answer(models.Model):
         return self.question
 
     def save(self, *args, **kwargs):
-        self.date_publication()
+        self.update_published_at()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "status" in update_fields:
             kwargs["update_fields"] = {*update_fields, "published_at"}
@@ -214,7 +214,7 @@ class Answer(models.Model):
     def get_absolute_url(self):
         return reverse("articles:answer", kwargs={"slug": self.slug})
 
-    def date_publication(self):
+    def update_published_at(self):
         """Publishing sets `published_at`; taking an answer off the site clears it (done by every save)."""
         if self.status == Status.PUBLISHED:
             self.published_at = self.published_at or timezone.now()

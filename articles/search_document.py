@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 import nh3
 from django.db import transaction
-from django.db.models import Prefetch
 
 from textkit.tokens import cjk_tokens, provision_token, vocabulary_words
 
@@ -66,18 +65,16 @@ def add_to_vocabulary(words: Iterable[str]) -> None:
     SearchWord.objects.bulk_create([SearchWord(word=word) for word in sorted(words)], ignore_conflicts=True)
 
 
-def refresh_search_document(answer: Answer) -> None:
-    """Rebuild `answer`'s search columns from its sections and citations as stored, and store them if they
-    changed (three queries, a fourth for a published answer: its words join the spelling vocabulary)."""
-    stored = Answer.objects.prefetch_related(
-        Prefetch("sections", queryset=Section.objects.order_by("position", "pk")),
-        Prefetch("citations", queryset=Citation.objects.select_related("provision__law")),
-    ).get(pk=answer.pk)
-    columns = search_columns(answer, stored.sections.all(), stored.citations.all())
-    if any(getattr(stored, name) != value for name, value in columns.items()):
-        Answer.objects.filter(pk=answer.pk).update(**columns)
-    for name, value in columns.items():
-        setattr(answer, name, value)
+def store_search_columns(answer: Answer, sections: Iterable[Section], citations: Iterable[Citation]) -> None:
+    """Set `answer`'s search columns from all its sections and citations (each with its provision and law),
+    stored when they changed (the answer was just saved, so what it holds is what is stored), and add a
+    published answer's words to the spelling vocabulary (one query each)."""
+    columns = search_columns(answer, sections, citations)
+    changed = {name: value for name, value in columns.items() if getattr(answer, name) != value}
+    if changed:
+        Answer.objects.filter(pk=answer.pk).update(**changed)
+        for name, value in changed.items():
+            setattr(answer, name, value)
     if words := answer_words(answer):
         add_to_vocabulary(words)
 

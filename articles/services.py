@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import router, transaction
 
 from .models import MAX_POSITION, Answer, Citation, Section, Topic
-from .search_document import add_to_vocabulary, answer_words, refresh_search_document, search_columns
+from .search_document import add_to_vocabulary, answer_words, search_columns, store_search_columns
 
 
 @dataclass
@@ -74,10 +74,10 @@ def _save_editing(write):
     others = write.others
     if others is None:
         others = list(Section.objects.filter(answer=answer).exclude(pk__in=[section.pk for section in write.sections]))
-    write.cited_in_text = Citation.objects.bulk_create(
-        _text_citations(answer, write.sections + others, list(Citation.objects.filter(answer=answer)))
-    )
-    refresh_search_document(answer)
+    sections = write.sections + others
+    citations = list(Citation.objects.filter(answer=answer).select_related("provision__law"))
+    write.cited_in_text = Citation.objects.bulk_create(_text_citations(answer, sections, citations))
+    store_search_columns(answer, sections, citations + write.cited_in_text)
 
 
 def _save_replacing(writes):
@@ -90,7 +90,7 @@ def _save_replacing(writes):
         columns = search_columns(write.answer, write.sections, write.citations + write.cited_in_text)
         for name, value in columns.items():
             setattr(write.answer, name, value)
-        write.answer.date_publication()
+        write.answer.update_published_at()
     new = [write.answer for write in writes if write.answer._state.adding]
     stored = [write.answer for write in writes if not write.answer._state.adding]
     Answer.objects.bulk_create(new)

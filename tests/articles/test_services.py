@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Answer, Citation, Section, SectionKind
+from articles.models import Answer, Citation, Section, SectionKind, Status
 from articles.services import save_answer
 from tests.factories import make_answer, make_provision
 
@@ -65,7 +65,7 @@ def test_an_error_rolls_back_the_rows_and_the_document(monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError
 
-    monkeypatch.setattr(articles.services, "refresh_search_document", fail)
+    monkeypatch.setattr(articles.services, "store_search_columns", fail)
     with pytest.raises(RuntimeError):
         save_answer(answer, sections=[section])
     answer.refresh_from_db()
@@ -109,3 +109,19 @@ def test_editing_the_question_updates_chinese_tokens(client):
     save_answer(answer)
     assert found(client, "丢了") == ["社保卡丢了怎么办？"]
     assert Answer.objects.get(pk=answer.pk).search_cjk.startswith("社保")
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_saving_a_changed_section_makes_as_many_queries_whatever_the_sections(django_assert_num_queries, count):
+    answer = make_answer("A question?", status=Status.DRAFT, sections=[(SectionKind.GENERAL, "", "Text.")] * count)
+    sections = list(answer.sections.all())
+    sections[0].body = "Changed text."
+    # Savepoint; the answer; the changed section; the citations held; the search columns; release.
+    with django_assert_num_queries(6):
+        save_answer(answer, sections=sections[:1], others=sections[1:])
+    # Without the other sections at hand, they are read: one query more.
+    sections[0].body = "Changed again."
+    with django_assert_num_queries(7):
+        save_answer(answer, sections=sections[:1])
+    answer.refresh_from_db()
+    assert "Changed again." in answer.search_document
