@@ -45,12 +45,12 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.machine import machine_check  # noqa: E402
+from bench.common import drop_database, machine_check, recreate_database  # noqa: E402
 
 LAW_FIXTURE = ROOT / "fixtures" / "social_insurance_law.json"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sscard_bench_import"
@@ -512,35 +512,6 @@ def check_parsed(folder, expected, wordings):
         if len({article.law_name for article in source.quoted}) != 1:
             problems.append(f"{path.name}: more than one law name")
     return problems
-
-
-# ---------------------------------------------------------------- databases
-
-
-def _admin_execute(url, statement):
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("sscard_bench"):
-        raise SystemExit(f"Refusing to recreate {name!r}: the benchmark only uses databases named sscard_bench…")
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    try:
-        with admin.cursor() as cursor:
-            for part in statement:
-                cursor.execute(sql.SQL(part).format(sql.Identifier(name)))
-    finally:
-        admin.close()
-
-
-def recreate_database(url):
-    _admin_execute(url, ["DROP DATABASE IF EXISTS {}", "CREATE DATABASE {}"])
-
-
-def drop_database(url):
-    _admin_execute(url, ["DROP DATABASE IF EXISTS {}"])
 
 
 # ---------------------------------------------------------------- the child: one engine, one database

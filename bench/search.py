@@ -35,12 +35,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.machine import machine_check  # noqa: E402
+from bench.common import drop_database, machine_check, recreate_database  # noqa: E402
 
 COMMON = (
     "social security card bank upgrade apply application office insurance pension medical payment "
@@ -134,34 +133,6 @@ def representative_queries(rng, rare):
 
 
 CATEGORIES = {}  # kind of query: (first, last + 1) in the list above
-
-
-def recreate_database(url):
-    import psycopg2
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("sscard_bench"):
-        raise SystemExit(f"Refusing to recreate {name!r}: the benchmark only uses databases named sscard_bench…")
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-
-
-def drop_database(url):
-    import psycopg2
-    from django.db import connections
-
-    connections.close_all()
-    parts = urlsplit(url)
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}"')
-    admin.close()
 
 
 def copy_rows(cursor, table, columns, rows):
@@ -422,6 +393,9 @@ def main():
         )
     finally:
         if not args.keep:
+            from django.db import connections
+
+            connections.close_all()  # this process's own connection to the database dropped
             drop_database(args.database_url)
 
 
