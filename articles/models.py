@@ -3,6 +3,7 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from legal_refs.models import Provision
+from legal_refs.models import Provision, ProvisionVersion
 
 from .markdown import render
 
@@ -180,6 +181,17 @@ class Answer(models.Model):
     published_at = models.DateTimeField(
         _("published"), null=True, blank=True, editable=False, help_text=_("Set when the answer is published.")
     )
+    # When a publisher last checked the answer against the law it cites, and who (see articles.review).
+    checked_at = models.DateTimeField(_("checked against the law"), null=True, blank=True, editable=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
     # The search document, rebuilt from the sections and citations by each save (articles.search_document).
     search_document = models.TextField(_("search document"), blank=True, editable=False)
     search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
@@ -290,6 +302,16 @@ class Citation(models.Model):
         _("paragraph"), null=True, blank=True, help_text=_("Leave empty to cite the whole article.")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    version = models.ForeignKey(
+        ProvisionVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("version checked"),
+        help_text=_("The article's wording in force when the citation was written or last checked."),
+    )
 
     class Meta:
         ordering = ["answer_id", "position", "pk"]

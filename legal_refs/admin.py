@@ -58,16 +58,9 @@ class LawForm(forms.ModelForm):
 
 
 class ProvisionForm(forms.ModelForm):
-    paragraphs = TextListField(
-        label=_("paragraphs"),
-        separator="\n\n",
-        widget=forms.Textarea(attrs={"rows": 16, "cols": 100}),
-        help_text=_("The article's text. Separate paragraphs with a blank line; they are numbered in this order."),
-    )
-
     class Meta:
         model = Provision
-        fields = ["law", "number", "chapter", "paragraphs"]
+        fields = ["law", "number", "chapter"]
 
 
 class ReadOnlyDisplays:

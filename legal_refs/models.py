@@ -1,10 +1,14 @@
-"""The law corpus: laws, their chapters and their articles (provisions).
+"""The law corpus: instruments (laws and regulations), their chapters, their articles (provisions), each
+article's official wording over time (versions, and corrections of them) and its unofficial translations.
 
 This app knows nothing of the Q&A content that cites it.
 """
 
+import datetime
 import re
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -41,8 +45,27 @@ class LawQuerySet(models.QuerySet):
         return None
 
 
+class Kind(models.TextChoices):
+    LAW = "law", _("Law")
+    ADMINISTRATIVE_REGULATION = "administrative-regulation", _("Administrative regulation")
+    LOCAL_REGULATION = "local-regulation", _("Local regulation")
+
+
 class Law(models.Model):
-    title = models.CharField(_("title"), max_length=300, unique=True)
+    """A legal instrument: a law, an administrative regulation or a local regulation."""
+
+    title = models.CharField(_("title"), max_length=300, unique=True, help_text=_("The English title."))
+    title_zh = models.CharField(
+        _("official title"), max_length=300, blank=True, help_text=_("The official (Chinese) title.")
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind, default=Kind.LAW)
+    issuing_body = models.CharField(_("issuing body"), max_length=300, blank=True)
+    in_force = models.BooleanField(_("in force"), default=True)
+    effective_on_publication = models.BooleanField(
+        _("in force on publication"),
+        default=False,
+        help_text=_("The instrument names no date: it took effect when it was published."),
+    )
     short_title = models.CharField(_("short title"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
     aliases = models.JSONField(
@@ -52,7 +75,7 @@ class Law(models.Model):
         validators=[validate_text_list],
         help_text=_("Other names the law goes by in source texts, one string each."),
     )
-    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_on = models.DateField(_("adopted or published on"), null=True, blank=True)
     adopted_by = models.CharField(
         _("adopted by"), max_length=300, blank=True, help_text=_("The body and meeting that adopted it.")
     )
@@ -79,25 +102,8 @@ class Law(models.Model):
         return (self.slug,)
 
     def known_names(self):
-        names = [self.title, self.short_title, *self.aliases]
+        names = [self.title, self.short_title, self.title_zh, *self.aliases]
         return {normalize_law_name(name) for name in names if name}
-
-    def chapter_for(self, number):
-        """The chapter that holds article `number`, where the recorded ranges say so.
-
-        A range bound that is not recorded is taken from the neighbouring chapter
-        when that is recorded; otherwise only the recorded bound itself is known.
-        """
-        chapters = list(self.chapters.all())
-        for index, chapter in enumerate(chapters):
-            previous = chapters[index - 1] if index else None
-            following = chapters[index + 1] if index + 1 < len(chapters) else None
-            first = chapter.first_article or (previous and previous.last_article and previous.last_article + 1)
-            last = chapter.last_article or (following and following.first_article and following.first_article - 1)
-            first, last = first or last, last or first
-            if first and first <= number <= last:
-                return chapter
-        return None
 
 
 class ChapterQuerySet(models.QuerySet):
@@ -108,7 +114,8 @@ class ChapterQuerySet(models.QuerySet):
 class Chapter(models.Model):
     law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="chapters", verbose_name=_("law"))
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, help_text=_("The English title."))
+    title_zh = models.CharField(_("official title"), max_length=200, blank=True)
     first_article = models.PositiveIntegerField(_("first article"), null=True, blank=True)
     last_article = models.PositiveIntegerField(_("last article"), null=True, blank=True)
 
@@ -170,9 +177,29 @@ class ProvisionQuerySet(models.QuerySet):
     def with_law(self):
         return self.select_related("law", "chapter")
 
+    def with_text(self):
+        """Articles with their law, chapter, versions and translations (each a prefetch: no query per article)."""
+        return self.with_law().prefetch_related("versions", "translations")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph (款) of an article: its text and its items (项), such as “（一）…”."""
+
+    number: int
+    text: str
+    items: tuple[str, ...]
+
+
+def split_paragraph(paragraph):
+    """A stored paragraph is its text, then one line per item."""
+    text, *items = paragraph.split("\n")
+    return text, tuple(items)
+
 
 class Provision(models.Model):
-    """One article of a law; its text is a list of paragraphs."""
+    """One article of an instrument. Its official wording is kept in versions (`ProvisionVersion`); `paragraphs`
+    is a copy of the latest version's, for search and for checking a citation's paragraph."""
 
     law = models.ForeignKey(Law, on_delete=models.PROTECT, related_name="provisions", verbose_name=_("law"))
     number = models.PositiveIntegerField(_("article number"))
@@ -187,13 +214,15 @@ class Provision(models.Model):
     paragraphs = models.JSONField(
         _("paragraphs"),
         default=list,
+        blank=True,
+        editable=False,
         validators=[validate_text_list],
-        help_text=_("The article's text, one string a paragraph."),
+        help_text=_("The official text of the latest version, one string a paragraph (its items on further lines)."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # What the article is found by, filled from its number and paragraphs on save (see `save`); on
-    # PostgreSQL a migration adds a generated, GIN-indexed tsvector over these columns.
+    # What the article is found by, filled on save from its number, its official text and its translations
+    # (see `save`); on PostgreSQL a migration adds a generated, GIN-indexed tsvector over these columns.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
 
@@ -212,8 +241,12 @@ class Provision(models.Model):
         return _("%(law)s, Article %(number)s") % {"law": self.law, "number": self.number}
 
     def save(self, *args, **kwargs):
-        """The search columns follow the number and paragraphs, also in a save limited by `update_fields`."""
-        self.search_text = "\n\n".join([f"Article {self.number}", *self.paragraphs])
+        """The search columns follow the number, the official text and the translations, also in a save
+        limited by `update_fields`."""
+        translations = self.translations.values_list("paragraphs", flat=True) if self.pk else []
+        self.search_text = "\n\n".join(
+            [f"Article {self.number}", *self.paragraphs, *(text for paragraphs in translations for text in paragraphs)]
+        )
         self.search_cjk = cjk_tokens(self.search_text)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -227,9 +260,191 @@ class Provision(models.Model):
     def text(self):
         return "\n\n".join(self.paragraphs)
 
-    def held_neighbour(self, *, before):
-        """The previous (or next) article of the same law that the knowledge base holds, or None."""
-        neighbours = self.law.provisions.all()  # through the law: each knows its law without a query
-        if before:
-            return neighbours.filter(number__lt=self.number).order_by("-number").first()
-        return neighbours.filter(number__gt=self.number).order_by("number").first()
+    # Versions and translations: these read `versions.all()` and `translations.all()`, so that a prefetch
+    # (`ProvisionQuerySet.with_text`) serves them without a query.
+
+    def timeline(self):
+        """The versions, oldest first, each with `until` set: the last day before the next one took effect."""
+        versions = sorted(self.versions.all(), key=lambda version: version.effective_from)
+        for version, following in zip(versions, [*versions[1:], None], strict=True):
+            version.until = following.effective_from - datetime.timedelta(days=1) if following else None
+        return versions
+
+    def version_on(self, date):
+        """The version in force on `date`, or None before the first took effect."""
+        in_force = [version for version in self.timeline() if version.effective_from <= date]
+        return in_force[-1] if in_force else None
+
+    def version_in_force(self):
+        return self.version_on(datetime.date.today())
+
+    def coming_versions(self):
+        today = datetime.date.today()
+        return [version for version in self.timeline() if version.effective_from > today]
+
+    def default_translation(self, language="en"):
+        """The translation publishers chose to show in `language`, else the first one held, else None."""
+        held = [translation for translation in self.translations.all() if translation.language == language]
+        return next((translation for translation in held if translation.is_default), held[0] if held else None)
+
+
+class ProvisionVersion(models.Model):
+    """An article's official wording from the day it took effect until the next version did.
+
+    A new version is an amendment; fixing a transcription error in a version is a correction (`Correction`)."""
+
+    provision = models.ForeignKey(
+        Provision, on_delete=models.CASCADE, related_name="versions", verbose_name=_("law article")
+    )
+    effective_from = models.DateField(_("in force from"))
+    made_by = models.CharField(
+        _("made by"),
+        max_length=300,
+        blank=True,
+        help_text=_("The instrument that made this wording (an amending decision); empty for the original text."),
+    )
+    paragraphs = models.JSONField(
+        _("paragraphs"),
+        validators=[validate_text_list],
+        help_text=_("The official text, one string a paragraph; a paragraph's items on further lines."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["provision_id", "effective_from"]
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        constraints = [
+            models.UniqueConstraint(fields=["provision", "effective_from"], name="version_unique_date_per_article"),
+        ]
+
+    def __str__(self):
+        return _("%(provision)s, in force from %(date)s") % {"provision": self.provision, "date": self.effective_from}
+
+    def get_absolute_url(self):
+        provision = self.provision
+        return reverse(
+            "legal_refs:version",
+            kwargs={"slug": provision.law.slug, "number": provision.number, "date": self.effective_from},
+        )
+
+    @property
+    def blocks(self):
+        """The paragraphs with their numbers and items."""
+        return [Paragraph(number, *split_paragraph(text)) for number, text in enumerate(self.paragraphs, 1)]
+
+    @property
+    def text(self):
+        return "\n\n".join(self.paragraphs)
+
+
+class Correction(models.Model):
+    """A transcription error fixed in a version: recorded in the article's history; it makes no version."""
+
+    version = models.ForeignKey(
+        ProvisionVersion, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("version")
+    )
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+    note = models.CharField(_("note"), max_length=500)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrected by"),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True, help_text=_("The law text file, if any."))
+    created_at = models.DateTimeField(_("corrected"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["version_id", "created_at", "pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return _("Correction of %(version)s") % {"version": self.version}
+
+
+# The official text is Chinese; translations are into these languages.
+TRANSLATION_LANGUAGES = [("en", _("English"))]
+
+
+class Translation(models.Model):
+    """An unofficial translation of an article, kept with where it came from."""
+
+    provision = models.ForeignKey(
+        Provision, on_delete=models.CASCADE, related_name="translations", verbose_name=_("law article")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=TRANSLATION_LANGUAGES, default="en")
+    paragraphs = models.JSONField(
+        _("paragraphs"), validators=[validate_text_list], help_text=_("The translation, one string a paragraph.")
+    )
+    source_title = models.CharField(
+        _("source text"), max_length=500, blank=True, help_text=_("The source text that quoted it, if any.")
+    )
+    translator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translated by"),
+        help_text=_("The editor who wrote it, if any."),
+    )
+    is_default = models.BooleanField(
+        _("shown by default"), default=False, help_text=_("The translation pages show in this language.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["provision_id", "language", "-is_default", "pk"]
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provision", "language"],
+                condition=models.Q(is_default=True),
+                name="translation_one_default_per_language",
+            ),
+            models.UniqueConstraint(
+                fields=["provision", "language", "source_title"],
+                condition=~models.Q(source_title=""),
+                name="translation_one_per_source",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(provision)s (%(language)s translation)") % {
+            "provision": self.provision,
+            "language": self.get_language_display(),
+        }
+
+    @property
+    def origin(self):
+        """Where the translation came from, for readers."""
+        if self.source_title:
+            return _("quoted in the source text “%(title)s”") % {"title": self.source_title}
+        if self.translator_id:
+            return _("by an editor")
+        return _("source not recorded")
+
+
+class LawTextImport(models.Model):
+    """What a law text file gave when it was last imported: a re-import compares the file with this, not with
+    the database, so that it never undoes a publisher's change."""
+
+    name = models.CharField(_("file"), max_length=300, unique=True)
+    law = models.ForeignKey(Law, on_delete=models.CASCADE, related_name="text_imports", verbose_name=_("law"))
+    given = models.JSONField(_("what the file gave"))
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("law text import")
+        verbose_name_plural = _("law text imports")
+
+    def __str__(self):
+        return self.name

@@ -1,6 +1,13 @@
-"""Every write of the law corpus goes through here: the one place where what a write must also do is added."""
+"""Every write of the law corpus goes through here: the one place where what a write must also do is added.
 
-from .models import Law, Provision
+An article's official wording changes in two ways, never confused:
+- an **amendment** (`amend`) is a new version, with the date it takes effect and the instrument that made it;
+- a **correction** (`correct`) fixes a transcription error in a version and is recorded in the article's history
+  (`Correction`) without making a version.
+Both keep `Provision.paragraphs` (a copy of the latest version's text) and the search columns in step.
+"""
+
+from .models import Correction, Law, Provision, ProvisionVersion, Translation
 
 
 def save_law(law: Law) -> Law:
@@ -9,6 +16,68 @@ def save_law(law: Law) -> Law:
 
 
 def save_provision(provision: Provision) -> Provision:
-    """Save a law article; its search text follows its number and paragraphs (`Provision.save`)."""
+    """Save a law article; its search text follows its number, text and translations (`Provision.save`)."""
     provision.save()
     return provision
+
+
+def _follow_latest(provision: Provision) -> None:
+    """Copy the latest version's text to the article (and so to its search columns)."""
+    latest = provision.versions.order_by("-effective_from").first()
+    paragraphs = latest.paragraphs if latest else []
+    if paragraphs != provision.paragraphs:
+        provision.paragraphs = paragraphs
+        provision.save(update_fields=["paragraphs", "updated_at"])
+
+
+def add_version(provision: Provision, paragraphs, effective_from, made_by="") -> ProvisionVersion:
+    """Add the wording in force from `effective_from`: an article's first version, an earlier period's wording
+    or an amendment. (An answer citing the article comes due for review when a version newer than the one it
+    was checked against exists: see articles.review.)"""
+    version = ProvisionVersion(
+        provision=provision, effective_from=effective_from, made_by=made_by, paragraphs=list(paragraphs)
+    )
+    version.full_clean(exclude=["provision"])
+    version.save()
+    _follow_latest(provision)
+    return version
+
+
+def amend(provision: Provision, paragraphs, effective_from, made_by) -> ProvisionVersion:
+    """An amendment: a new version of the article, in force from `effective_from`, made by `made_by`."""
+    return add_version(provision, paragraphs, effective_from, made_by)
+
+
+def correct(version: ProvisionVersion, paragraphs, note, *, user=None, source="") -> Correction:
+    """Fix a transcription error in `version`; recorded as a correction, no version is made."""
+    before = version.paragraphs
+    version.paragraphs = list(paragraphs)
+    version.full_clean(exclude=["provision"])
+    version.save(update_fields=["paragraphs"])
+    correction = Correction.objects.create(
+        version=version, before=before, after=version.paragraphs, note=note, corrected_by=user, source=source
+    )
+    _follow_latest(version.provision)
+    return correction
+
+
+def save_translation(translation: Translation) -> Translation:
+    """Save a translation; the one shown by default in its language is unique (choosing one unsets the
+    others), and the article's search text follows."""
+    if translation.is_default:
+        Translation.objects.filter(
+            provision=translation.provision_id, language=translation.language, is_default=True
+        ).exclude(pk=translation.pk).update(is_default=False)
+    elif not Translation.objects.filter(
+        provision=translation.provision_id, language=translation.language, is_default=True
+    ).exclude(pk=translation.pk).exists():
+        translation.is_default = True  # the first translation in a language is shown until a publisher picks one
+    translation.save()
+    translation.provision.save(update_fields=[])
+    return translation
+
+
+def delete_translation(translation: Translation) -> None:
+    provision = translation.provision
+    translation.delete()
+    provision.save(update_fields=[])
