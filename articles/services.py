@@ -3,13 +3,17 @@
 `save_answers` saves answers with their sections and citations, as the admin (one at a time, through
 `save_answer`) and the importer (a whole run at once) both do: each section's Markdown is rendered once
 (`Section.rendered`), the law articles cited in the text are added to the citations, and the search
-document is rebuilt once per answer, at the end, in the same transaction.
+document is rebuilt once per answer, at the end, in the same transaction. Each new citation remembers the
+version of the article in force when it was written (`Citation.version`, see articles.review).
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import router, transaction
+from django.utils import timezone
+
+from legal_refs.models import ProvisionVersion
 
 from .models import MAX_POSITION, Answer, Citation, Section, Topic
 from .search_document import add_to_vocabulary, answer_words, search_columns, store_search_columns
@@ -69,6 +73,7 @@ def _save_editing(write):
         if gone:
             model.objects.filter(answer=answer, pk__in=gone).delete()
     _attach(answer, write.sections, write.citations)
+    _record_versions(write.citations)
     _save_parts(Section, write.sections)
     _save_parts(Citation, write.citations)
     others = write.others
@@ -76,7 +81,9 @@ def _save_editing(write):
         others = list(Section.objects.filter(answer=answer).exclude(pk__in=[section.pk for section in write.sections]))
     sections = write.sections + others
     citations = list(Citation.objects.filter(answer=answer).select_related("provision__law"))
-    write.cited_in_text = Citation.objects.bulk_create(_text_citations(answer, sections, citations))
+    write.cited_in_text = _text_citations(answer, sections, citations)
+    _record_versions(write.cited_in_text)
+    Citation.objects.bulk_create(write.cited_in_text)
     store_search_columns(answer, sections, citations + write.cited_in_text)
 
 
@@ -101,7 +108,9 @@ def _save_replacing(writes):
     for write in writes:
         _attach(write.answer, write.sections, write.citations + write.cited_in_text)
     Section.objects.bulk_create([section for write in writes for section in write.sections])
-    Citation.objects.bulk_create([citation for write in writes for citation in write.citations + write.cited_in_text])
+    citations = [citation for write in writes for citation in write.citations + write.cited_in_text]
+    _record_versions(citations)
+    Citation.objects.bulk_create(citations)
     add_to_vocabulary(set().union(*(answer_words(write.answer) for write in writes)))
 
 
@@ -121,6 +130,23 @@ def _save_parts(model, parts):
     model.objects.bulk_create(new)
     for part in changed:
         part.save()
+
+
+def _record_versions(citations):
+    """Give each citation that has no version of its article (a new one, or one whose article changed) the
+    version in force today; a citation keeps the version it was checked against otherwise."""
+    held = [citation.version_id for citation in citations if citation.version_id is not None]
+    articles = dict(ProvisionVersion.objects.filter(pk__in=held).values_list("pk", "provision")) if held else {}
+    pending = [citation for citation in citations if articles.get(citation.version_id) != citation.provision_id]
+    if not pending:
+        return
+    in_force = {}
+    for version in ProvisionVersion.objects.filter(
+        provision__in={citation.provision_id for citation in pending}, effective_from__lte=timezone.localdate()
+    ).order_by("effective_from"):
+        in_force[version.provision_id] = version  # the latest one that took effect wins
+    for citation in pending:
+        citation.version = in_force.get(citation.provision_id)
 
 
 def _text_citations(answer, sections, citations):

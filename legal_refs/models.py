@@ -244,10 +244,7 @@ class Provision(models.Model):
         """The search columns follow the number, the official text and the translations, also in a save
         limited by `update_fields`."""
         translations = self.translations.values_list("paragraphs", flat=True) if self.pk else []
-        self.search_text = "\n\n".join(
-            [f"Article {self.number}", *self.paragraphs, *(text for paragraphs in translations for text in paragraphs)]
-        )
-        self.search_cjk = cjk_tokens(self.search_text)
+        self.fill_search_columns(translations)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *SEARCH_FIELDS}
@@ -255,6 +252,13 @@ class Provision(models.Model):
 
     def get_absolute_url(self):
         return reverse("legal_refs:provision", kwargs={"slug": self.law.slug, "number": self.number})
+
+    def fill_search_columns(self, translations=()):
+        """Set the search columns from the number, the official text and `translations` (lists of paragraphs)."""
+        self.search_text = "\n\n".join(
+            [f"Article {self.number}", *self.paragraphs, *(text for paragraphs in translations for text in paragraphs)]
+        )
+        self.search_cjk = cjk_tokens(self.search_text)
 
     @property
     def text(self):

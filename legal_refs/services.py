@@ -21,6 +21,23 @@ def save_provision(provision: Provision) -> Provision:
     return provision
 
 
+def create_provisions(provisions, versions):
+    """Create new law articles, each with its versions, in a few queries (a first import of a whole text).
+
+    `versions` maps each provision (by position) to its (effective_from, made_by, paragraphs) wordings."""
+    for provision, wordings in zip(provisions, versions, strict=True):
+        provision.paragraphs = list(max(wordings)[2])
+        provision.fill_search_columns()
+    Provision.objects.bulk_create(provisions)
+    created = [
+        ProvisionVersion(provision=provision, effective_from=date, made_by=made_by, paragraphs=list(paragraphs))
+        for provision, wordings in zip(provisions, versions, strict=True)
+        for date, made_by, paragraphs in wordings
+    ]
+    ProvisionVersion.objects.bulk_create(created)
+    return created
+
+
 def _follow_latest(provision: Provision) -> None:
     """Copy the latest version's text to the article (and so to its search columns)."""
     latest = provision.versions.order_by("-effective_from").first()
@@ -68,9 +85,13 @@ def save_translation(translation: Translation) -> Translation:
         Translation.objects.filter(
             provision=translation.provision_id, language=translation.language, is_default=True
         ).exclude(pk=translation.pk).update(is_default=False)
-    elif not Translation.objects.filter(
-        provision=translation.provision_id, language=translation.language, is_default=True
-    ).exclude(pk=translation.pk).exists():
+    elif (
+        not Translation.objects.filter(
+            provision=translation.provision_id, language=translation.language, is_default=True
+        )
+        .exclude(pk=translation.pk)
+        .exists()
+    ):
         translation.is_default = True  # the first translation in a language is shown until a publisher picks one
     translation.save()
     translation.provision.save(update_fields=[])

@@ -14,15 +14,34 @@ from tests.content import LAW_SLUG
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "fixtures" / "source"
-LAW_FIXTURE = ROOT / "fixtures" / "social_insurance_law.json"
+LAW_DIR = ROOT / "fixtures" / "laws"
+LAW_FILES = [LAW_DIR / "social-insurance-law.toml", LAW_DIR / "social-insurance-law-2010-wording.toml"]
+
+
+@pytest.fixture(scope="session")
+def law_files():
+    """The four law texts of fixtures/laws/, parsed (once a session)."""
+    from legal_refs.lawtext.loader import read_law_files
+
+    return read_law_files([LAW_DIR])
 
 
 @pytest.fixture
-def social_insurance_law(db):
+def social_insurance_law(db, law_files):
+    """The Social Insurance Law, all 98 articles in both wordings (fixtures/laws/)."""
+    from legal_refs.lawtext.loader import load_law_files
     from legal_refs.models import Law
 
-    call_command("loaddata", str(LAW_FIXTURE), verbosity=0)
+    load_law_files([law_file for law_file in law_files if law_file.metadata.law == LAW_SLUG])
     return Law.objects.get(slug=LAW_SLUG)
+
+
+@pytest.fixture
+def law_corpus(db, law_files):
+    """All three instruments of fixtures/laws/."""
+    from legal_refs.lawtext.loader import load_law_files
+
+    return load_law_files(law_files)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """What the test fixtures hold, named once: the imported questions (fixtures/source/) and the law."""
 
-# fixtures/social_insurance_law.json
+# fixtures/laws/social-insurance-law.toml
 LAW_SLUG = "social-insurance-law"
 
 # fixtures/source/000_c9b72944512ff204.txt: cites articles 4 and 10

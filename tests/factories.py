@@ -4,6 +4,7 @@ An answer is saved through `articles.services.save_answer`, as the admin and the
 renders its Markdown, adds the citations its text makes and fills its search document.
 """
 
+import datetime
 from importlib import import_module
 
 import factory
@@ -15,6 +16,7 @@ from articles.models import Answer, Citation, Section, SectionKind, Status, Topi
 from articles.roles import set_role
 from articles.services import save_answer
 from legal_refs.models import Law, Provision
+from legal_refs.services import add_version
 from tests.content import LAW_SLUG
 
 PASSWORD = "a-long-test-password"
@@ -46,6 +48,12 @@ class ProvisionFactory(DjangoModelFactory):
     paragraphs = factory.LazyAttribute(
         lambda p: [f"Text of article {p.number}, paragraph 1.", f"Paragraph 2 of article {p.number}."]
     )
+
+    @factory.post_generation
+    def version(provision, create, effective_from, **kwargs):
+        """The article's text is its one version (in force since 2011-07-01 unless told)."""
+        if create:
+            add_version(provision, provision.paragraphs, effective_from or datetime.date(2011, 7, 1))
 
 
 # --------------------------------------------------------------------- Q&A content

@@ -13,7 +13,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 
 from ..models import Chapter, Law, LawTextImport, Provision
-from ..services import add_version, correct, save_law, save_provision
+from ..services import add_version, correct, create_provisions, save_law
 from .metadata import Metadata, parse_metadata
 from .parser import LawText, LawTextError, parse_law_text
 
@@ -188,13 +188,16 @@ class _FileLoader:
         articles = {}
         for article in self.text.articles:
             wording = self.metadata.wording_of(article.number)
-            given = {
+            articles[str(article.number)] = {
                 "effective_from": wording.effective_from.isoformat(),
                 "made_by": wording.made_by,
                 "paragraphs": list(article.paragraphs),
             }
-            articles[str(article.number)] = given
-            self.article(law, provisions, chapters, article, wording, given)
+        new = [article for article in self.text.articles if article.number not in provisions]
+        self.create(law, chapters, new)
+        for article in self.text.articles:
+            if article not in new:
+                self.article(law, provisions, chapters, article, articles[str(article.number)])
         given = {
             "instrument": _given_dates(self.metadata.instrument),
             "chapters": {str(number): values for number, values in self.chapter_values().items()},
@@ -233,7 +236,8 @@ class _FileLoader:
             law = Law(slug=slug)
             self.report.laws_created.append(f"{instrument['title']} ({slug})")
         elif self.previous is not None:
-            previous = _undated({**self.previous["instrument"], "article_count": len(self.previous["articles"])}, values)
+            previous = {**self.previous["instrument"], "article_count": len(self.previous["articles"])}
+            previous = _undated(previous, values)
         changed = _apply(law, values, previous)
         if law._state.adding or changed:
             save_law(law)
@@ -272,14 +276,23 @@ class _FileLoader:
             stored[number] = chapter
         return stored
 
-    def article(self, law, provisions, chapters, article, wording, given):
-        provision = provisions.get(article.number)
+    def create(self, law, chapters, articles):
+        """The articles new to the database, each with the version this file gives, all at once."""
+        provisions = [
+            Provision(law=law, number=article.number, chapter=chapters.get(article.chapter)) for article in articles
+        ]
+        wordings = [self.metadata.wording_of(article.number) for article in articles]
+        create_provisions(
+            provisions,
+            [[(w.effective_from, w.made_by, a.paragraphs)] for w, a in zip(wordings, articles, strict=True)],
+        )
+        self.report.versions_added += len(provisions)
+
+    def article(self, law, provisions, chapters, article, given):
+        wording = self.metadata.wording_of(article.number)
+        provision = provisions[article.number]
         chapter = chapters.get(article.chapter) if article.chapter else None
-        if provision is None:
-            provision = provisions[article.number] = save_provision(
-                Provision(law=law, number=article.number, chapter=chapter)
-            )
-        elif self.metadata.whole and provision.chapter_id != (chapter and chapter.pk):
+        if self.metadata.whole and provision.chapter_id != (chapter and chapter.pk):
             provision.chapter = chapter
             provision.save(update_fields=["chapter", "updated_at"])
         provision.law = law
@@ -309,7 +322,5 @@ class _FileLoader:
 
 def _undated(previous, values):
     """The previous values, with dates as the current values hold them (the record keeps ISO text)."""
-    return {
-        name: type(values[name]).fromisoformat(value) if name in values and hasattr(values[name], "isoformat") else value
-        for name, value in previous.items()
-    }
+    dated = {name for name, value in values.items() if hasattr(value, "isoformat")}
+    return {name: values[name].fromisoformat(value) if name in dated else value for name, value in previous.items()}

@@ -37,6 +37,7 @@ INSTRUMENT_FIELDS = {
     "issuing_body": str,
     "adopted_on": datetime.date,
     "adopted_by": str,
+    "promulgation": str,
     "effective_on": datetime.date,
     "effective_on_publication": bool,
     "amended_on": datetime.date,

@@ -1,12 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
-from legal_refs.models import Chapter, Law, normalize_law_name
-from tests.conftest import LAW_FIXTURE
+from legal_refs.lawtext.loader import load_law_files
+from legal_refs.models import Chapter, Law, ProvisionVersion, normalize_law_name
 
 
-def test_fixture_holds_the_social_insurance_law(social_insurance_law):
+def test_the_law_text_gives_the_social_insurance_law(social_insurance_law):
     law = social_insurance_law
     assert law.title == "Social Insurance Law of the People's Republic of China"
     assert str(law) == "Social Insurance Law"
@@ -23,12 +22,15 @@ def test_fixture_holds_the_social_insurance_law(social_insurance_law):
     assert [c.number for c in chapters] == list(range(1, 13))
     assert str(chapters[0]) == "Chapter I General Provisions"
     assert str(chapters[11]) == "Chapter XII Supplementary Provisions"
+    assert (chapters[0].title_zh, chapters[11].title_zh) == ("总则", "附则")
+    assert (law.title_zh, law.kind, law.in_force) == ("中华人民共和国社会保险法", "law", True)
 
 
-def test_loading_the_fixture_twice_changes_nothing(social_insurance_law):
-    call_command("loaddata", str(LAW_FIXTURE), verbosity=0)
-    assert Law.objects.count() == 1
-    assert Chapter.objects.count() == 12
+def test_loading_the_law_texts_twice_changes_nothing(social_insurance_law, law_files):
+    report = load_law_files(law_files[:1] + [f for f in law_files if f.metadata.law == social_insurance_law.slug])
+    assert report.lines[0].startswith("beijing")  # only the instrument new to the database
+    assert Chapter.objects.filter(law=social_insurance_law).count() == 12
+    assert ProvisionVersion.objects.filter(provision__law=social_insurance_law).count() == 101
 
 
 def test_resolve_matches_title_short_title_and_aliases_loosely(social_insurance_law):
@@ -46,13 +48,14 @@ def test_normalize_law_name():
     assert normalize_law_name("  The  Law. ") == "the law"
 
 
-def test_chapter_for_uses_only_known_ranges(social_insurance_law):
-    law = social_insurance_law
-    assert law.chapter_for(1).number == 1
-    assert law.chapter_for(9).number == 1
-    assert law.chapter_for(10).number == 2
-    assert law.chapter_for(98).number == 12
-    assert law.chapter_for(30) is None  # chapter II's end is not recorded, so 30 is not guessed
+def test_chapter_ranges_come_from_the_text(social_insurance_law):
+    ranges = [(c.first_article, c.last_article) for c in social_insurance_law.chapters.all()]
+    # The README of the law texts: I 1–9, II 10–22, III 23–32, IV 33–43, V 44–52, VI 53–56, VII 57–63,
+    # VIII 64–71, IX 72–75, X 76–83, XI 84–94, XII 95–98.
+    assert ranges == [
+        (1, 9), (10, 22), (23, 32), (33, 43), (44, 52), (53, 56), (57, 63), (64, 71), (72, 75), (76, 83), (84, 94),
+        (95, 98),
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("aliases", ["abc", ["ok", ""], ["ok", 3]])

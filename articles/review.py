@@ -1,0 +1,85 @@
+"""When an answer is due to be checked against the law again, and why.
+
+The record: `Answer.checked_at` and `checked_by` (when a publisher last checked the answer against the law,
+and who) and, for each citation, the version of the article it was checked against (`Citation.version`).
+The reasons are read from the data, so that no write path can forget one:
+
+- **amended**: a cited article has a version newer than the one its citation was checked against (an
+  amendment, from a law text or the admin; a correction makes no version and so no reason).
+
+Marking an answer checked (`mark_checked`) records who and when, and moves each citation to its article's
+latest version, which ends the reasons.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from legal_refs.models import ProvisionVersion
+
+from .models import Answer, Citation
+
+AMENDED = "amended"
+
+
+@dataclass(frozen=True)
+class Amended:
+    """A cited article amended since its citation was checked: `checked` is the version checked, `newer` the
+    article's latest version (which may still be coming: `newer.effective_from` ahead of today)."""
+
+    citation: Citation
+    checked: ProvisionVersion
+    newer: ProvisionVersion
+
+    @property
+    def is_coming(self):
+        return self.newer.effective_from > timezone.localdate()
+
+
+def amended_citations_filter():
+    """A condition on citations: the article has a version newer than the one the citation was checked against."""
+    return Exists(
+        ProvisionVersion.objects.filter(
+            provision=OuterRef("provision"), effective_from__gt=OuterRef("version__effective_from")
+        )
+    )
+
+
+def due_for_review(answers=None):
+    """The answers with a reason to be checked against the law again."""
+    answers = Answer.objects.all() if answers is None else answers
+    amended = Citation.objects.filter(answer=OuterRef("pk"), version__isnull=False).filter(amended_citations_filter())
+    return answers.filter(Exists(amended))
+
+
+def amended(citations):
+    """The reasons of `citations` (their articles' versions prefetched, see `AnswerQuerySet.for_page`)."""
+    reasons = []
+    for citation in citations:
+        if citation.version_id is None:
+            continue
+        versions = citation.provision.timeline()
+        checked = next((version for version in versions if version.pk == citation.version_id), None)
+        if checked is not None and versions and versions[-1].effective_from > checked.effective_from:
+            reasons.append(Amended(citation, checked, versions[-1]))
+    return reasons
+
+
+@transaction.atomic
+def mark_checked(answer, user, *, now: datetime.datetime | None = None):
+    """Record that `user` checked `answer` against the law it cites as it reads now: each citation moves to
+    its article's latest version."""
+    answer.checked_at, answer.checked_by = now or timezone.now(), user
+    answer.save(update_fields=["checked_at", "checked_by"])
+    latest = {}
+    citations = list(answer.citations.all())
+    for version in ProvisionVersion.objects.filter(
+        provision__in=[citation.provision_id for citation in citations]
+    ).order_by("effective_from"):
+        latest[version.provision_id] = version
+    for citation in citations:
+        citation.version = latest.get(citation.provision_id)
+    Citation.objects.bulk_update(citations, ["version"])
