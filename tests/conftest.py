@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from django.core.management import call_command
 
 from tests.content import LAW_SLUG
 
