@@ -22,6 +22,7 @@ entry, or a new `[wording]` date); otherwise the change is a correction of the v
 """
 
 import datetime
+import re
 import tomllib
 from dataclasses import dataclass
 
@@ -80,7 +81,8 @@ def parse_metadata(text: str, name: str) -> Metadata:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise LawTextError(name, getattr(error, "lineno", 0), f"not valid TOML ({error.msg})") from error
+        where = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        raise LawTextError(name, int(where[1]) if where else 0, f"not valid TOML ({error})") from error
     reader = _Reader(name, data)
     contents = reader.get("contents", str)
     if contents not in CONTENTS:

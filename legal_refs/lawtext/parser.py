@@ -21,7 +21,7 @@ INFO_END = "<!-- INFO END -->"
 MAX_ARTICLES = 2000  # far more than any instrument holds; a larger number is a misreading
 MAX_LINE_LENGTH = 20_000
 
-ARTICLE = re.compile(rf"第([{NUMERAL_CHARACTERS}]+)条[ \u3000](.*)")
+ARTICLE = re.compile(rf"第([{NUMERAL_CHARACTERS}]+)条(?:[ \u3000](.*))?")
 CHAPTER = re.compile(rf"## 第([{NUMERAL_CHARACTERS}]+)章[ \u3000]+(.+)")
 ITEM = re.compile(rf"（([{NUMERAL_CHARACTERS}]+)）")
 HAN_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \u3000]+(?=[\u3400-\u9fff])")
@@ -114,7 +114,7 @@ def _parse_body(blocks, name, title, history, whole):
             expected = chapter[0] + 1 if chapter else 1
             if number != expected:
                 raise LawTextError(name, line_number, f"chapter {number} where chapter {expected} was expected")
-            if articles and chapter is None:
+            if (articles or article) and chapter is None:
                 raise LawTextError(name, line_number, "articles before the first chapter")
             close_article()
             article = None
@@ -129,7 +129,7 @@ def _parse_body(blocks, name, title, history, whole):
                 raise LawTextError(name, line_number, f"article {number} where article {previous + 1} was expected")
             if number <= previous:
                 raise LawTextError(name, line_number, f"article {number} after article {previous}")
-            text = match[2].strip()
+            text = (match[2] or "").strip()
             if not text or ITEM.match(text):
                 raise LawTextError(name, line_number, f"article {number} starts with no paragraph")
             close_article()
