@@ -6,12 +6,13 @@ the login page or get 403), and they render with the site's one renderer.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
+from django.utils.html import format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from markdownx.widgets import AdminMarkdownxWidget
@@ -19,6 +20,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from legal_refs.admin import ProvisionAdmin
 from legal_refs.models import Law, Provision
 
+from . import review
 from .markdown import render_markdown, unknown_references_error
 from .models import MAX_POSITION, Answer, Citation, Section, Status, Topic
 from .services import save_answer, save_topic
@@ -196,26 +198,101 @@ class CitedLawFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    title = _("review against the law")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("Due: a cited article was amended")), ("checked", _("Not due"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.filter(review_due=True)
+        if self.value() == "checked":
+            return queryset.filter(review_due=False)
+        return queryset
+
+
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
     form = AnswerForm
-    list_display = ["question", "topic", "status", "published_at", "updated_at"]
-    list_filter = ["status", "topic", CitedLawFilter]
+    list_display = ["question", "topic", "status", "review_due_display", "published_at", "updated_at"]
+    list_filter = ["status", ReviewFilter, "topic", CitedLawFilter]
     list_select_related = ["topic"]
     search_fields = ["question", "short_answer"]
     prepopulated_fields = {"slug": ["question"]}
-    readonly_fields = ["published_at", "source_site", "source_section", "source_title", "created_at", "updated_at"]
+    readonly_fields = [
+        "published_at",
+        "source_site",
+        "source_section",
+        "source_title",
+        "created_at",
+        "updated_at",
+        "checked_at",
+        "checked_by",
+        "review_reasons",
+    ]
     fieldsets = [
         (None, {"fields": ["question", "slug", "topic", "short_answer"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (_("Review against the law"), {"fields": ["review_reasons", "checked_at", "checked_by"]}),
         (_("Imported from"), {"fields": ["source_site", "source_section", "source_title"], "classes": ["collapse"]}),
     ]
     inlines = [SectionInline, CitationInline]
+    actions = ["mark_checked"]
 
     def get_fieldsets(self, request, obj=None):
-        if obj is None or not obj.source_title:  # written here, not imported
+        if obj is None:
             return self.fieldsets[:2]
+        if not obj.source_title:  # written here, not imported
+            return self.fieldsets[:3]
         return self.fieldsets
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(review_due=review.due_annotation())
+
+    # Review against the law (articles.review)
+
+    @admin.display(description=_("review due"), boolean=True, ordering="review_due")
+    def review_due_display(self, answer):
+        return answer.review_due
+
+    @admin.display(description=_("why it is due"))
+    def review_reasons(self, answer):
+        reasons = review.amended(
+            answer.citations.select_related("provision__law").prefetch_related("provision__versions")
+        )
+        if not reasons:
+            return gettext("Nothing: the articles it cites have not changed since it was checked.")
+        return format_html_join(
+            "",
+            '<p>{} <a href="{}">{}</a></p>',
+            (
+                (
+                    gettext("%(provision)s: a version in force from %(date)s.")
+                    % {"provision": reason.citation.provision, "date": reason.newer.effective_from},
+                    reason.compare_url,
+                    gettext("Compare the wordings"),
+                )
+                for reason in reasons
+            ),
+        )
+
+    @admin.action(description=_("Mark checked against the law"), permissions=["publish"])
+    def mark_checked(self, request, queryset):
+        answers = list(queryset)
+        for answer in answers:
+            review.mark_checked(answer, request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d answer marked checked against the law.",
+                "%(count)d answers marked checked against the law.",
+                len(answers),
+            )
+            % {"count": len(answers)},
+            messages.SUCCESS,
+        )
 
     # Publishing
 

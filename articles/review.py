@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from legal_refs.models import ProvisionVersion
@@ -38,6 +39,20 @@ class Amended:
     def is_coming(self):
         return self.newer.effective_from > timezone.localdate()
 
+    @property
+    def compare_url(self):
+        """The page that marks what changed between the wording checked and the newer one."""
+        provision = self.citation.provision
+        return reverse(
+            "legal_refs:compare",
+            kwargs={
+                "slug": provision.law.slug,
+                "number": provision.number,
+                "before": self.checked.effective_from,
+                "after": self.newer.effective_from,
+            },
+        )
+
 
 def amended_citations_filter():
     """A condition on citations: the article has a version newer than the one the citation was checked against."""
@@ -48,11 +63,16 @@ def amended_citations_filter():
     )
 
 
+def due_annotation():
+    """An expression for answers: whether one is due to be checked against the law again."""
+    amended = Citation.objects.filter(answer=OuterRef("pk"), version__isnull=False).filter(amended_citations_filter())
+    return Exists(amended)
+
+
 def due_for_review(answers=None):
     """The answers with a reason to be checked against the law again."""
     answers = Answer.objects.all() if answers is None else answers
-    amended = Citation.objects.filter(answer=OuterRef("pk"), version__isnull=False).filter(amended_citations_filter())
-    return answers.filter(Exists(amended))
+    return answers.filter(due_annotation())
 
 
 def amended(citations):

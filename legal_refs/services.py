@@ -67,7 +67,7 @@ def amend(provision: Provision, paragraphs, effective_from, made_by) -> Provisio
 
 def correct(version: ProvisionVersion, paragraphs, note, *, user=None, source="") -> Correction:
     """Fix a transcription error in `version`; recorded as a correction, no version is made."""
-    before = version.paragraphs
+    before = ProvisionVersion.objects.values_list("paragraphs", flat=True).get(pk=version.pk)  # as stored
     version.paragraphs = list(paragraphs)
     version.full_clean(exclude=["provision"])
     version.save(update_fields=["paragraphs"])

@@ -3,14 +3,25 @@
 import ast
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
 import legal_refs
 from articles.models import Status
-from legal_refs.models import Provision
+from legal_refs.models import Correction, Provision, ProvisionVersion, Translation
 from tests.content import LAW_SLUG
-from tests.factories import make_answer, make_user
+from tests.factories import UserFactory, make_answer, make_user
+
+
+def correction_management_form():
+    """The read-only inline of a version's corrections, as the form sends it back."""
+    return {
+        "corrections-TOTAL_FORMS": 0,
+        "corrections-INITIAL_FORMS": 0,
+        "corrections-MIN_NUM_FORMS": 0,
+        "corrections-MAX_NUM_FORMS": 1000,
+    }
 
 
 def citing_answers_management_form(provision):
@@ -27,33 +38,106 @@ def citing_answers_management_form(provision):
     return data
 
 
-def test_provision_paragraphs_are_edited_as_text_separated_by_blank_lines(admin_client, imported):
-    provision = Provision.objects.get(law__slug=LAW_SLUG, number=10)
-    url = reverse("admin:legal_refs_provision_change", args=[provision.pk])
-    page = admin_client.get(url).content.decode()
-    assert "\n\n".join(provision.paragraphs).split("\n\n")[1] in page
-    response = admin_client.post(
-        url,
+ARTICLE_4_NEW = "第一款的新文本。\r\n\r\n第二款：\r\n（一）第一项；\r\n（二）第二项。"
+
+
+def test_publishers_amend_an_article_with_a_new_version(client, social_insurance_law):
+    article = Provision.objects.get(law=social_insurance_law, number=4)
+    client.force_login(make_user("publisher", "publisher"))
+    page = client.get(reverse("admin:legal_refs_provision_change", args=[article.pk])).content.decode()
+    add = reverse("admin:legal_refs_provisionversion_add")
+    assert f"{add}?provision={article.pk}" in page
+    response = client.post(
+        add,
         {
-            "law": provision.law_id,
-            "number": 10,
-            "chapter": provision.chapter_id or "",
-            "paragraphs": "First paragraph.\r\n\r\n\r\nSecond paragraph,\r\nstill second.\r\n\r\n  Third.  ",
-            **citing_answers_management_form(provision),
+            "provision": article.pk,
+            "effective_from": "2027-01-01",
+            "made_by": "某决定",
+            "paragraphs": ARTICLE_4_NEW,
+            **correction_management_form(),
         },
     )
-    assert response.status_code == 302
-    provision.refresh_from_db()
-    assert provision.paragraphs == ["First paragraph.", "Second paragraph,\nstill second.", "Third."]
+    assert response.status_code == 302, response.context["errors"]
+    article.refresh_from_db()
+    versions = list(article.versions.order_by("effective_from"))
+    assert [(str(v.effective_from), v.made_by) for v in versions] == [("2011-07-01", ""), ("2027-01-01", "某决定")]
+    assert versions[1].paragraphs == ["第一款的新文本。", "第二款：\n（一）第一项；\n（二）第二项。"]
+    assert article.paragraphs == versions[1].paragraphs
+    assert not Correction.objects.exists()
 
 
-def test_empty_paragraphs_are_refused(admin_client, imported):
-    provision = Provision.objects.get(law__slug=LAW_SLUG, number=10)
-    url = reverse("admin:legal_refs_provision_change", args=[provision.pk])
-    data = {"law": provision.law_id, "number": 10, "paragraphs": "  \r\n ", **citing_answers_management_form(provision)}
-    response = admin_client.post(url, data)
+def test_an_amendment_names_the_instrument_that_made_it(client, social_insurance_law):
+    article = Provision.objects.get(law=social_insurance_law, number=4)
+    client.force_login(make_user("publisher", "publisher"))
+    data = {"provision": article.pk, "effective_from": "2027-01-01", "made_by": "", "paragraphs": "文。"}
+    response = client.post(reverse("admin:legal_refs_provisionversion_add"), {**data, **correction_management_form()})
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "An amendment names the instrument that made it." in response.content.decode()
+    assert article.versions.count() == 1
+
+
+def test_publishers_correct_a_version_with_a_note_and_no_new_version(client, social_insurance_law):
+    version = ProvisionVersion.objects.get(provision__law=social_insurance_law, provision__number=64,
+                                           effective_from="2018-12-29")  # fmt: skip
+    client.force_login(make_user("publisher", "publisher"))
+    url = reverse("admin:legal_refs_provisionversion_change", args=[version.pk])
+    corrected = "\r\n\r\n".join(version.paragraphs).replace("统筹,其他", "统筹，其他")
+    data = {"paragraphs": corrected, "note": "", **correction_management_form()}
+    response = client.post(url, data)
+    assert "Say what the correction fixes." in response.content.decode()
+    unchanged = {**data, "paragraphs": "\r\n\r\n".join(version.paragraphs), "note": "x"}
+    assert "there is nothing to correct" in client.post(url, unchanged).content.decode()
+    response = client.post(url, {**data, "note": "Full-width comma, as in the 2010 text."})
+    assert response.status_code == 302, response.context["errors"]
+    version.refresh_from_db()
+    assert "统筹，其他" in version.paragraphs[2]
+    correction = Correction.objects.get()
+    assert "统筹,其他" in correction.before[2] and correction.corrected_by.username.startswith("publisher")
+    assert version.provision.versions.count() == 2  # no version made
+    page = client.get(url).content.decode()
+    assert "Full-width comma, as in the 2010 text." in page
+
+
+@pytest.mark.parametrize("role", ["editor", None])
+def test_only_publishers_amend_or_correct(client, social_insurance_law, role):
+    version = ProvisionVersion.objects.filter(provision__law=social_insurance_law).first()
+    client.force_login(make_user("someone", role) if role else UserFactory(username="someone", is_staff=True))
+    add = client.post(reverse("admin:legal_refs_provisionversion_add"), {"provision": version.provision_id})
+    change = client.post(reverse("admin:legal_refs_provisionversion_change", args=[version.pk]), {"note": "x"})
+    assert (add.status_code, change.status_code) == (403, 403)
+    assert ProvisionVersion.objects.count() == 101 and not Correction.objects.exists()
+
+
+def test_versions_are_never_deleted(admin_client, social_insurance_law):
+    version = ProvisionVersion.objects.filter(provision__law=social_insurance_law).first()
+    response = admin_client.post(
+        reverse("admin:legal_refs_provisionversion_delete", args=[version.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert ProvisionVersion.objects.filter(pk=version.pk).exists()
+
+
+def test_editors_add_translations_as_theirs_and_publishers_choose_the_default(client, social_insurance_law):
+    article = Provision.objects.get(law=social_insurance_law, number=4)
+    editor = make_user("editor", "editor")
+    client.force_login(editor)
+    add = reverse("admin:legal_refs_translation_add")
+    assert 'name="is_default"' not in client.get(add).content.decode()
+    for text in ["First English.\r\n\r\nSecond paragraph.", "Another English."]:
+        response = client.post(add, {"provision": article.pk, "language": "en", "paragraphs": text})
+        assert response.status_code == 302, response.context["errors"]
+    first, second = Translation.objects.order_by("pk")
+    assert first.paragraphs == ["First English.", "Second paragraph."] and first.translator == editor
+    assert (first.is_default, second.is_default) == (True, False)  # the first is shown until one is chosen
+    assert client.post(reverse("admin:legal_refs_translation_change", args=[second.pk]), {}).status_code == 403
+    client.force_login(make_user("publisher", "publisher"))
+    data = {"provision": article.pk, "language": "en", "paragraphs": "Another English.", "is_default": "on"}
+    response = client.post(reverse("admin:legal_refs_translation_change", args=[second.pk]), data)
+    assert response.status_code == 302, response.context["errors"]
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.is_default, second.is_default) == (False, True)
+    article.refresh_from_db()
+    assert "Another English." in article.search_text
 
 
 def test_law_aliases_are_edited_one_a_line(admin_client, social_insurance_law):
@@ -64,6 +148,9 @@ def test_law_aliases_are_edited_one_a_line(admin_client, social_insurance_law):
         "title": law.title,
         "short_title": law.short_title,
         "slug": law.slug,
+        "title_zh": law.title_zh,
+        "kind": law.kind,
+        "in_force": "on",
         "aliases": "First alias\r\n\r\nSecond alias\r\n",
         "chapters-TOTAL_FORMS": 0,
         "chapters-INITIAL_FORMS": 0,
@@ -79,6 +166,7 @@ def test_law_aliases_are_edited_one_a_line(admin_client, social_insurance_law):
                 "law": law.pk,
                 "number": chapter.number,
                 "title": chapter.title,
+                "title_zh": chapter.title_zh,
                 "first_article": chapter.first_article or "",
                 "last_article": chapter.last_article or "",
             }.items()
@@ -119,12 +207,17 @@ def test_legal_refs_imports_nothing_from_articles():
     assert not {m for m in imported_modules if m == "articles" or m.startswith("articles.")}
 
 
-def test_viewers_read_paragraphs_as_numbered_text(client, imported):
-    provision = Provision.objects.get(law__slug=LAW_SLUG, number=10)
+def test_the_article_page_reads_the_official_text_as_numbered_paragraphs(client, social_insurance_law):
+    provision = Provision.objects.get(law=social_insurance_law, number=30)
     client.force_login(make_user("editor", "editor"))
     page = client.get(reverse("admin:legal_refs_provision_change", args=[provision.pk])).content.decode()
-    assert f"<p><strong>2.</strong> {escape(provision.paragraphs[1])}</p>" in page
+    assert "<p><strong>2.</strong> 医疗费用依法应当由第三人负担" in page
+    assert (
+        "<p><strong>1.</strong> 下列医疗费用不纳入基本医疗保险基金支付范围:<br>（一）应当从工伤保险基金中支付的；<br>"
+        in page
+    )
     assert '["' not in page
+    assert reverse("admin:legal_refs_provisionversion_add") not in page  # editors do not amend
 
 
 def test_viewers_read_law_aliases_one_a_line(client, social_insurance_law):

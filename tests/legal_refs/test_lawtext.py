@@ -60,7 +60,12 @@ def test_items_belong_to_the_paragraph_before_them():
     assert len(paragraphs) == 2
     text, *items = paragraphs[0].split("\n")
     assert text == "下列医疗费用不纳入基本医疗保险基金支付范围:"
-    assert items == ["（一）应当从工伤保险基金中支付的；", "（二）应当由第三人负担的；", "（三）应当由公共卫生负担的；", "（四）在境外就医的。"]
+    assert items == [
+        "（一）应当从工伤保险基金中支付的；",
+        "（二）应当由第三人负担的；",
+        "（三）应当由公共卫生负担的；",
+        "（四）在境外就医的。",
+    ]
     assert "\n" not in paragraphs[1]
 
 
@@ -289,7 +294,7 @@ def test_a_reimport_leaves_a_publishers_change_to_the_instrument_in_place(db, la
     Law.objects.filter(slug="social-insurance-law").update(issuing_body="NPC Standing Committee")
     Chapter.objects.filter(law__slug="social-insurance-law", number=1).update(title="General Rules")
     assert import_law_paths([law_copy]).summary()[-1] == "Nothing changed."
-    replace_in(law_copy / "social-insurance-law.toml", 'in_force = true', "in_force = false")
+    replace_in(law_copy / "social-insurance-law.toml", "in_force = true", "in_force = false")
     report = import_law_paths([law_copy])
     assert report.updated == ["Social Insurance Law: in_force"]
     law = Law.objects.get(slug="social-insurance-law")
@@ -318,7 +323,9 @@ def test_a_file_of_some_articles_needs_its_instrument(db, law_copy):
 
 
 def test_metadata_and_text_must_agree(db, law_copy):
-    replace_in(law_copy / "social-insurance-law.toml", 'title_zh = "中华人民共和国社会保险法"', 'title_zh = "社会保险法"')
+    replace_in(
+        law_copy / "social-insurance-law.toml", 'title_zh = "中华人民共和国社会保险法"', 'title_zh = "社会保险法"'
+    )
     with pytest.raises(LawImportFailed, match="is not the metadata's title_zh"):
         import_law_paths([law_copy])
     assert not Law.objects.exists()
