@@ -44,6 +44,19 @@ def law_corpus(db, law_files):
 
 
 @pytest.fixture
+def law_copy(tmp_path):
+    """A copy of the law's two texts (fixtures/laws/), to change."""
+    for name in [
+        "social-insurance-law.toml",
+        "social-insurance-law.zh.md",
+        "social-insurance-law-2010-wording.toml",
+        "social-insurance-law-2010-wording.zh.md",
+    ]:
+        shutil.copy(LAW_DIR / name, tmp_path / name)
+    return tmp_path
+
+
+@pytest.fixture
 def imported(social_insurance_law):
     """The two source texts of fixtures/source/, imported."""
     from articles.importer.loader import import_paths

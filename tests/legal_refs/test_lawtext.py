@@ -1,8 +1,6 @@
 """The law texts of fixtures/laws/: the parser, the metadata, and the loader's versions, amendments and corrections."""
 
 import datetime
-import shutil
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +12,7 @@ from legal_refs.lawtext.parser import LawTextError, parse_law_text
 from legal_refs.models import Chapter, Correction, Law, LawTextImport, Provision, ProvisionVersion
 from legal_refs.services import amend
 from tests.conftest import LAW_DIR
+from tests.content import AMENDMENT_2027, ARTICLE_4_2, ARTICLE_4_2_NEW, replace_in
 
 LAW = LAW_DIR / "social-insurance-law.zh.md"
 WORDING_2010 = LAW_DIR / "social-insurance-law-2010-wording.zh.md"
@@ -201,30 +200,6 @@ def test_loading_twice_changes_nothing(law_corpus, capsys):
     assert out.rstrip().endswith("Nothing changed.")
     assert "files unchanged: 4" in out
     assert ProvisionVersion.objects.count() == 190
-
-
-@pytest.fixture
-def law_copy(tmp_path):
-    """A copy of the law's two texts, to change."""
-    for name in [
-        "social-insurance-law.toml",
-        "social-insurance-law.zh.md",
-        "social-insurance-law-2010-wording.toml",
-        "social-insurance-law-2010-wording.zh.md",
-    ]:
-        shutil.copy(LAW_DIR / name, tmp_path / name)
-    return tmp_path
-
-
-def replace_in(path: Path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-ARTICLE_4_2 = "个人依法享受社会保险待遇，有权监督本单位为其缴费情况。"
-ARTICLE_4_2_NEW = "个人依法享受社会保险待遇，有权监督本单位为其缴费情况，有权查询个人权益记录。"
-AMENDMENT_2027 = '\n[[amendments]]\neffective_from = 2027-01-01\nmade_by = "某决定"\narticles = [4]\n'
 
 
 def test_a_change_marked_as_an_amendment_makes_a_version(db, law_copy):
