@@ -165,6 +165,17 @@ class CitationInline(AnswerPartInline, admin.TabularInline):
     extra = 0
     autocomplete_fields = ["provision"]
     ordering = ["position", "pk"]
+    readonly_fields = ["wording_checked"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provision__law", "version")
+
+    @admin.display(description=_("wording checked"))
+    def wording_checked(self, citation):
+        """The version of the article the citation was written or last checked against."""
+        if citation.version is None:
+            return "–"
+        return gettext("in force from %(date)s") % {"date": citation.version.effective_from}
 
 
 class AnswerForm(forms.ModelForm):

@@ -42,6 +42,7 @@ class ProvisionFactory(DjangoModelFactory):
 
     class Meta:
         model = Provision
+        skip_postgeneration_save = True
 
     law = factory.SubFactory(LawFactory)
     number = factory.Sequence(lambda n: 1000 + n)  # clear of the small numbers tests choose
