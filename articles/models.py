@@ -143,6 +143,18 @@ class AnswerQuerySet(models.QuerySet):
         """Published answers that cite `provision`, in question order."""
         return self.published().filter(citations__provision=provision).order_by("question", "pk")
 
+    def citing_by_paragraph(self, provision):
+        """[(paragraph, answers)]: the published answers citing `provision`, those citing the whole article
+        first (paragraph None), then by the paragraph their citation names; each in question order (one query)."""
+        groups = {}
+        for citation in (
+            Citation.objects.filter(provision=provision, answer__in=self.published())
+            .select_related("answer")
+            .order_by("answer__question", "answer__pk")
+        ):
+            groups.setdefault(citation.paragraph, []).append(citation.answer)
+        return sorted(groups.items(), key=lambda group: (group[0] is not None, group[0] or 0))
+
     def count_citing(self, provisions):
         """`provisions` (a list), each with `cited_by`: how many published answers cite it (one query)."""
         counts = dict(

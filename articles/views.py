@@ -94,9 +94,9 @@ class LawView(LawDetailView):
 
 
 class ProvisionView(ProvisionDetailView):
-    """An article's page with the published answers citing it."""
+    """An article's page with the published answers citing it, by the paragraph they cite."""
 
     template_name = "articles/provision_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(answers=list(Answer.objects.citing(self.object)), **kwargs)
+        return super().get_context_data(citing=Answer.objects.citing_by_paragraph(self.object), **kwargs)
