@@ -92,13 +92,16 @@ class AnswerQuerySet(models.QuerySet):
         return self if user.is_staff and user.has_perm("articles.change_answer") else self.published()
 
     def for_page(self):
-        """One answer page's data in a fixed number of queries; `is_public` says whether readers see it."""
+        """One answer page's data in a fixed number of queries; `is_public` says whether readers see it. The
+        cited articles come with their versions and translations (the text shown, and `articles.review`)."""
         return (
             self.select_related("topic")
             .annotate(is_public=Exists(Answer.objects.published().filter(pk=OuterRef("pk"))))
             .prefetch_related(
                 "sections",
                 Prefetch("citations", queryset=Citation.objects.select_related("provision__law", "provision__chapter")),
+                "citations__provision__versions",
+                "citations__provision__translations",
             )
         )
 
