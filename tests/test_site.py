@@ -189,3 +189,23 @@ def test_every_page_type_is_valid_html(client, imported, law_corpus, html_errors
     errors = html_errors(pages)  # one run of the checker for the whole suite
     assert errors.pop("control: invalid"), "the checker found nothing wrong in an invalid document"
     assert {url: page_errors for url, page_errors in errors.items() if page_errors} == {}
+
+
+def test_sitemap_lastmod_of_an_article_follows_its_latest_translation_version_or_correction(client):
+    provision = make_provision(4)
+    translation = save_translation(Translation(provision=provision, paragraphs=["A translation."]))
+    later = timezone.now() + timedelta(days=40)
+    Translation.objects.filter(pk=translation.pk).update(updated_at=later)
+
+    def lastmod():
+        urls = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314  (our own output)
+        for url in urls.iter(f"{SITEMAP}url"):
+            if url.find(f"{SITEMAP}loc").text.endswith(provision.get_absolute_url()):
+                return url.find(f"{SITEMAP}lastmod").text
+        raise AssertionError("the article is not in the sitemap")
+
+    assert lastmod() == timezone.localdate(later).isoformat()
+    correction = correct(provision.versions.get(), ["Fixed.", "Text."], "A typo")
+    even_later = later + timedelta(days=5)
+    type(correction).objects.filter(pk=correction.pk).update(created_at=even_later)
+    assert lastmod() == timezone.localdate(even_later).isoformat()
