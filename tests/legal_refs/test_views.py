@@ -404,6 +404,20 @@ def test_version_page_shows_the_wording_in_force_on_any_date(client, social_insu
     assert f"{article_url(57)}compare/2011-07-01/2018-12-29/" in links(current)
 
 
+def test_version_page_of_a_coming_wording_says_when_it_takes_effect(client, social_insurance_law):
+    coming_on = timezone.localdate() + datetime.timedelta(days=30)
+    amend(article(58), ["A coming wording."], coming_on, "A future decision")
+    html = client.get(version_url(58, coming_on + datetime.timedelta(days=1))).text
+    assert f"This is the wording that takes effect on {coming_on.isoformat()}." in html
+    assert "A coming wording." in html and "It is the wording in force today." not in html
+    today = client.get(version_url(58, timezone.localdate())).text
+    assert "It is the wording in force today." in today
+    assert (
+        f"This is the wording in force from 2011-07-01 to {(coming_on - datetime.timedelta(days=1)).isoformat()}."
+        in today
+    )
+
+
 def test_version_page_of_each_version_is_its_absolute_url(client, social_insurance_law):
     for version in ProvisionVersion.objects.filter(provision__law__slug=LAW_SLUG, provision__number=64):
         assert client.get(version.get_absolute_url()).status_code == 200
