@@ -92,13 +92,16 @@ class AnswerQuerySet(models.QuerySet):
         return self if user.is_staff and user.has_perm("articles.change_answer") else self.published()
 
     def for_page(self):
-        """One answer page's data in a fixed number of queries; `is_public` says whether readers see it."""
+        """One answer page's data in a fixed number of queries; `is_public` says whether readers see it. The
+        cited articles come with their versions and translations (the text shown, and `articles.review`)."""
         return (
             self.select_related("topic")
             .annotate(is_public=Exists(Answer.objects.published().filter(pk=OuterRef("pk"))))
             .prefetch_related(
                 "sections",
                 Prefetch("citations", queryset=Citation.objects.select_related("provision__law", "provision__chapter")),
+                "citations__provision__versions",
+                "citations__provision__translations",
             )
         )
 
@@ -142,6 +145,18 @@ class AnswerQuerySet(models.QuerySet):
     def citing(self, provision):
         """Published answers that cite `provision`, in question order."""
         return self.published().filter(citations__provision=provision).order_by("question", "pk")
+
+    def citing_by_paragraph(self, provision):
+        """[(paragraph, answers)]: the published answers citing `provision`, those citing the whole article
+        first (paragraph None), then by the paragraph their citation names; each in question order (one query)."""
+        groups = {}
+        for citation in (
+            Citation.objects.filter(provision=provision, answer__in=self.published())
+            .select_related("answer")
+            .order_by("answer__question", "answer__pk")
+        ):
+            groups.setdefault(citation.paragraph, []).append(citation.answer)
+        return sorted(groups.items(), key=lambda group: (group[0] is not None, group[0] or 0))
 
     def count_citing(self, provisions):
         """`provisions` (a list), each with `cited_by`: how many published answers cite it (one query)."""

@@ -1,15 +1,20 @@
 """The reader's pages of the Q&A content: home, topics, answers; and the law pages with the answers citing
 each article (the law app's views, extended here, since only this side knows answers)."""
 
+from dataclasses import dataclass
+
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
-from legal_refs.models import Law
+from legal_refs.models import Law, ProvisionVersion, Translation
+from legal_refs.pages import compare_url, today
 from legal_refs.views import LawDetailView, ProvisionDetailView
 
-from .models import Answer, Topic
+from .models import Answer, Citation, Topic
+from .review import Amended, amended
 from .structured_data import answer_text, faq_page
 
 RECENT_ANSWERS = 5
@@ -51,6 +56,39 @@ class TopicDetailView(ListView):
         )
 
 
+@dataclass(frozen=True)
+class CitedArticle:
+    """A citation as the answer page's legal basis shows it: the cited article's text in the page's language
+    where a translation is held (`translation`), else its official wording in force (`version`), and whether
+    it was amended since the citation was checked (`amended`, with `changes_url`)."""
+
+    citation: Citation
+    version: ProvisionVersion | None
+    translation: Translation | None
+    amended: Amended | None
+    changes_url: str = ""
+
+
+def cited_articles(citations, language):
+    """The legal basis of an answer page, from citations whose articles' versions and translations are
+    prefetched (`AnswerQuerySet.for_page`): no query."""
+    reasons = {reason.citation.pk: reason for reason in amended(citations)}
+    official = language.lower().startswith("zh")
+    basis = []
+    for citation in citations:
+        provision, reason = citation.provision, reasons.get(citation.pk)
+        basis.append(
+            CitedArticle(
+                citation=citation,
+                version=provision.version_on(today()),
+                translation=None if official else provision.default_translation(language.split("-")[0]),
+                amended=reason,
+                changes_url=compare_url(provision, reason.checked, reason.newer) if reason else "",
+            )
+        )
+    return basis
+
+
 class AnswerDetailView(DetailView):
     """An answer; drafts are 404 for readers and shown to staff with a banner."""
 
@@ -71,6 +109,7 @@ class AnswerDetailView(DetailView):
         provisions = [citation.provision for citation in citations]
         return super().get_context_data(
             citations=citations,
+            legal_basis=cited_articles(citations, get_language() or "en"),
             cited_provisions=provisions,
             sections=list(answer.sections.all()),
             related_answers=Answer.objects.related_to(answer, provisions)[:RELATED_ANSWERS] if provisions else [],
@@ -94,9 +133,9 @@ class LawView(LawDetailView):
 
 
 class ProvisionView(ProvisionDetailView):
-    """An article's page with the published answers citing it."""
+    """An article's page with the published answers citing it, by the paragraph they cite."""
 
     template_name = "articles/provision_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(answers=list(Answer.objects.citing(self.object)), **kwargs)
+        return super().get_context_data(citing=Answer.objects.citing_by_paragraph(self.object), **kwargs)

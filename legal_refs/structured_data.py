@@ -1,21 +1,57 @@
-"""schema.org data (JSON-LD) for the law article pages."""
+"""schema.org data (JSON-LD) for the law pages: an instrument and one of its articles, each a `Legislation`."""
+
+from .pages import chinese_citation, today
+
+IN_FORCE = "https://schema.org/InForce"
+NOT_IN_FORCE = "https://schema.org/NotInForce"
+OFFICIAL_LANGUAGE = "zh-Hans"
 
 
-def legislation(request, provision):
+def law_legislation(request, law):
+    """The instrument."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "name": law.title,
+        "alternateName": [name for name in (law.title_zh, law.short_title) if name],
+        "url": request.build_absolute_uri(law.get_absolute_url()),
+        "legislationIdentifier": law.slug,
+        "legislationType": str(law.get_kind_display()),
+        "legislationJurisdiction": "CN",
+        "legislationLegalForce": IN_FORCE if law.in_force else NOT_IN_FORCE,
+        "inLanguage": OFFICIAL_LANGUAGE,
+    }
+    if law.issuing_body:
+        data["legislationPassedBy"] = {"@type": "Organization", "name": law.issuing_body}
+    if law.adopted_on:
+        data["legislationDate"] = law.adopted_on
+    if law.amended_on or law.effective_on:
+        data["legislationDateVersion"] = law.amended_on or law.effective_on
+    return data
+
+
+def legislation(request, provision, version):
+    """One article, its official text as in force (`version`: None when none is in force yet)."""
     law = provision.law
-    return {
+    in_force = law.in_force and version is not None and version.effective_from <= today()
+    part_of = law_legislation(request, law)
+    del part_of["@context"]
+    data = {
         "@context": "https://schema.org",
         "@type": "Legislation",
         "name": str(provision),
+        "alternateName": chinese_citation(provision),
         "url": request.build_absolute_uri(provision.get_absolute_url()),
         "legislationIdentifier": f"{law.slug}/{provision.number}",
-        "text": provision.text,
-        "dateModified": provision.updated_at,
-        "isPartOf": {
-            "@type": "Legislation",
-            "name": law.title,
-            "url": request.build_absolute_uri(law.get_absolute_url()),
-            "legislationDate": law.adopted_on,
-            "legislationJurisdiction": "CN",
-        },
+        "legislationType": str(law.get_kind_display()),
+        "legislationJurisdiction": "CN",
+        "legislationLegalForce": IN_FORCE if in_force else NOT_IN_FORCE,
+        "inLanguage": OFFICIAL_LANGUAGE,
+        "isPartOf": part_of,
     }
+    if law.adopted_on:
+        data["legislationDate"] = law.adopted_on
+    if version is not None:
+        data["legislationDateVersion"] = version.effective_from
+        data["text"] = version.text
+    return data

@@ -1,61 +1,190 @@
-"""The law pages: a law with the articles the knowledge base holds, and one article.
+"""The law pages: the instruments held, a law's table of contents, an article, its wording on a date and a
+comparison of two of its wordings.
 
-Other apps extend these views (a subclass, a template that extends these templates) to add what they know
-of a law or an article; the project's URLconf serves the extended views (see `urls.law_urlpatterns`).
+Other apps extend the law and article views (a subclass, a template that extends these templates) to add
+what they know of a law or an article; the project's URLconf serves the extended views (see
+`urls.law_urlpatterns`).
 """
 
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Law, Provision
-from .structured_data import legislation
+from . import pages
+from .diff import diff_paragraphs
+from .models import Kind, Law, Provision, ProvisionVersion
+from .structured_data import law_legislation, legislation
+
+
+def laws_crumb():
+    return (_("Laws"), reverse("legal_refs:laws"))
+
+
+def law_crumbs(law):
+    return [laws_crumb(), (str(law), law.get_absolute_url())]
+
+
+def provision_crumbs(provision):
+    return [
+        *law_crumbs(provision.law),
+        (_("Article %(number)s") % {"number": provision.number}, provision.get_absolute_url()),
+    ]
+
+
+class LawListView(ListView):
+    """The instruments held: laws first, then administrative and local regulations."""
+
+    template_name = "legal_refs/law_list.html"
+    context_object_name = "laws"
+
+    def get_queryset(self):
+        ranks = [When(kind=kind, then=Value(rank)) for rank, kind in enumerate(Kind.values)]
+        rank = Case(*ranks, output_field=IntegerField())
+        return Law.objects.order_by(rank, "title")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(breadcrumbs=[laws_crumb()], **kwargs)
 
 
 class LawDetailView(DetailView):
+    """A law's table of contents: its chapters, each with every article and the article's opening words."""
+
     model = Law
     context_object_name = "law"
     template_name = "legal_refs/law_detail.html"
 
     def get_provisions(self):
-        return list(self.object.provisions.select_related("chapter").order_by("number"))
+        """Every article with its chapter and versions, each with `opening`: its first words in force."""
+        provisions = list(
+            self.object.provisions.select_related("chapter").prefetch_related("versions").order_by("number")
+        )
+        for provision in provisions:
+            provision.opening = pages.opening_words(provision)
+        return provisions
 
     def get_context_data(self, **kwargs):
+        provisions = self.get_provisions()
         return super().get_context_data(
-            provisions=self.get_provisions(),
-            breadcrumbs=[(str(self.object), self.object.get_absolute_url())],
+            provisions=provisions,
+            chapters=pages.by_chapter(provisions),
+            has_chapters=any(provision.chapter_id for provision in provisions),
+            breadcrumbs=law_crumbs(self.object),
+            structured_data=law_legislation(self.request, self.object),
             **kwargs,
         )
 
 
+def get_provision(slug, number, queryset=None):
+    """The article `number` of the law `slug`, with its law, chapter and versions, or a 404."""
+    queryset = Provision.objects.with_law().prefetch_related("versions") if queryset is None else queryset
+    return get_object_or_404(queryset, law__slug=slug, number=number)
+
+
 class ProvisionDetailView(DetailView):
-    """One article. An article the knowledge base does not hold is a 404 that links to its law."""
+    """One article: the official text in force, translations, history, neighbours, citations to copy."""
 
     context_object_name = "provision"
     template_name = "legal_refs/provision_detail.html"
 
-    def get(self, request, *args, **kwargs):
-        try:
-            self.object = Provision.objects.with_law().get(law__slug=kwargs["slug"], number=kwargs["number"])
-        except Provision.DoesNotExist:
-            law = get_object_or_404(Law, slug=kwargs["slug"])
-            context = {
-                "law": law,
-                "number": kwargs["number"],
-                "breadcrumbs": [(str(law), law.get_absolute_url())],
-            }
-            return render(request, "legal_refs/provision_missing.html", context, status=404)
-        return self.render_to_response(self.get_context_data(object=self.object))
+    def get_object(self, queryset=None):
+        corrections = Prefetch("versions", queryset=ProvisionVersion.objects.prefetch_related("corrections"))
+        queryset = Provision.objects.with_law().prefetch_related(corrections, "translations")
+        return get_provision(self.kwargs["slug"], self.kwargs["number"], queryset)
+
+    def get_neighbours(self):
+        """The articles numbered one before and one after, where they exist (one query)."""
+        provision = self.object
+        found = {
+            neighbour.number: neighbour
+            for neighbour in Provision.objects.filter(
+                law=provision.law_id, number__in=[provision.number - 1, provision.number + 1]
+            ).only("pk", "law", "number")
+        }
+        for neighbour in found.values():
+            neighbour.law = provision.law
+        return found.get(provision.number - 1), found.get(provision.number + 1)
 
     def get_context_data(self, **kwargs):
         provision = self.object
+        today = pages.today()
+        version = provision.version_on(today)
+        timeline = provision.timeline()
+        earlier = [v for v in timeline if version and v.effective_from < version.effective_from]
+        for prior, later in zip(timeline, timeline[1:], strict=False):
+            later.changes_url = pages.compare_url(provision, prior, later)  # "what changed" from the one before
+        previous_provision, next_provision = self.get_neighbours()
+        shown = version or (timeline[0] if timeline else None)
+        paragraphs = [block.number for block in shown.blocks] if shown else []
         return super().get_context_data(
-            previous_provision=provision.held_neighbour(before=True),
-            next_provision=provision.held_neighbour(before=False),
+            version=version,
+            earlier_versions=earlier[::-1],
+            coming_versions=[v for v in timeline if v.effective_from > today],
+            history=pages.history(provision),
+            translations=pages.sorted_translations(provision),
+            citation_forms=[pages.citation_forms(self.request, provision, n) for n in [None, *paragraphs]],
+            previous_provision=previous_provision,
+            next_provision=next_provision,
+            breadcrumbs=provision_crumbs(provision),
+            structured_data=legislation(self.request, provision, version),
+            **kwargs,
+        )
+
+
+class VersionView(TemplateView):
+    """The wording of an article in force on a date (any date from its first version on)."""
+
+    template_name = "legal_refs/version_detail.html"
+
+    def get_context_data(self, **kwargs):
+        provision = get_provision(kwargs["slug"], kwargs["number"])
+        date = kwargs["date"]
+        version = provision.version_on(date)
+        if version is None:
+            raise Http404("No wording of this article was in force on that date.")
+        timeline = provision.timeline()
+        current = provision.version_on(pages.today())
+        earlier = [v for v in timeline if v.effective_from < version.effective_from]
+        return super().get_context_data(
+            provision=provision,
+            version=version,
+            is_current=current is not None and current.pk == version.pk,
+            is_coming=version.effective_from > pages.today(),
+            previous_version=earlier[-1] if earlier else None,
+            compare_url=pages.compare_url(provision, earlier[-1], version) if earlier else "",
             breadcrumbs=[
-                (str(provision.law), provision.law.get_absolute_url()),
-                (_("Article %(number)s") % {"number": provision.number}, provision.get_absolute_url()),
+                *provision_crumbs(provision),
+                (_("Wording on %(date)s") % {"date": date.isoformat()}, self.request.path),
             ],
-            structured_data=legislation(self.request, provision),
+            **kwargs,
+        )
+
+
+class CompareView(TemplateView):
+    """What changed between the wordings of an article in force on two dates."""
+
+    template_name = "legal_refs/compare.html"
+
+    def get_context_data(self, **kwargs):
+        provision = get_provision(kwargs["slug"], kwargs["number"])
+        before, after = provision.version_on(kwargs["a"]), provision.version_on(kwargs["b"])
+        if before is None or after is None:
+            raise Http404("No wording of this article was in force on one of those dates.")
+        changes = diff_paragraphs(before.paragraphs, after.paragraphs)
+        return super().get_context_data(
+            provision=provision,
+            before=before,
+            after=after,
+            changes=changes,
+            is_changed=any(change.changed for change in changes),
+            breadcrumbs=[
+                *provision_crumbs(provision),
+                (
+                    _("Changes from %(a)s to %(b)s") % {"a": kwargs["a"].isoformat(), "b": kwargs["b"].isoformat()},
+                    self.request.path,
+                ),
+            ],
             **kwargs,
         )

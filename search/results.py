@@ -19,7 +19,7 @@ SPELLING_MAX_WORDS = 6  # the most words of one query that are corrected
 class SearchResults:
     query: ParsedQuery
     page: Page  # of answers, each with `title_html` and `snippet_html`
-    provisions: list = field(default_factory=list)  # law articles, each with `snippet_html`
+    provisions: list = field(default_factory=list)  # law articles, each with `snippet_html` and `snippet_lang`
     similar_to: str = ""  # the corrected words the results were found for ("showing results for …")
     is_capped: bool = False  # the answers listed are the best of a larger set: "the best N answers"
 
@@ -76,5 +76,7 @@ def search(text: str, page_number: int | str | None = 1) -> SearchResults:
     provisions = provisions if page.number == 1 else []
     for provision in provisions:
         provision.snippet_html = engine.provision_snippet(provision, found_for)
+        # The official text is Chinese; a snippet may come from it or from an English translation.
+        provision.snippet_lang = "zh-Hans" if CJK_RUN.search(provision.snippet_html) else ""
     similar_to = found_for.text if found_for is not parsed else ""
     return SearchResults(query=parsed, page=page, provisions=provisions, similar_to=similar_to, is_capped=capped)

@@ -8,9 +8,15 @@ from django.views.generic import TemplateView
 from articles.sitemaps import AnswerSitemap, TopicSitemap
 from articles.views import LawView, ProvisionView
 from legal_refs import urls as law_urls
-from legal_refs.sitemaps import LawSitemap, ProvisionSitemap
+from legal_refs.sitemaps import LawListSitemap, LawSitemap, ProvisionSitemap
 
-sitemaps = {"answers": AnswerSitemap, "topics": TopicSitemap, "laws": LawSitemap, "articles": ProvisionSitemap}
+sitemaps = {
+    "answers": AnswerSitemap,
+    "topics": TopicSitemap,
+    "law-list": LawListSitemap,
+    "laws": LawSitemap,
+    "articles": ProvisionSitemap,
+}
 
 urlpatterns = [
     path("admin/", admin.site.urls),

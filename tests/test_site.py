@@ -1,13 +1,16 @@
 """Site-wide pieces: error pages, robots.txt, sitemap, feed, security headers, valid HTML on every page type."""
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from articles.models import Answer, Status
+from articles.models import Answer, Citation, Status
+from legal_refs.models import Law, Translation
+from legal_refs.services import amend, correct, save_translation
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
 from tests.factories import make_answer, make_provision, make_staff
 from tests.site_helpers import json_ld, links
@@ -53,8 +56,9 @@ def test_sitemap_lists_published_answers_topics_laws_and_articles_with_lastmod(c
     answers = [Answer.objects.get(question=q) for q in (UPGRADE_HALFWAY, FIRST_CLASS_CARD)]
     expected = {f"http://testserver{answer.get_absolute_url()}" for answer in answers} | {
         "http://testserver/topics/social-security-inquiry/",
+        "http://testserver/laws/",
         "http://testserver/laws/social-insurance-law/",
-        *(f"http://testserver/laws/social-insurance-law/articles/{n}/" for n in (4, 5, 10)),
+        *(f"http://testserver/laws/social-insurance-law/articles/{n}/" for n in range(1, 99)),
     }
     assert set(urls) == expected
     assert f"http://testserver{draft.get_absolute_url()}" not in urls
@@ -87,8 +91,8 @@ def test_feed_and_sitemap_run_a_fixed_number_of_queries(client, django_assert_nu
     # the answers, their sections
     with django_assert_num_queries(2):
         client.get("/feed/")
-    # a count and a page for each of answers, topics, laws, articles
-    with django_assert_num_queries(8):
+    # a count and a page for each of answers, topics, laws, articles; the latest change of any article
+    with django_assert_num_queries(9):
         client.get("/sitemap.xml")
 
 
@@ -119,9 +123,15 @@ def page_urls():
         "/topics/social-security-inquiry/",
         Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url(),
         Answer.objects.get(question=FIRST_CLASS_CARD).get_absolute_url(),
+        "/laws/",
         "/laws/social-insurance-law/",
         "/laws/social-insurance-law/articles/4/",
-        "/laws/social-insurance-law/articles/7/",
+        "/laws/social-insurance-law/articles/57/",
+        "/laws/social-insurance-law/articles/30/",
+        "/laws/social-insurance-law/articles/57/versions/2015-01-01/",
+        "/laws/social-insurance-law/articles/57/compare/2015-01-01/2019-01-01/",
+        "/laws/social-insurance-law/articles/64/compare/2011-07-01/2018-12-29/",
+        "/laws/social-insurance-law/articles/99/",
         "/no/such/page/",
         "/search/?q=upgrade+card",
         "/search/?q=zzqqxx",
@@ -138,10 +148,36 @@ def test_every_page_has_title_description_and_valid_json_ld(client, imported):
         assert all(not href.startswith("//") and "://" not in href for href in links(html)), url
 
 
-def test_every_page_type_is_valid_html(client, imported, html_errors):
+def add_law_history():
+    """What the article and answer pages show beyond the law texts: a translation, a correction, a coming
+    wording, and an answer whose cited article was amended since it was checked."""
+    law = Law.objects.get(slug="social-insurance-law")
+    four, fifty_seven, sixty_four = (law.provisions.get(number=n) for n in (4, 57, 64))
+    save_translation(Translation(provision=four, paragraphs=["Employers & individuals pay.", "Individuals enjoy."]))
+    latest = sixty_four.versions.order_by("effective_from").last()
+    correct(latest, [*latest.paragraphs[:2], latest.paragraphs[2].replace(",", "，")], "Full-width comma")
+    amend(law.provisions.get(number=58), ["A coming wording."], timezone.localdate() + timedelta(days=30), "A decision")
+    answer = make_answer("Amended since checked?", cites=[(fifty_seven, 3), (four, 2), law.provisions.get(number=58)])
+    Citation.objects.filter(answer=answer, provision=fifty_seven).update(
+        version=fifty_seven.versions.order_by("effective_from").first()
+    )
+    make_answer("Whole article?", cites=[four])
+    return answer
+
+
+def test_every_page_type_is_valid_html(client, imported, law_corpus, html_errors):
     staff = make_staff()
     draft = make_answer("A draft?", status=Status.DRAFT, cites=[make_provision(99)])
+    amended = add_law_history()
     pages = {url: client.get(url).content for url in page_urls()}
+    for url in [
+        amended.get_absolute_url(),
+        "/laws/social-insurance-law/articles/58/",
+        "/laws/social-insurance-law/articles/64/",
+        "/laws/beijing-social-security-card-provisions/",
+        "/laws/social-insurance-handling-regulation/articles/1/",
+    ]:
+        pages[url] = client.get(url).content
     pages["500"] = server_error(RequestFactory().get("/")).content
     client.force_login(staff)
     pages["draft preview"] = client.get(draft.get_absolute_url()).content
@@ -153,3 +189,23 @@ def test_every_page_type_is_valid_html(client, imported, html_errors):
     errors = html_errors(pages)  # one run of the checker for the whole suite
     assert errors.pop("control: invalid"), "the checker found nothing wrong in an invalid document"
     assert {url: page_errors for url, page_errors in errors.items() if page_errors} == {}
+
+
+def test_sitemap_lastmod_of_an_article_follows_its_latest_translation_version_or_correction(client):
+    provision = make_provision(4)
+    translation = save_translation(Translation(provision=provision, paragraphs=["A translation."]))
+    later = timezone.now() + timedelta(days=40)
+    Translation.objects.filter(pk=translation.pk).update(updated_at=later)
+
+    def lastmod():
+        urls = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314  (our own output)
+        for url in urls.iter(f"{SITEMAP}url"):
+            if url.find(f"{SITEMAP}loc").text.endswith(provision.get_absolute_url()):
+                return url.find(f"{SITEMAP}lastmod").text
+        raise AssertionError("the article is not in the sitemap")
+
+    assert lastmod() == timezone.localdate(later).isoformat()
+    correction = correct(provision.versions.get(), ["Fixed.", "Text."], "A typo")
+    even_later = later + timedelta(days=5)
+    type(correction).objects.filter(pk=correction.pk).update(created_at=even_later)
+    assert lastmod() == timezone.localdate(even_later).isoformat()

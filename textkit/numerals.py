@@ -43,3 +43,21 @@ def chinese_number(text: str) -> int | None:
     if zero and (digit is None or last_unit < 100):
         return None  # 一百零; 一十零三 (零 skips no place)
     return total + (digit or 0) or None
+
+
+def to_chinese_number(number: int) -> str:
+    """`number` (1 to 9999) in Chinese numerals, as laws number their articles: 5 → 五, 12 → 十二,
+    103 → 一百零三, 110 → 一百一十, 2024 → 二千零二十四. The inverse of `chinese_number`."""
+    if not 1 <= number <= 9999:
+        raise ValueError(f"{number} is outside 1 to 9999")
+    digits = "零一二三四五六七八九"
+    teen = 10 <= number < 20  # 十二, not 一十二
+    text, skipped = "", False  # skipped: a zero place since the last digit written
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, number = divmod(number, unit)
+        if digit:
+            text += ("零" if skipped and text else "") + digits[digit] + name
+            skipped = False
+        else:
+            skipped = True
+    return text[1:] if teen else text

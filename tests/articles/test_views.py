@@ -1,11 +1,17 @@
 """The reader's pages of the Q&A content: home, topic and answer pages."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Answer, SectionKind, Status
+from articles.models import Answer, Citation, SectionKind, Status
+from articles.review import mark_checked
+from legal_refs.models import Provision, ProvisionVersion, Translation
+from legal_refs.services import amend, save_translation
 from tests.content import FIRST_CLASS_CARD, LAW_SLUG, UPGRADE_HALFWAY
-from tests.factories import UserFactory, make_answer, make_provision, make_staff, make_topic
+from tests.factories import UserFactory, make_answer, make_provision, make_staff, make_topic, make_user
 from tests.site_helpers import json_ld, links, page_of
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +112,7 @@ def test_topic_page_runs_three_queries(client, django_assert_num_queries, answer
 
 
 def test_answer_page_reads_question_sections_and_legal_basis_in_order(client, imported):
+    Translation.objects.all().delete()
     response = client.get(Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url())
     assert response.status_code == 200
     html = response.text
@@ -122,8 +129,8 @@ def test_answer_page_reads_question_sections_and_legal_basis_in_order(client, im
     assert html.index("Online upgrade:") < html.index("Offline upgrade:") < html.index("Matters needing attention")
     # The imported answers have no short answer: no empty block is shown.
     assert 'class="short-answer"' not in html
-    # The cited text is shown inline.
-    assert "Employees shall participate in the basic old-age insurance" in html
+    # The cited text is shown inline: with no translation held, the official text in force.
+    assert '<p lang="zh-Hans">职工应当参加基本养老保险，由用人单位和职工共同缴纳基本养老保险费。</p>' in html
     assert f"Source: “{UPGRADE_HALFWAY}”" in html
     assert "Job Recruitment Website" in html
     assert "Last updated" in html
@@ -156,16 +163,80 @@ def test_answer_page_marks_the_cited_paragraph(client, db):
     provision = make_provision(4, paragraphs=["First paragraph.", "Second paragraph."])
     answer = make_answer(cites=[(provision, 2)])
     html = client.get(answer.get_absolute_url()).text
-    assert "<p>First paragraph.</p>" in html
-    assert '<p class="cited"><mark>Second paragraph.</mark>' in html
+    assert '<p lang="zh-Hans">First paragraph.</p>' in html
+    assert '<p class="cited"><mark lang="zh-Hans">Second paragraph.</mark>' in html
     assert f'href="{provision.get_absolute_url()}#paragraph-2"' in html
+
+
+def legal_basis(html):
+    start = html.index('id="legal-basis"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_legal_basis_shows_the_default_translation_labelled_unofficial_with_the_official_wording_linked(
+    client, social_insurance_law
+):
+    provision = Provision.objects.get(law=social_insurance_law, number=4)
+    save_translation(Translation(provision=provision, paragraphs=["Employers <pay>.", "Individuals enjoy."]))
+    save_translation(
+        Translation(
+            provision=provision, paragraphs=["Chosen first.", "Chosen second."], source_title="Q", is_default=True
+        )
+    )
+    answer = make_answer(cites=[(provision, 2)])
+    basis = legal_basis(client.get(answer.get_absolute_url()).text)
+    assert '<blockquote cite="/laws/social-insurance-law/articles/4/" lang="en">' in basis
+    assert "<p>Chosen first.</p>" in basis
+    assert '<p class="cited"><mark>Chosen second.</mark>' in basis
+    assert "Employers" not in basis
+    assert "Unofficial translation, quoted in the source text “Q”." in page_of(basis, "p")[-1]
+    assert "/laws/social-insurance-law/articles/4/#paragraph-2" in links(basis)
+    assert "用人单位" not in basis
+
+
+def test_legal_basis_without_a_translation_shows_the_official_text_in_force_with_its_items(
+    client, social_insurance_law
+):
+    answer = make_answer(cites=[(Provision.objects.get(law=social_insurance_law, number=30), 1)])
+    basis = legal_basis(client.get(answer.get_absolute_url()).text)
+    cited = (
+        '<p class="cited"><mark lang="zh-Hans">下列医疗费用不纳入基本医疗保险基金支付范围:<br>'
+        "（一）应当从工伤保险基金中支付的；"
+    )
+    assert cited in basis
+    assert '<p lang="zh-Hans">医疗费用依法应当由第三人负担' in basis
+    assert "The official text (Chinese), as in force today." in basis
+
+
+def test_legal_basis_says_a_cited_article_was_amended_until_a_publisher_checks_the_answer(client, social_insurance_law):
+    provision = Provision.objects.get(law=social_insurance_law, number=57)
+    answer = make_answer(cites=[(provision, 3)])
+    assert 'class="amended"' not in client.get(answer.get_absolute_url()).text  # written against today's wording
+    Citation.objects.filter(answer=answer).update(version=provision.versions.get(effective_from=date(2011, 7, 1)))
+    basis = legal_basis(client.get(answer.get_absolute_url()).text)
+    assert '<p class="amended">This article was amended on 2018-12-29. <a href="' in basis
+    assert "/laws/social-insurance-law/articles/57/compare/2011-07-01/2018-12-29/" in links(basis)
+    assert "市场监督管理部门" in basis  # the wording in force is shown
+    mark_checked(answer, make_user("publisher", role="publisher"))
+    assert 'class="amended"' not in client.get(answer.get_absolute_url()).text
+
+
+def test_legal_basis_says_when_a_cited_article_will_change(client, social_insurance_law):
+    provision = Provision.objects.get(law=social_insurance_law, number=58)
+    answer = make_answer(cites=[provision])
+    coming_on = timezone.localdate() + timedelta(days=10)
+    amend(provision, ["New wording."], coming_on, "A decision")
+    basis = legal_basis(client.get(answer.get_absolute_url()).text)
+    assert f"This article will change on {coming_on.isoformat()}." in basis
+    assert f"/laws/social-insurance-law/articles/58/compare/2011-07-01/{coming_on.isoformat()}/" in links(basis)
+    assert "New wording." not in basis and "用人单位应当自用工之日起三十日内" in basis
 
 
 @pytest.mark.parametrize("answer_question, cited", [(UPGRADE_HALFWAY, [4, 10]), (FIRST_CLASS_CARD, [4, 5])])
 def test_answer_links_each_cited_article(client, imported, answer_question, cited):
     html = client.get(Answer.objects.get(question=answer_question).get_absolute_url()).text
-    article_links = [href for href in links(html) if "/articles/" in href]
-    assert article_links == [f"/laws/social-insurance-law/articles/{number}/" for number in cited]
+    article_links = dict.fromkeys(href for href in links(html) if "/articles/" in href)
+    assert list(article_links) == [f"/laws/social-insurance-law/articles/{number}/" for number in cited]
 
 
 def test_answer_links_mentions_of_its_cited_articles_only(client, db):
@@ -298,18 +369,31 @@ def test_drafts_are_not_related_questions_nor_listed(client, db):
 
 
 @pytest.mark.parametrize("citations", [1, 30])
-def test_answer_page_runs_four_queries_whatever_its_citations_sections_and_related(
+def test_answer_page_runs_six_queries_whatever_its_citations_sections_and_related(
     client, django_assert_num_queries, citations
 ):
     provisions = [make_provision() for _ in range(citations)]
+    for provision in provisions:
+        save_translation(Translation(provision=provision, paragraphs=["Translated."]))
+        amend(provision, ["Amended."], date(2020, 1, 1), "A decision")
+    Citation.objects.update(version=None)
     sections = [(SectionKind.METHODS, f"Step {n}", f"1. Do {n}.") for n in range(citations)]
     answer = make_answer(sections=sections, cites=provisions)
     for provision in provisions:
         make_answer(cites=[provision])
-    # the answer with its topic, its sections, its citations with articles, laws and chapters, related answers
-    with django_assert_num_queries(4):
+    first_versions = {
+        version.provision_id: version for version in ProvisionVersion.objects.filter(effective_from=date(2011, 7, 1))
+    }
+    for citation in Citation.objects.filter(answer=answer):
+        citation.version = first_versions[citation.provision_id]
+        citation.save(update_fields=["version"])
+    # the answer with its topic, its sections, its citations with articles, laws and chapters, the articles'
+    # versions, their translations, related answers
+    with django_assert_num_queries(6):
         response = client.get(answer.get_absolute_url())
     assert response.text.count('class="cited-article"') == citations
+    assert response.text.count("Translated.") == citations
+    assert response.text.count('<p class="amended">') == citations
     assert response.text.count("shares 1 cited article") == min(citations, 10)
 
 
@@ -317,8 +401,8 @@ def test_answer_page_runs_four_queries_whatever_its_citations_sections_and_relat
 def test_staff_draft_preview_runs_eight_queries(client, django_assert_num_queries, citations):
     answer = make_answer(status=Status.DRAFT, cites=[make_provision() for _ in range(citations)])
     staff_client(client)
-    # the session and the user, the user's and their groups' permissions, then the answer page's four
-    with django_assert_num_queries(8):
+    # the session and the user, the user's and their groups' permissions, then the answer page's six
+    with django_assert_num_queries(10):
         assert client.get(answer.get_absolute_url()).status_code == 200
 
 

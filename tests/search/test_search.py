@@ -11,7 +11,7 @@ from articles.models import Answer, Section, SectionKind, Status
 from articles.services import save_answer
 from search.backends import cjk_tsquery
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
-from tests.factories import make_answer, make_provision, make_topic
+from tests.factories import make_answer, make_law, make_provision, make_topic
 
 SEARCH_URL = reverse("search:search")
 
@@ -580,3 +580,12 @@ def test_new_wording_of_a_law_article_is_found(client):
 def test_chinese_runs_become_a_phrase_of_overlapping_tokens_on_postgresql():
     assert cjk_tsquery("社保卡") == "'社保' <-> '保卡'"
     assert cjk_tsquery("卡") == "'卡':*"
+
+
+def test_a_chinese_snippet_of_a_law_article_is_marked_as_chinese(client, social_insurance_law):
+    html = client.get("/search/", {"q": "市场监督管理部门"}).text
+    assert re.search(r'<p class="snippet" lang="zh-Hans">[^<]*<mark>市场监督管理部门</mark>', html)
+    english = make_provision(7, law=make_law("other"), paragraphs=["Employers shall register with the agency."])
+    html = client.get("/search/", {"q": "register agency"}).text
+    assert english.get_absolute_url() in html
+    assert '<p class="snippet">' in html and '<p class="snippet" lang' not in html

@@ -1,6 +1,6 @@
 import pytest
 
-from textkit.numerals import chinese_number
+from textkit.numerals import chinese_number, to_chinese_number
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,36 @@ def test_chinese_numerals_and_digits(text, value):
 )
 def test_what_is_not_a_number_is_none(text):
     assert chinese_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (1, "一"),
+        (10, "十"),
+        (12, "十二"),
+        (20, "二十"),
+        (58, "五十八"),
+        (98, "九十八"),
+        (100, "一百"),
+        (103, "一百零三"),
+        (110, "一百一十"),
+        (1003, "一千零三"),
+        (1010, "一千零一十"),
+        (1050, "一千零五十"),
+        (2024, "二千零二十四"),
+        (9999, "九千九百九十九"),
+    ],
+)
+def test_numbers_in_chinese_numerals(number, text):
+    assert to_chinese_number(number) == text
+
+
+def test_chinese_numerals_round_trip_from_one_to_9999():
+    assert [n for n in range(1, 10000) if chinese_number(to_chinese_number(n)) != n] == []
+
+
+@pytest.mark.parametrize("number", [0, -1, 10000])
+def test_numbers_outside_the_range_are_refused(number):
+    with pytest.raises(ValueError, match="outside"):
+        to_chinese_number(number)

@@ -1,0 +1,70 @@
+"""What changed between two wordings of an article: paragraphs matched first, then their characters.
+
+Pure functions from texts to plain data; the comparison page renders the segments (escaped) as `<del>` and
+`<ins>`. Chinese has no spaces between words, so the unit of a change is the character.
+"""
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+EQUAL, DELETE, INSERT = "equal", "delete", "insert"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of text that both wordings share (`EQUAL`), that only the earlier has (`DELETE`) or that only the
+    later has (`INSERT`)."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ParagraphChange:
+    """One paragraph of the comparison: its number in the earlier and in the later wording (None where it has
+    none there) and its segments."""
+
+    before: int | None
+    after: int | None
+    segments: tuple[Segment, ...]
+
+    @property
+    def changed(self):
+        return any(segment.kind != EQUAL for segment in self.segments)
+
+
+def diff_text(before: str, after: str) -> list[Segment]:
+    """The segments that turn `before` into `after`, character by character."""
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    segments = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == EQUAL:
+            segments.append(Segment(EQUAL, before[i1:i2]))
+            continue
+        if i2 > i1:
+            segments.append(Segment(DELETE, before[i1:i2]))
+        if j2 > j1:
+            segments.append(Segment(INSERT, after[j1:j2]))
+    return segments
+
+
+def diff_paragraphs(before: list[str], after: list[str]) -> list[ParagraphChange]:
+    """Each paragraph of either wording, in order: paragraphs kept whole, removed, added, or changed (a
+    paragraph of a replaced run paired with the one at the same place in the other wording)."""
+    changes = []
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == EQUAL:
+            changes += [
+                ParagraphChange(i + 1, j + 1, (Segment(EQUAL, before[i]),))
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+            ]
+            continue
+        paired = min(i2 - i1, j2 - j1)
+        changes += [
+            ParagraphChange(i1 + k + 1, j1 + k + 1, tuple(diff_text(before[i1 + k], after[j1 + k])))
+            for k in range(paired)
+        ]
+        changes += [ParagraphChange(i + 1, None, (Segment(DELETE, before[i]),)) for i in range(i1 + paired, i2)]
+        changes += [ParagraphChange(None, j + 1, (Segment(INSERT, after[j]),)) for j in range(j1 + paired, j2)]
+    return changes

@@ -1,0 +1,118 @@
+"""What the law pages show beyond what the models say: an article's opening words, the citations a reader
+copies, the history of its wording, its neighbours. Each reads what `ProvisionQuerySet.with_text` (and the
+views' prefetches) fetched: no query of its own."""
+
+import datetime
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from textkit.numerals import to_chinese_number
+
+OPENING_CHARACTERS = 40  # of an article's official text, on its law's page
+
+
+def today() -> datetime.date:
+    """The date where the site is (TIME_ZONE): the day whose wording is in force."""
+    return timezone.localdate()
+
+
+def shown_version(provision, on=None):
+    """The version in force on `on` (today), else the first one to come (an article not yet in force)."""
+    timeline = provision.timeline()
+    return provision.version_on(on or today()) or (timeline[0] if timeline else None)
+
+
+def opening_words(provision, length=OPENING_CHARACTERS):
+    """The start of the official text shown for `provision`, cut at `length` characters."""
+    version = shown_version(provision)
+    return Truncator(version.blocks[0].text).chars(length) if version else ""
+
+
+def by_chapter(provisions):
+    """[(chapter, its articles)] in the order of `provisions`; the chapter is None for articles outside one
+    (an instrument without chapters is one such group)."""
+    return [(chapter, list(group)) for chapter, group in groupby(provisions, key=lambda provision: provision.chapter)]
+
+
+def chinese_citation(provision, paragraph=None):
+    """《中华人民共和国社会保险法》第五十八条第三款: the official citation form."""
+    law = provision.law
+    text = f"《{law.title_zh or law.title}》第{to_chinese_number(provision.number)}条"
+    return f"{text}第{to_chinese_number(paragraph)}款" if paragraph else text
+
+
+def english_citation(provision, paragraph=None):
+    """Social Insurance Law, Article 58(3)."""
+    if paragraph:
+        return _("%(law)s, Article %(number)s(%(paragraph)s)") % {
+            "law": provision.law,
+            "number": provision.number,
+            "paragraph": paragraph,
+        }
+    return _("%(law)s, Article %(number)s") % {"law": provision.law, "number": provision.number}
+
+
+@dataclass(frozen=True)
+class CitationForms:
+    """The ways to cite an article or one of its paragraphs (`paragraph` None: the whole article)."""
+
+    paragraph: int | None
+    chinese: str
+    english: str
+    url: str
+
+    @property
+    def key(self):
+        """For element ids: the paragraph's number, or "article"."""
+        return self.paragraph or "article"
+
+
+def citation_forms(request, provision, paragraph=None):
+    url = provision.get_absolute_url() + (f"#paragraph-{paragraph}" if paragraph else "")
+    return CitationForms(
+        paragraph=paragraph,
+        chinese=chinese_citation(provision, paragraph),
+        english=english_citation(provision, paragraph),
+        url=request.build_absolute_uri(url),
+    )
+
+
+def compare_url(provision, earlier, later):
+    """The comparison page of the wordings in force on two dates (dates or versions)."""
+    a, b = (getattr(value, "effective_from", value) for value in (earlier, later))
+    kwargs = {"slug": provision.law.slug, "number": provision.number, "a": a, "b": b}
+    return reverse("legal_refs:compare", kwargs=kwargs)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of an article's history: a version taking effect (`correction` None) or a correction."""
+
+    date: datetime.date
+    version: object
+    correction: object = None
+    compare_url: str = ""  # a version's comparison with the one before it
+
+
+def history(provision):
+    """The versions and their corrections, oldest first (corrections prefetched: `versions__corrections`)."""
+    events, previous = [], None
+    for version in provision.timeline():
+        url = compare_url(provision, previous, version) if previous else ""
+        events.append(Event(version.effective_from, version, compare_url=url))
+        events += [
+            Event(timezone.localdate(correction.created_at), version, correction)
+            for correction in version.corrections.all()
+        ]
+        previous = version
+    return sorted(events, key=lambda event: (event.date, event.correction is not None))
+
+
+def sorted_translations(provision):
+    """The translations, in each language the default one first."""
+    return sorted(provision.translations.all(), key=lambda t: (t.language, not t.is_default, t.pk))

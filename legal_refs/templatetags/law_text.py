@@ -1,0 +1,33 @@
+"""Template filters of the law pages: Chinese numerals and the segments of a comparison."""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from textkit.numerals import to_chinese_number
+
+from ..diff import DELETE, INSERT
+
+register = template.Library()
+
+
+@register.filter
+def chinese_numeral(number):
+    """12 → 十二, for chapter and article labels in Chinese."""
+    return to_chinese_number(int(number))
+
+
+@register.filter
+def segments_html(segments):
+    """The segments of a comparison (`legal_refs.diff`) as text with `<del>` and `<ins>`, every text escaped
+    and a line break (between a paragraph and its items) as `<br>`."""
+    tags = {DELETE: "del", INSERT: "ins"}
+
+    def parts():
+        for segment in segments:
+            lines = segment.text.split("\n")
+            text = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+            tag = tags.get(segment.kind)
+            yield (format_html("<{}>{}</{}>", tag, text, tag) if tag else text,)
+
+    return format_html_join("", "{}", parts())
