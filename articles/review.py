@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
 from legal_refs.models import ProvisionVersion
+from legal_refs.pages import compare_url
 
 from .models import Answer, Citation
 
@@ -42,16 +42,7 @@ class Amended:
     @property
     def compare_url(self):
         """The page that marks what changed between the wording checked and the newer one."""
-        provision = self.citation.provision
-        return reverse(
-            "legal_refs:compare",
-            kwargs={
-                "slug": provision.law.slug,
-                "number": provision.number,
-                "before": self.checked.effective_from,
-                "after": self.newer.effective_from,
-            },
-        )
+        return compare_url(self.citation.provision, self.checked, self.newer)
 
 
 def amended_citations_filter():

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from textkit.tokens import cjk_tokens
@@ -280,10 +281,10 @@ class Provision(models.Model):
         return in_force[-1] if in_force else None
 
     def version_in_force(self):
-        return self.version_on(datetime.date.today())
+        return self.version_on(timezone.localdate())
 
     def coming_versions(self):
-        today = datetime.date.today()
+        today = timezone.localdate()
         return [version for version in self.timeline() if version.effective_from > today]
 
     def default_translation(self, language="en"):

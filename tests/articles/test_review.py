@@ -93,7 +93,7 @@ def test_the_admin_lists_filters_and_marks_answers_due(client, answers):
     assert (
         reverse(
             "legal_refs:compare",
-            kwargs={"slug": "social-insurance-law", "number": 4, "before": "2011-07-01", "after": "2026-01-01"},
+            kwargs={"slug": "social-insurance-law", "number": 4, "a": "2011-07-01", "b": "2026-01-01"},
         )
         in page
     )
