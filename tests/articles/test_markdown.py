@@ -6,6 +6,8 @@ from articles.models import Answer, Section
 from articles.services import save_answer
 from tests.content import UPGRADE_HALFWAY_SLUG
 
+LINK = '<a href="{}" rel="noopener noreferrer nofollow">{}</a>'
+
 
 def test_markdown_renders_lists_and_emphasis():
     html = render_markdown("Intro\n\n1. **Label:** one\n2. two")
@@ -105,16 +107,85 @@ def test_allowed_links_pass(url):
     assert f'href="{url.replace("&", "&amp;")}"' in render_markdown(f"[x]({url})")
 
 
+# --------------------------------------------------------------------- every instrument of the law corpus
+
+
+def test_shortcodes_cite_the_articles_and_paragraphs_of_every_instrument(law_corpus, django_assert_num_queries):
+    text = (
+        "[[social-insurance-handling-regulation 7]], [[social-insurance-law 58(3)]], "
+        "[[beijing-social-security-card-provisions 26]], [[social-insurance-handling-regulation 7(2)]]"
+    )
+    with django_assert_num_queries(1):
+        result = render(text)
+    assert result.unknown == []
+    assert [(p.law.slug, p.number, ref.paragraph) for ref, p in result.cited] == [
+        ("social-insurance-handling-regulation", 7, None),
+        ("social-insurance-law", 58, 3),
+        ("beijing-social-security-card-provisions", 26, None),
+        ("social-insurance-handling-regulation", 7, 2),
+    ]
+    assert result.html == "<p>{}, {}, {}, {}</p>".format(
+        LINK.format(
+            "/laws/social-insurance-handling-regulation/articles/7/",
+            "Article 7 of the Social Insurance Handling Regulation",
+        ),
+        LINK.format(
+            "/laws/social-insurance-law/articles/58/#paragraph-3",
+            "paragraph 3 of Article 58 of the Social Insurance Law",
+        ),
+        LINK.format(
+            "/laws/beijing-social-security-card-provisions/articles/26/",
+            "Article 26 of the Beijing Social Security Card Provisions",
+        ),
+        LINK.format(
+            "/laws/social-insurance-handling-regulation/articles/7/#paragraph-2",
+            "paragraph 2 of Article 7 of the Social Insurance Handling Regulation",
+        ),
+    )
+
+
+def test_a_paragraph_beyond_the_official_texts_count_is_unknown(law_corpus):
+    # Article 58 of the law has three paragraphs, article 7 of the regulation two, in their official texts.
+    text = (
+        "[[social-insurance-law 58(4)]] [[social-insurance-handling-regulation 7(3)]] "
+        "[[social-insurance-handling-regulation 64]] [[social-insurance-law 58(3)]]"
+    )
+    result = render(text)
+    assert [str(ref) for ref in result.unknown] == [
+        "[[social-insurance-law 58(4)]]",
+        "[[social-insurance-handling-regulation 7(3)]]",
+        "[[social-insurance-handling-regulation 64]]",
+    ]
+    assert [str(ref) for ref, _ in result.cited] == ["[[social-insurance-law 58(3)]]"]
+    with pytest.raises(ValidationError) as error:
+        validate_references(text)
+    assert error.value.messages == [
+        "[[social-insurance-law 58(4)]]: we hold no article 58 with a paragraph 4 in that law.",
+        "[[social-insurance-handling-regulation 7(3)]]: we hold no article 7 with a paragraph 3 in that law.",
+        "[[social-insurance-handling-regulation 64]]: we hold no article 64 of that law.",
+    ]
+
+
+def test_an_answer_citing_a_regulation_in_its_text_cites_it(law_corpus, imported):
+    answer = Answer.objects.get(slug=UPGRADE_HALFWAY_SLUG)  # cites articles 4 and 10 of the law
+    section = Section(position=9, body="See [[social-insurance-handling-regulation 7(2)]].")
+    added = save_answer(answer, sections=[section])
+    assert [(c.provision.law.slug, c.provision.number, c.paragraph) for c in added] == [
+        ("social-insurance-handling-regulation", 7, 2)
+    ]
+    assert added[0].version.effective_from.isoformat() == "2023-12-01"
+
+
 def test_a_flood_of_references_costs_one_small_query_and_a_short_error(imported, django_assert_num_queries):
     text = " ".join(f"[[social-insurance-law {n}]]" for n in range(1, 5001))
     with django_assert_num_queries(1):
         result = render(text)
-    assert [ref.number for ref, _ in result.cited] == [4, 5, 10]
-    assert len(result.unknown) == 4997
+    assert [ref.number for ref, _ in result.cited] == list(range(1, 99))  # the law's 98 articles
+    assert len(result.unknown) == 4902
     with pytest.raises(ValidationError) as error:
         validate_references(text)
     assert len(error.value.messages) == 11
-    assert error.value.messages[-1] == "… and 4987 more unknown references."
+    assert error.value.messages[-1] == "… and 4892 more unknown references."
 
 
 def test_images_come_only_from_this_site():
