@@ -27,12 +27,24 @@ def test_editors_write_answers_and_view_laws_but_do_not_publish(db):
     assert "articles.change_topic" not in granted  # topics are public pages with stable URLs
     assert {"legal_refs.view_law", "legal_refs.view_provision", "legal_refs.view_chapter"} <= granted
     assert "articles.publish_answer" not in granted
-    assert not {p for p in granted if p.startswith("legal_refs.") and not p.startswith("legal_refs.view_")}
+    # Of the law corpus, editors read everything and add translations (articles/0008_law_permissions).
+    assert {"legal_refs.view_provisionversion", "legal_refs.view_correction", "legal_refs.view_translation"} <= granted
+    assert {p for p in granted if p.startswith("legal_refs.") and not p.startswith("legal_refs.view_")} == {
+        "legal_refs.add_translation"
+    }
     assert "articles.delete_answer" not in granted
 
 
 def test_publishers_have_the_editors_rights_and_publish(db):
-    assert permissions("Publishers") == permissions("Editors") | {"articles.publish_answer", "articles.change_topic"}
+    assert permissions("Publishers") == permissions("Editors") | {
+        "articles.publish_answer",
+        "articles.change_topic",
+        # they amend law articles (a new version), correct versions and choose the translation shown
+        "legal_refs.add_provisionversion",
+        "legal_refs.change_provisionversion",
+        "legal_refs.change_translation",
+        "legal_refs.delete_translation",
+    }
 
 
 @pytest.mark.parametrize("group", ["Editors", "Publishers"])
