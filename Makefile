@@ -24,14 +24,11 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed
 
-# Migrate, load the law (once), import the source texts. Any failing step stops make.
-LAW_IS_LOADED := from legal_refs.models import Law; import sys; sys.exit(0 if Law.objects.filter(slug="social-insurance-law").exists() else 3)
+# Migrate, load the official law texts, import the source texts (which cite them). Any failing step stops make.
+# A re-import of the law texts compares each file with what it gave last time: it never undoes a publisher's change.
 setup: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	@# The law fixture is loaded only when the law is missing: loading it again would overwrite editors' changes.
-	@status=0; $(DEV_ENV) $(BIN)/python manage.py shell --no-imports -c '$(LAW_IS_LOADED)' || status=$$?; \
-	if [ $$status -eq 3 ]; then $(DEV_ENV) $(BIN)/python manage.py loaddata fixtures/social_insurance_law.json; \
-	elif [ $$status -ne 0 ]; then exit $$status; else echo "The law is loaded already."; fi
+	$(DEV_ENV) $(BIN)/python manage.py import_law_text fixtures/laws/
 	$(DEV_ENV) $(BIN)/python manage.py import_source_texts fixtures/source/
 
 run: setup
