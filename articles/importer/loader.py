@@ -210,12 +210,12 @@ class _Corpus:
         """A SourceError for each law name that names no law, and each article of a law that is not held."""
         errors = []
         for source in sources:
-            unknown = set()
+            unknown = set()  # the names reported for this file, folded
             for quoted in source.quoted:
                 law = self.law(quoted.law_name)
                 if law is None:
-                    if quoted.law_name not in unknown:
-                        unknown.add(quoted.law_name)
+                    if normalize_law_name(quoted.law_name) not in unknown:
+                        unknown.add(normalize_law_name(quoted.law_name))
                         errors.append(SourceError(source.name, quoted.law_line, self.unknown_law(quoted.law_name)))
                 elif (law.pk, quoted.number) not in self.provisions:
                     errors.append(SourceError(source.name, quoted.line, self.missing_article(law, quoted.number)))

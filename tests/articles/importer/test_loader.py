@@ -314,7 +314,8 @@ def test_unknown_law_name_is_an_error_naming_file_line_and_known_names_and_nothi
     social_insurance_law, tmp_path
 ):
     write(tmp_path, "a.txt", source_text("A", "Legal basis: Article 4 of Social Insurance Law.\n\nFour."))
-    write(tmp_path, "b.txt", source_text("B", "Legal basis: Labour Law.\n\nArticle 2 Two.\n\nArticle 3 Three."))
+    basis = "Legal basis: Labour Law.\n\nArticle 2 Two.\n\nLegal basis: Article 3 of the labour law.\n\nThree."
+    write(tmp_path, "b.txt", source_text("B", basis))  # one name, reported once
     before = snapshot()
     with pytest.raises(ImportFailed) as caught:
         import_paths([tmp_path])
