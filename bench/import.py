@@ -9,20 +9,23 @@ Run by hand from the project folder (PostgreSQL must be reachable for it; see do
 It writes N synthetic source texts (--texts, default 1,000) shaped like those of fixtures/source/ into a
 temporary folder: 1.5 to 3 KB each, a breadcrumb with a unique title, the question, usually a short answer,
 two to four sections with headings and numbered lists (every list marker the parser reads, some items
-labelled), sometimes a "Legal analysis:" part, and a legal basis quoting one to three articles of the Social
-Insurance Law in the forms the parser reads (`Article 4 of the "…"`, a law name then `Article 10 …`, an
-ordinal that continues the sequence, `《中华人民共和国社会保险法》第十条`, `第十二条 …`), each article always
-in the same wording. It parses every text once to check it reads as intended.
+labelled), sometimes a "Legal analysis:" part, and a legal basis quoting one to three articles (of the 98)
+of the Social Insurance Law in the forms the parser reads (`Article 4 of the "…"`, a law name then
+`Article 10 …`, an ordinal that continues the sequence, `《中华人民共和国社会保险法》第十条`, `第十二条 …`):
+English quotes, each article always in the same words (each becomes a translation of the article, one per
+text), or Chinese quotes of the official text (fixtures/laws/social-insurance-law.zh.md), which the import
+compares with the text it holds. It parses every text once to check it reads as intended.
 
 Then, --rounds times (default 3; the engines take turns), it runs a child process of itself per engine on
 a fresh database (SQLite: a file in the temporary folder; PostgreSQL: the database named by --database-url,
 default postgres://postgres@127.0.0.1:5432/sscard_bench_import, created and dropped), which migrates it,
-loads the law fixture and times `import_paths([folder])` in-process (Django start-up excluded) twice: into
-the empty database ("new": every text created) and again ("unchanged"). The counts of the reports and of
-the rows are checked, so a broken import cannot look fast: the run exits non-zero if an import fails or a
-count is wrong. The table gives the median of the rounds against the targets at 1,000 texts (SQLite ≥ 500
-new and ≥ 2,000 unchanged texts/s, PostgreSQL ≥ 300 and ≥ 1,500); a missed target is printed, not an error.
-Compare runs by the machine check, as with bench/search.py.
+loads the official law texts (fixtures/laws/, as `manage.py import_law_text` does) and times
+`import_paths([folder])` in-process (Django start-up excluded) twice: into the empty database ("new": every
+text created, every English quote recorded as a translation) and again ("unchanged"). The counts of the
+reports and of the rows are checked, so a broken import cannot look fast: the run exits non-zero if an
+import fails or a count is wrong. The table gives the median of the rounds against the targets at 1,000
+texts (SQLite ≥ 500 new and ≥ 2,000 unchanged texts/s, PostgreSQL ≥ 300 and ≥ 1,500); a missed target is
+printed, not an error. Compare runs by the machine check, as with bench/search.py.
 
 --profile adds one run per engine under cProfile: the top 25 functions of the new import by cumulative
 time and, for both imports, where the time goes (parsing, Markdown, search documents, SQL, …). DEBUG stays
@@ -52,7 +55,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import drop_database, machine_check, recreate_database  # noqa: E402
 
-LAW_FIXTURE = ROOT / "fixtures" / "social_insurance_law.json"
+LAW_TEXTS = ROOT / "fixtures" / "laws"
+LAW_TEXT = LAW_TEXTS / "social-insurance-law.zh.md"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sscard_bench_import"
 # engine: (new texts/s, unchanged texts/s), at 1,000 texts
 TARGETS = {"sqlite": (500, 2000), "postgresql": (300, 1500)}
@@ -60,8 +64,8 @@ TARGET_TEXTS = 1000
 
 # ---------------------------------------------------------------- the law articles quoted
 
-# Each article is quoted in one wording only, so no run reports wording differences. Articles 4, 5 and 10
-# as the fixtures quote them (article 4 as in 000_…); the others are made of these sentences.
+# Each article is quoted in one English wording only. Articles 4, 5 and 10 as the fixtures quote them (article 4
+# as in 000_…); the others are made of these sentences.
 REAL_WORDING = {
     4: (
         "Employers and individuals in People's Republic of China (PRC) pay social insurance premiums according "
@@ -115,22 +119,10 @@ LEGAL_SENTENCES = [
     "the supervision of social insurance.",
     "Foreigners employed within the territory of China shall participate in social insurance by reference to this Law.",
 ]
-# Articles quoted in Chinese, always in the Chinese forms (a wording is one language).
+# Articles quoted in Chinese, always in the Chinese forms and in the words of the official text.
 CJK_ARTICLES = (2, 8, 12, 16, 23, 29, 35, 44, 58, 60, 63, 72, 86)
-CJK_SENTENCES = [
-    "用人单位应当自用工之日起三十日内为其职工向社会保险经办机构申请办理社会保险登记。",
-    "职工应当参加基本养老保险，由用人单位和职工共同缴纳基本养老保险费。",
-    "社会保险经办机构应当及时为用人单位建立档案，完整、准确地记录参加社会保险的人员、缴费等社会保险数据。",
-    "个人依法享受社会保险待遇，有权监督本单位为其缴费情况。",
-    "国家建立全国统一的个人社会保障号码。个人社会保障号码为公民身份号码。",
-    "社会保险基金专款专用，任何组织和个人不得侵占或者挪用。",
-    "县级以上人民政府将社会保险事业纳入国民经济和社会发展规划。",
-    "用人单位未按时足额缴纳社会保险费的，由社会保险费征收机构责令其限期缴纳或者补足。",
-    "参加基本医疗保险的个人，达到法定退休年龄时累计缴费达到国家规定年限的，退休后不再缴纳基本医疗保险费。",
-    "失业人员在领取失业保险金期间，参加职工基本医疗保险，享受基本医疗保险待遇。",
-]
-ARTICLE_COUNT = 98  # of the Social Insurance Law (the fixture's article_count)
-# Names of the law that resolve to it (its title, short title and aliases in the fixture).
+ARTICLE_COUNT = 98  # of the Social Insurance Law (fixtures/laws/social-insurance-law.zh.md)
+# Names of the law that resolve to it (its title, short title and aliases in fixtures/laws/).
 EN_LAW_NAMES = [
     "Social Insurance Law of the People's Republic of China",
     "People's Republic of China (PRC) Social Insurance Law",
@@ -142,15 +134,26 @@ EN_LAW_NAMES = [
 CJK_LAW_NAMES = ["中华人民共和国社会保险法", "社会保险法"]
 
 
+def official_text():
+    """{number: paragraphs} of the law's official text (a paragraph's items on further lines)."""
+    from legal_refs.lawtext.parser import parse_law_text
+
+    law = parse_law_text(LAW_TEXT.read_text(encoding="utf-8"), LAW_TEXT.name)
+    return {article.number: article.paragraphs for article in law.articles}
+
+
 def article_wordings(seed):
     """{number: paragraphs} for every article of the law, the same for every text of a run."""
     rng = random.Random(f"wording-{seed}")
+    official = official_text()
+    if sorted(official) != list(range(1, ARTICLE_COUNT + 1)):
+        raise SystemExit(f"{LAW_TEXT.name}: articles {min(official)} to {max(official)}, not 1 to {ARTICLE_COUNT}")
     wordings = {}
     for number in range(1, ARTICLE_COUNT + 1):
         if number in REAL_WORDING:
             wordings[number] = REAL_WORDING[number]
         elif number in CJK_ARTICLES:
-            wordings[number] = tuple(rng.sample(CJK_SENTENCES, rng.randint(1, 2)))
+            wordings[number] = official[number]
         else:
             wordings[number] = tuple(
                 " ".join(rng.sample(LEGAL_SENTENCES, rng.randint(1, 2))) for _ in range(rng.randint(1, 3))
@@ -449,7 +452,7 @@ class Writer:
         return blocks
 
     def text(self):
-        """(text, title, topic, kinds of its sections, article numbers) of a new source."""
+        """(text, title, topic, kinds of its sections, article numbers, language of the quotes) of a new source."""
         rng = self.rng
         question = self.fill(rng.choice(QUESTIONS), who=rng.choice(WHO))
         blocks = [question]
@@ -466,7 +469,7 @@ class Writer:
         blocks += self.legal_basis(language, numbers)
         topic = rng.choice(TOPICS)
         breadcrumb = f"{rng.choice(SITES)} - {topic} - {question}"
-        return "\n\n".join([breadcrumb, *blocks]) + "\n", question, topic, sorted(kinds), numbers
+        return "\n\n".join([breadcrumb, *blocks]) + "\n", question, topic, sorted(kinds), numbers, language
 
 
 def generate(folder, count, seed):
@@ -477,7 +480,7 @@ def generate(folder, count, seed):
     titles, expected = set(), []
     while len(expected) < count:
         attempt = Counter()
-        text, title, topic, kinds, numbers = Writer(rng, wordings, attempt).text()
+        text, title, topic, kinds, numbers, language = Writer(rng, wordings, attempt).text()
         if rng.random() < 0.05:  # Windows line ends and a byte-order mark, which decoding removes
             text = "\ufeff" + text.replace("\n", "\r\n")
             attempt["CRLF and BOM"] += 1
@@ -489,7 +492,15 @@ def generate(folder, count, seed):
         name = f"{len(expected):05d}_{rng.getrandbits(64):016x}.txt"
         (folder / name).write_bytes(data)
         expected.append(
-            {"name": name, "title": title, "topic": topic, "kinds": kinds, "articles": numbers, "bytes": len(data)}
+            {
+                "name": name,
+                "title": title,
+                "topic": topic,
+                "kinds": kinds,
+                "articles": numbers,
+                "language": language,
+                "bytes": len(data),
+            }
         )
     return expected, wordings, counts
 
@@ -503,11 +514,15 @@ def check_parsed(folder, expected, wordings):
         path = folder / item["name"]
         source = parse_source(decode_source(path.read_bytes(), str(path)), str(path))
         quoted = {article.number: article.paragraphs for article in source.quoted}
+        wanted = wordings
+        if item["language"] == "cjk":  # official paragraphs' items start paragraphs of their own: compare the text
+            quoted = {number: "".join("".join(paragraphs).split()) for number, paragraphs in quoted.items()}
+            wanted = {number: "".join("".join(wordings[number]).split()) for number in quoted}
         if source.title != item["title"]:
             problems.append(f"{path.name}: title {source.title!r}")
         if sorted(section.kind for section in source.sections) != item["kinds"]:
             problems.append(f"{path.name}: sections {[s.kind for s in source.sections]} instead of {item['kinds']}")
-        if sorted(quoted) != item["articles"] or any(quoted[n] != wordings[n] for n in quoted):
+        if sorted(quoted) != item["articles"] or any(quoted[n] != wanted[n] for n in quoted):
             problems.append(f"{path.name}: articles {sorted(quoted)} instead of {item['articles']}, or other wording")
         if len({article.law_name for article in source.quoted}) != 1:
             problems.append(f"{path.name}: more than one law name")
@@ -524,28 +539,39 @@ def fail(message):
 
 def check_report(phase, report, **wanted):
     """Each list of the report has the length wanted (those not named: empty)."""
-    fields = ["created", "updated", "unchanged", "skipped", "laws_created", "topics_created", "provisions_created"]
-    fields += ["wording_differences", "wording_replaced"]
+    fields = ["created", "updated", "unchanged", "skipped", "topics_created"]
+    fields += ["translations_recorded", "translations_updated", "warnings"]
     lengths = {name: len(getattr(report, name)) for name in fields}
     wrong = [
         f"{name} {lengths[name]} (not {wanted.get(name, 0)})" for name in fields if lengths[name] != wanted.get(name, 0)
     ]
     if wrong:
-        details = [str(d) for d in report.wording_differences[:3]] + report.laws_created[:3]
+        details = [str(warning) for warning in report.warnings[:3]]
         fail(f"{phase} import: " + ", ".join(wrong) + (f" ({'; '.join(details)})" if details else ""))
 
 
-def check_rows(expected):
-    from articles.models import Answer, Citation, SearchWord, Section, Topic
-    from legal_refs.models import Law, Provision
+def english_quotes(expected):
+    """How many translations the texts give: one per text and article it quotes in English."""
+    return sum(len(item["articles"]) for item in expected if item["language"] == "en")
 
-    articles = {n for item in expected for n in item["articles"]}
+
+def law_rows():
+    """The rows of the law corpus, which an import of source texts must leave as they are."""
+    from legal_refs.models import Law, Provision, ProvisionVersion
+
+    return Law.objects.count(), Provision.objects.count(), ProvisionVersion.objects.count()
+
+
+def check_rows(expected, laws):
+    from articles.models import Answer, Citation, SearchWord, Section, Topic
+    from legal_refs.models import Translation
+
     counts = {
         "answers": (Answer.objects.count(), len(expected)),
         "sections": (Section.objects.count(), sum(len(item["kinds"]) for item in expected)),
         "citations": (Citation.objects.count(), sum(len(item["articles"]) for item in expected)),
-        "law articles": (Provision.objects.count(), len(articles)),
-        "laws": (Law.objects.count(), 1),
+        "laws, law articles and versions": (law_rows(), laws),
+        "translations": (Translation.objects.count(), english_quotes(expected)),
         "answers without cited articles in their search document": (
             Answer.objects.filter(search_citations="").count(),
             0,
@@ -615,7 +641,7 @@ def breakdown():
         ("  parse_source", parser.parse_source, None),
         ("read what is stored (_Loader.preload)", loader._Loader.preload, None),
         ("load (_Loader.load)", load, None),
-        ("  law articles (_Loader.provision)", loader._Loader.provision, None),
+        ("  quotes: translations, official text (_Loader.quote)", loader._Loader.quote, None),
         ("  topics (_Loader.topic)", loader._Loader.topic, load),
         ("  content_fingerprint", content_fingerprint, None),
         ("  unique_slug", unique_slug, None),
@@ -674,8 +700,11 @@ def child(args):
     folder = Path(args.folder)
     expected = json.loads((folder / "expected.json").read_text())
     texts = len(expected)
+    from legal_refs.lawtext.loader import import_law_paths
+
     call_command("migrate", verbosity=0)
-    call_command("loaddata", str(LAW_FIXTURE), verbosity=0)
+    import_law_paths([LAW_TEXTS])
+    laws = law_rows()
     warm_up()
     result = {"engine": connection.vendor, "machine_check": machine_check(), "texts": texts}
     for phase in ["new", "unchanged"]:
@@ -684,14 +713,14 @@ def child(args):
         else:
             seconds, cpu, report, queries = timed_import(folder / "texts")
         if phase == "new":
-            articles = len({n for item in expected for n in item["articles"]})
             topics = len({item["topic"] for item in expected})
-            check_report(phase, report, created=texts, provisions_created=articles, topics_created=topics)
+            translations = english_quotes(expected)
+            check_report(phase, report, created=texts, topics_created=topics, translations_recorded=translations)
         else:
             check_report(phase, report, unchanged=texts)
             if report.changed:
                 fail("unchanged import: the report says something changed")
-        check_rows(expected)
+        check_rows(expected, laws)
         result |= {f"{phase}_seconds": seconds, f"{phase}_queries": queries}
         print(
             f"  {phase + ':':<10} {texts:,} texts in {seconds:6.2f} s (CPU of this process {cpu:6.2f} s)"

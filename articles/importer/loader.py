@@ -1,18 +1,26 @@
-"""Write parsed source texts to the database, all of a run in one transaction."""
+"""Write parsed source texts to the database, all of a run in one transaction.
 
+The law corpus is read, never written: the laws and articles a source names must be held (`manage.py
+import_law_text`), or the run is refused. An English quote of an article is recorded as a translation of it,
+one per article and source (`legal_refs.services.save_translation`); a Chinese quote is compared with the
+official text, which is kept.
+"""
+
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DatabaseError, transaction
-from django.db.models import prefetch_related_objects
 from django.utils.text import slugify
 
-from legal_refs.models import Law, Provision
-from legal_refs.services import save_law, save_provision
+from legal_refs.models import Law, Provision, Translation, normalize_law_name
+from legal_refs.services import save_translation
 
 from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, slug_base, unique_slug
 from ..services import AnswerWrite, save_answers, save_topic
-from .parser import SourceError, decode_source, parse_source
+from .parser import CHINESE, ENGLISH, SourceError, decode_source, parse_source
+
+TITLES_PER_QUERY = 500  # source titles (and question slugs) named in one query
 
 
 class ImportFailed(Exception):
@@ -24,14 +32,17 @@ class ImportFailed(Exception):
 
 
 @dataclass(frozen=True)
-class WordingDifference:
+class QuoteWarning:
+    """Something about a quote that the import reports and does not stop for."""
+
     source: str
+    line: int
     law: str
     number: int
-    line: int
+    problem: str
 
     def __str__(self):
-        return f"{self.source}, line {self.line}: {self.law}, Article {self.number} is quoted with other wording"
+        return f"{self.source}, line {self.line}: {self.law}, Article {self.number}: {self.problem}"
 
 
 @dataclass
@@ -41,39 +52,34 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    laws_created: list[str] = field(default_factory=list)
     topics_created: list[str] = field(default_factory=list)
-    provisions_created: list[str] = field(default_factory=list)
-    wording_differences: list[WordingDifference] = field(default_factory=list)
-    wording_replaced: list[WordingDifference] = field(default_factory=list)
+    translations_recorded: list[str] = field(default_factory=list)  # "<law>, Article N, from <file>"
+    translations_updated: list[str] = field(default_factory=list)
+    warnings: list[QuoteWarning] = field(default_factory=list)
 
     @property
     def changed(self):
         return bool(
             self.created
             or self.updated
-            or self.laws_created
             or self.topics_created
-            or self.provisions_created
-            or self.wording_replaced
+            or self.translations_recorded
+            or self.translations_updated
         )
 
     def lines(self):
-        lines = [f"New law (name not known): {name}" for name in self.laws_created]
-        lines += [f"New topic: {title}" for title in self.topics_created]
-        lines += [
-            f"Wording kept: {difference} (use --replace-wording to replace it)"
-            for difference in self.wording_differences
-        ]
-        lines += [f"Wording replaced: {difference}" for difference in self.wording_replaced]
+        lines = [f"New topic: {title}" for title in self.topics_created]
+        lines += [f"Translation recorded: {translation}" for translation in self.translations_recorded]
+        lines += [f"Translation updated: {translation}" for translation in self.translations_updated]
+        lines += [f"Warning: {warning}" for warning in self.warnings]
         lines += [
             f"Skipped, edited since import: {source} (use --overwrite-edited to overwrite)" for source in self.skipped
         ]
         lines.append(
             f"Answers: {len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped. "
-            f"Law articles: {len(self.provisions_created)} created. "
-            f"Wording differences: {len(self.wording_differences) + len(self.wording_replaced)}."
+            f"Translations: {len(self.translations_recorded)} recorded, {len(self.translations_updated)} updated. "
+            f"Warnings: {len(self.warnings)}."
         )
         if self.dry_run:
             lines.append("Dry run: nothing was saved.")
@@ -100,23 +106,39 @@ def source_files(paths):
     return files
 
 
-def read_sources(paths):
-    """Parse every file; all problems are collected before anything is written."""
+def _parse_files(files):
+    """(sources parsed, errors) of `files`."""
     parsed, errors = [], []
-    for path in source_files(paths):
+    for path in files:
         try:
             parsed.append(parse_source(decode_source(path.read_bytes(), str(path)), str(path)))
         except SourceError as error:
             errors.append(error)
         except OSError as error:
             errors.append(SourceError(str(path), 0, f"cannot be read ({error.strerror})"))
+    return parsed, errors
+
+
+def read_sources(paths):
+    """Parse every file; all problems are collected before anything is written."""
+    parsed, errors = _parse_files(source_files(paths))
     if errors:
         raise ImportFailed(errors)
     return parsed
 
 
 def import_paths(paths, **options):
-    return load_sources(read_sources(paths), **options)
+    """Import the files named and the `*.txt` files of the folders named (see `load_sources`).
+
+    A run that fails reports every problem at once: the files that cannot be parsed and, for the others, the
+    laws and articles they name that are not held."""
+    files = source_files(paths)
+    sources, errors = _parse_files(files)
+    if errors:
+        errors += _Corpus(sources).errors(sources)
+        order = {str(path): position for position, path in enumerate(files)}
+        raise ImportFailed(sorted(errors, key=lambda error: (order.get(error.source, len(order)), error.line)))
+    return load_sources(sources, **options)
 
 
 def _unsaved(write, new):
@@ -133,6 +155,17 @@ def _wording(paragraphs):
     return tuple(" ".join(paragraph.split()) for paragraph in paragraphs)
 
 
+def _official_form(paragraphs):
+    """Chinese text as compared with the official text: white space (paragraph breaks included) does not count,
+    nor does the difference between full-width and half-width forms (`，` and `,`, `（` and `(`): NFKC."""
+    return "".join(unicodedata.normalize("NFKC", "".join(paragraphs)).split())
+
+
+def _names(law):
+    """The names of `law` as written, the one it is shown by first."""
+    return list(dict.fromkeys(name for name in [str(law), law.title, law.title_zh, *law.aliases] if name))
+
+
 @dataclass(frozen=True)
 class StoredAnswer:
     """An answer imported before: its fingerprint as last imported and as stored now."""
@@ -146,43 +179,112 @@ class StoredAnswer:
         return self.current != self.imported
 
 
+class _Corpus:
+    """The laws, and the articles of them that `sources` quote, as stored: two queries (none when the sources
+    quote nothing)."""
+
+    def __init__(self, sources):
+        quoting = any(source.quoted for source in sources)
+        self.laws = list(Law.objects.all()) if quoting else []  # none read when no source quotes a law
+        self.by_name = {}  # folded name -> law, as `Law.objects.resolve` finds it
+        for law in self.laws:
+            for name in law.known_names():
+                self.by_name.setdefault(name, law)
+        laws = {self.law(quoted.law_name) for source in sources for quoted in source.quoted} - {None}
+        numbers = {quoted.number for source in sources for quoted in source.quoted}
+        self.provisions = {}  # (law pk, number) -> the article
+        if laws:
+            by_pk = {law.pk: law for law in laws}
+            for provision in Provision.objects.filter(law__in=by_pk, number__in=numbers):
+                provision.law = by_pk[provision.law_id]
+                self.provisions[provision.law_id, provision.number] = provision
+
+    def law(self, name):
+        return self.by_name.get(normalize_law_name(name))
+
+    def provision(self, quoted):
+        law = self.law(quoted.law_name)
+        return self.provisions.get((law.pk, quoted.number)) if law else None
+
+    def errors(self, sources):
+        """A SourceError for each law name that names no law, and each article of a law that is not held."""
+        errors = []
+        for source in sources:
+            unknown = set()  # the names reported for this file, folded
+            for quoted in source.quoted:
+                law = self.law(quoted.law_name)
+                if law is None:
+                    if normalize_law_name(quoted.law_name) not in unknown:
+                        unknown.add(normalize_law_name(quoted.law_name))
+                        errors.append(SourceError(source.name, quoted.law_line, self.unknown_law(quoted.law_name)))
+                elif (law.pk, quoted.number) not in self.provisions:
+                    errors.append(SourceError(source.name, quoted.line, self.missing_article(law, quoted.number)))
+        return errors
+
+    def unknown_law(self, name):
+        known = "; ".join(", ".join(_names(law)) for law in self.laws) or "none (manage.py import_law_text)"
+        return f"no law is known as “{name}”; known: {known}"
+
+    @staticmethod
+    def missing_article(law, number):
+        if law.article_count and number > law.article_count:
+            return f"Article {number} of the {law} does not exist: it has {law.article_count} articles"
+        return f"Article {number} of the {law} is not held (manage.py import_law_text loads the law's text)"
+
+
 class _Loader:
-    def __init__(self, report, replace_wording, overwrite_edited):
+    def __init__(self, report, overwrite_edited):
         self.report = report
-        self.replace_wording = replace_wording
         self.overwrite_edited = overwrite_edited
-        self.laws = {}
+        self.corpus = None
         self.topics = {}
-        self.quoted = {}  # (law pk, number) -> (paragraphs, source) of the first quote in this run
         self.answers = {}  # (site, section, title) -> what the import needs to know of the stored answer
-        self.provisions = {}  # (law pk, number) -> the stored law article
-        self.wordings = {}  # (paragraphs stored, paragraphs quoted) -> whether the wording is the same
+        self.translations = {}  # (provision pk, source title) -> the English translation quoted from that source
+        self.unsourced = {}  # provision pk -> English translations that name neither source nor translator
+        self.quoted = {}  # (provision pk, source title) -> (source, quote) of the English quote recorded this run
         self.slugs = set()  # the slugs given to new answers in this run
         self.stored_slugs = set()  # the slugs the new answers' questions give that answers have already
         self.writes = []  # the answers to save, all at once at the end
         self.sources = []  # the source of each
 
     def preload(self, sources):
-        """What the sources name that is stored already: their answers, and the articles they quote."""
+        """What the sources name that is stored already: their answers, the laws and articles they quote and
+        the translations quoted from them (a fixed number of queries for every 500 sources)."""
         titles = sorted({source.title for source in sources})
-        for start in range(0, len(titles), 500):
-            stored = Answer.objects.filter(source_title__in=titles[start : start + 500])
+        for start in range(0, len(titles), TITLES_PER_QUERY):
+            stored = Answer.objects.filter(source_title__in=titles[start : start + TITLES_PER_QUERY])
             current = stored.content_fingerprints()
             for pk, *identity, imported in stored.values_list(
                 "pk", "source_site", "source_section", "source_title", "imported_fingerprint"
             ):
                 self.answers[tuple(identity)] = StoredAnswer(pk, imported, current[pk])
         bases = sorted({slug_base(source.question, "question") for source in sources})
-        for start in range(0, len(bases), 500):
+        for start in range(0, len(bases), TITLES_PER_QUERY):
             self.stored_slugs.update(
-                Answer.objects.filter(slug__in=bases[start : start + 500]).values_list("slug", flat=True)
+                Answer.objects.filter(slug__in=bases[start : start + TITLES_PER_QUERY]).values_list("slug", flat=True)
             )
-        names = {quoted.law_name for source in sources for quoted in source.quoted}
-        laws = {law.pk for law in map(Law.objects.resolve, names) if law is not None}
-        numbers = {quoted.number for source in sources for quoted in source.quoted}
-        if laws:
-            stored = Provision.objects.filter(law__in=laws, number__in=numbers)
-            self.provisions = {(provision.law_id, provision.number): provision for provision in stored}
+        self.corpus = _Corpus(sources)
+        provisions = {provision.pk: provision for provision in self.corpus.provisions.values()}
+        if not provisions:
+            return
+        english = Translation.objects.filter(provision__in=provisions, language=ENGLISH)
+        for start in range(0, len(titles), TITLES_PER_QUERY):
+            for translation in english.filter(source_title__in=titles[start : start + TITLES_PER_QUERY]):
+                translation.provision = provisions[translation.provision_id]
+                self.translations[translation.provision_id, translation.source_title] = translation
+        for translation in english.filter(source_title="", translator__isnull=True):
+            translation.provision = provisions[translation.provision_id]
+            self.unsourced.setdefault(translation.provision_id, []).append(translation)
+
+    def errors(self, sources):
+        """The problems that refuse the run, found before anything is written."""
+        errors, identities = [], {}
+        for source in sources:
+            identity = (source.site, source.section, source.title)
+            if identity in identities:
+                errors.append(SourceError(source.name, source.line, f"the same source as {identities[identity]}"))
+            identities.setdefault(identity, source.name)
+        return errors + self.corpus.errors(sources)
 
     def save(self):
         """Save the answers loaded, all at once; if that fails, one by one, to name the source that fails."""
@@ -209,53 +311,50 @@ class _Loader:
         self.slugs.add(slug)
         return slug
 
-    def law(self, name):
-        if name not in self.laws:
-            law = Law.objects.resolve(name)
-            if law is None:
-                law = save_law(Law(title=name, slug=unique_slug(Law.objects, name, fallback="law")))
-                self.report.laws_created.append(name)
-            prefetch_related_objects([law], "chapters")  # for `chapter_for` of each new article
-            self.laws[name] = law
-        return self.laws[name]
-
-    def provision(self, source, quoted):
-        law = self.law(quoted.law_name)
-        first_paragraphs, first_source = self.quoted.setdefault((law.pk, quoted.number), (quoted.paragraphs, source))
-        if self.replace_wording and _wording(first_paragraphs) != _wording(quoted.paragraphs):
-            message = (
-                f"{law}, Article {quoted.number} is quoted with other wording than in {first_source.name}; "
-                "--replace-wording takes one wording: import these files separately"
+    def quote(self, source, quoted, provision):
+        """Record an English quote as the source's translation of the article; compare a Chinese one with the
+        official text."""
+        if not quoted.paragraphs:
+            return
+        if quoted.language == CHINESE:
+            if _official_form(quoted.paragraphs) != _official_form(provision.paragraphs):
+                self.warn(source, quoted, "quoted text differs from the official text; the official text is kept")
+            return
+        key = (provision.pk, source.title)
+        if key in self.quoted:  # quoted twice by one source (under two law names), or by two of one title
+            first_source, first = self.quoted[key]
+            if _wording(first.paragraphs) != _wording(quoted.paragraphs):
+                where = f"{first_source.name}, line {first.line}"
+                self.warn(source, quoted, f"quoted in other words at {where}; the translation quoted there is kept")
+            return
+        self.quoted[key] = (source, quoted)
+        translation = self.translations.get(key)
+        where = f"{provision}, from {source.name}"
+        if translation is None:
+            translation = self.unsourced_translation(provision, quoted.paragraphs) or Translation(
+                provision=provision, language=ENGLISH, paragraphs=list(quoted.paragraphs)
             )
-            raise ImportFailed([SourceError(source.name, quoted.line, message)])
-        provision = self.provisions.get((law.pk, quoted.number))
-        if provision is None:
-            provision = self.provisions[law.pk, quoted.number] = save_provision(
-                Provision(
-                    law=law,
-                    number=quoted.number,
-                    paragraphs=list(quoted.paragraphs),
-                    chapter=law.chapter_for(quoted.number),
-                )
-            )
-            self.report.provisions_created.append(f"{law}, Article {quoted.number}")
-        elif not self.same_wording(provision, quoted.paragraphs):
-            difference = WordingDifference(source.name, str(law), quoted.number, quoted.line)
-            if self.replace_wording:
-                provision.paragraphs = list(quoted.paragraphs)
-                save_provision(provision)
-                self.report.wording_replaced.append(difference)
-            else:
-                self.report.wording_differences.append(difference)
-        provision.law = law
-        return provision
+            translation.source_title = source.title
+            self.translations[key] = save_translation(translation)
+            self.report.translations_recorded.append(where)
+        elif _wording(translation.paragraphs) != _wording(quoted.paragraphs):
+            translation.paragraphs = list(quoted.paragraphs)
+            save_translation(translation)
+            self.report.translations_updated.append(where)
 
-    def same_wording(self, provision, paragraphs):
-        """Whether the stored article reads as `paragraphs` (each pair of wordings is compared once a run)."""
-        key = (tuple(provision.paragraphs), paragraphs)
-        if key not in self.wordings:
-            self.wordings[key] = _wording(provision.paragraphs) == _wording(paragraphs)
-        return self.wordings[key]
+    def unsourced_translation(self, provision, paragraphs):
+        """An English translation of the article in these words that names no source nor translator (the first
+        quote of it, from before quotes were translations): the source that quotes it is its source."""
+        held = self.unsourced.get(provision.pk, [])
+        for translation in held:
+            if _wording(translation.paragraphs) == _wording(paragraphs):
+                held.remove(translation)
+                return translation
+        return None
+
+    def warn(self, source, quoted, problem):
+        law = self.corpus.law(quoted.law_name)
+        self.report.warnings.append(QuoteWarning(source.name, quoted.line, str(law), quoted.number, problem))
 
     def topic(self, title):
         """The topic of that title, else the one whose slug the title gives (renamed by an editor), else a new one."""
@@ -275,7 +374,12 @@ class _Loader:
         if stored and stored.edited and not self.overwrite_edited:
             self.report.skipped.append(source.name)  # before anything else is written for it
             return
-        provisions = list(dict.fromkeys(self.provision(source, quoted) for quoted in source.quoted))
+        provisions = []
+        for quoted in source.quoted:
+            provision = self.corpus.provision(quoted)
+            self.quote(source, quoted, provision)
+            provisions.append(provision)
+        provisions = list(dict.fromkeys(provisions))
         topic = self.topic(source.section)
         sections = [(section.kind, section.heading, section.markdown) for section in source.sections]
         fingerprint = content_fingerprint(
@@ -313,21 +417,20 @@ class _Loader:
         self.sources.append(source)
 
 
-def load_sources(sources, *, replace_wording=False, overwrite_edited=False, dry_run=False):
-    """Create or update answers, sections, citations and law articles from parsed sources.
+def load_sources(sources, *, overwrite_edited=False, dry_run=False):
+    """Create or update answers, sections and citations from parsed sources, and record the English they quote
+    as translations of the articles quoted.
 
-    One transaction: an error leaves the database as it was; a dry run rolls back.
+    The laws and articles quoted must be held: a name that names no law, or an article the law does not have,
+    refuses the run (every such problem is reported) before anything is written. One transaction: an error
+    leaves the database as it was; a dry run rolls back.
     """
-    identities = {}
-    for source in sources:
-        identity = (source.site, source.section, source.title)
-        if identity in identities:
-            raise ImportFailed([SourceError(source.name, source.line, f"the same source as {identities[identity]}")])
-        identities[identity] = source.name
     report = ImportReport(dry_run=dry_run)
-    loader = _Loader(report, replace_wording=replace_wording, overwrite_edited=overwrite_edited)
+    loader = _Loader(report, overwrite_edited=overwrite_edited)
     with transaction.atomic():
         loader.preload(sources)
+        if errors := loader.errors(sources):
+            raise ImportFailed(errors)
         for source in sources:
             try:
                 loader.load(source)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from textkit.numerals import NUMERAL_CHARACTERS, chinese_number
 
 METHODS, PRECAUTIONS, ANALYSIS, CONDITIONS, GENERAL = "methods", "precautions", "analysis", "conditions", "general"
+ENGLISH, CHINESE = "en", "zh-hans"  # the languages a quote can be in
 
 MAX_LAW_NAME_LENGTH = 300
 MAX_QUESTION_LENGTH = 500
@@ -61,10 +62,14 @@ class ParsedSection:
 
 @dataclass(frozen=True)
 class QuotedProvision:
+    """A law article named in the legal basis, with the text quoted for it (none after a bare Chinese marker)."""
+
     law_name: str
     number: int
     paragraphs: tuple[str, ...]
-    line: int
+    line: int  # of the article's marker
+    language: str = ENGLISH  # of the quoted text: ENGLISH (a translation) or CHINESE (the official language)
+    law_line: int = 0  # of the paragraph that names the law
 
 
 @dataclass
@@ -137,6 +142,8 @@ LIST_MARKER = re.compile(
 # "Article 10 of this Law …" is a reference inside text, not the start of article 10.
 ARTICLE_MARKER = re.compile(r"^Article\s+(\d{1,4})(?!\d|\.\d|\s+of\b)[\s:：.]*(.*)$", re.IGNORECASE | re.DOTALL)
 CJK_ARTICLE_MARKER = re.compile(r"^第\s*" + _CJK_NUMBER + r"\s*条(?!规定)[\s:：]*(.*)$", re.DOTALL)
+# 《中华人民共和国社会保险法》第五十八条 …: a Chinese article marker that names its law.
+CJK_LAW_ARTICLE_MARKER = re.compile(r"^《([^《》]+)》\s*第\s*" + _CJK_NUMBER + r"\s*条(?!规定)[\s:：]*(.*)$", re.DOTALL)
 LEGAL_BASIS = re.compile(r"^(?:Legal\s+basis\s*[:：]|法律依据\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
 LEGAL_ANALYSIS = re.compile(r"^(?:Legal\s+analysis\s*[:：]|法律分析\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
 # A label starts with a letter and ends at a colon followed by a space ("9:00", "https://" are not labels).
@@ -405,44 +412,98 @@ def _demote_if_empty(sections, lead):
         lead.append(text)
 
 
+@dataclass
+class _Article:
+    """The article being read in the legal basis."""
+
+    law: str
+    law_line: int
+    number: int
+    line: int
+    marker_language: str  # of its marker: the language of an article quoted without text
+    paragraphs: list = field(default_factory=list)
+
+
 def _parse_legal_basis(blocks, name):
-    quoted, law, number, paragraphs, line = [], None, None, [], 0
+    quoted, law, law_line, article = [], None, 0, None
     basis_line = blocks[0].line if blocks else 0
 
     def close():
-        if number is None:
+        if article is None:
             return
-        if not paragraphs:
-            raise SourceError(name, line, f"Article {number} of {law} has no text")
-        if any(a.law_name == law and a.number == number for a in quoted):
-            raise SourceError(name, line, f"Article {number} of {law} is quoted twice")
-        quoted.append(QuotedProvision(law_name=law, number=number, paragraphs=tuple(paragraphs), line=line))
+        if not article.paragraphs and article.marker_language == ENGLISH:
+            raise SourceError(name, article.line, f"Article {article.number} of {article.law} has no text")
+        if any(a.law_name == article.law and a.number == article.number for a in quoted):
+            raise SourceError(name, article.line, f"Article {article.number} of {article.law} is quoted twice")
+        quoted.append(
+            QuotedProvision(
+                law_name=article.law,
+                number=article.number,
+                paragraphs=tuple(article.paragraphs),
+                line=article.line,
+                language=quote_language(article.paragraphs, article.marker_language),
+                law_line=article.law_line,
+            )
+        )
+
+    def start(number, line, language, rest):
+        nonlocal article
+        close()
+        if law is None:
+            raise SourceError(name, law_line, "'Legal basis:' names no law")
+        article = _Article(law, law_line, number, line, language)
+        if rest.strip():
+            article.paragraphs.append(_capitalize(rest.strip()))
 
     for block in blocks:
-        basis = LEGAL_BASIS.match(block.text)
-        if basis:
+        text = block.text
+        if basis := LEGAL_BASIS.match(text):
             close()
-            number, paragraphs, line = None, [], block.line
-            law, number = _legal_basis_header(basis[1].strip(), block, name)
+            law, law_line, article, text = None, block.line, None, basis[1].strip()
+            if not text:
+                continue  # the article markers that follow name the law
+            if not CJK_LAW_ARTICLE_MARKER.match(text):
+                law, number, language = _legal_basis_header(text, block, name)
+                if number is not None:
+                    article = _Article(law, law_line, number, block.line, language)
+                continue
+        if marker := CJK_LAW_ARTICLE_MARKER.match(text):  # 《…》第五十八条 names the law and begins an article
+            law, law_line = _checked_law_name(marker[1], block, name), block.line
+            start(_provision_number(marker[2], name, block.line), block.line, CHINESE, marker[3])
             continue
-        marker = ARTICLE_MARKER.match(block.text) or CJK_ARTICLE_MARKER.match(block.text)
-        ordinal = None if marker or number is None else leading_ordinal(block.text)
-        if ordinal and ordinal[0] != number + 1:
+        marker = ARTICLE_MARKER.match(text) or CJK_ARTICLE_MARKER.match(text)
+        ordinal = None if marker or article is None else leading_ordinal(text)
+        if ordinal and ordinal[0] != article.number + 1:
             ordinal = None  # a number word that does not continue the sequence is text
-        if marker or ordinal:
-            close()
-            number, rest = (_provision_number(marker[1], name, block.line), marker[2]) if marker else ordinal
-            paragraphs, line = [], block.line
-            if rest.strip():
-                paragraphs.append(_capitalize(rest.strip()))
-        elif number is None:
-            raise SourceError(name, block.line, f"text in the legal basis before any article of {law} is named")
+        if marker:
+            language = ENGLISH if marker.re is ARTICLE_MARKER else CHINESE
+            start(_provision_number(marker[1], name, block.line), block.line, language, marker[2])
+        elif ordinal:
+            start(ordinal[0], block.line, ENGLISH, ordinal[1])
+        elif article is not None:
+            article.paragraphs.append(text)
+        elif law is None:
+            raise SourceError(name, law_line, "'Legal basis:' names no law")
         else:
-            paragraphs.append(block.text)
+            raise SourceError(name, block.line, f"text in the legal basis before any article of {law} is named")
     close()
     if blocks and not quoted:
         raise SourceError(name, basis_line, "the legal basis names no article")
     return quoted
+
+
+def quote_language(paragraphs, default):
+    """CHINESE when most letters of `paragraphs` are Chinese characters, ENGLISH when most are Latin letters;
+    `default` (the language of the article's marker) when there are none."""
+    chinese = latin = 0
+    for char in "".join(paragraphs):
+        if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff":
+            chinese += 1
+        elif char.isalpha() and char.isascii():
+            latin += 1
+    if not chinese and not latin:
+        return default
+    return CHINESE if chinese >= latin else ENGLISH
 
 
 _ARTICLE_OF_LAW = re.compile(r"^Article\s+(\d{1,4})\s+of\s+(?:the\s+)?(.+)$", re.IGNORECASE | re.DOTALL)
@@ -450,19 +511,26 @@ _CJK_ARTICLE_OF_LAW = re.compile(r"^《(.+?)》\s*第\s*" + _CJK_NUMBER + r"\s*�
 
 
 def _legal_basis_header(rest, block, name):
-    """(law name, article number or None) from what follows `Legal basis:`."""
+    """(law name, article number or None, language of the marker) from what follows `Legal basis:`, when it is
+    no Chinese article marker."""
     match = _ARTICLE_OF_LAW.match(rest)
     if match:
-        law, number = _law_name(match[2]), _provision_number(match[1], name, block.line)
-    elif match := _CJK_ARTICLE_OF_LAW.match(rest):  # 《…》第四条
-        law, number = _law_name(match[1]), _provision_number(match[2], name, block.line)
+        law, number, language = match[2], _provision_number(match[1], name, block.line), ENGLISH
+    elif match := _CJK_ARTICLE_OF_LAW.match(rest):  # 《…》第四条规定…: the article, the rest ignored
+        law, number, language = match[1], _provision_number(match[2], name, block.line), CHINESE
     else:
-        law, number = _law_name(rest), None
+        law, number, language = rest, None, ENGLISH
+    return _checked_law_name(law, block, name), number, language
+
+
+def _checked_law_name(text, block, name):
+    """The law name `text` gives (see `_law_name`); a SourceError if it is empty or too long."""
+    law = _law_name(text)
     if not law:
         raise SourceError(name, block.line, "'Legal basis:' names no law")
     if len(law) > MAX_LAW_NAME_LENGTH:
         raise SourceError(name, block.line, f"the law name is longer than {MAX_LAW_NAME_LENGTH} characters")
-    return law, number
+    return law
 
 
 def _provision_number(text, name, line):

@@ -5,18 +5,13 @@ from articles.importer.loader import ImportFailed, import_paths
 
 class Command(BaseCommand):
     help = (
-        "Import source texts (files, or folders of *.txt) as answers with their sections, "
-        "citations and law articles. One run is one transaction."
+        "Import source texts (files, or folders of *.txt) as answers with their sections and citations; "
+        "the English quotes of law articles become translations. One run is one transaction."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="A source text, or a folder of *.txt files.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; save nothing.")
-        parser.add_argument(
-            "--replace-wording",
-            action="store_true",
-            help="Replace the stored wording of a law article that a source quotes differently.",
-        )
         parser.add_argument(
             "--overwrite-edited",
             action="store_true",
@@ -28,7 +23,6 @@ class Command(BaseCommand):
             report = import_paths(
                 options["paths"],
                 dry_run=options["dry_run"],
-                replace_wording=options["replace_wording"],
                 overwrite_edited=options["overwrite_edited"],
             )
         except ImportFailed as failure:

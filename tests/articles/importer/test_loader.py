@@ -4,14 +4,26 @@ import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from articles.importer.loader import ImportFailed, import_paths
+from articles.importer.loader import ImportFailed, _Loader, import_paths, read_sources
 from articles.models import Answer, Citation, Section, SectionKind, Status, Topic
-from legal_refs.models import Law, Provision
+from legal_refs.models import Law, Provision, ProvisionVersion, Translation
+from legal_refs.services import save_translation
 from tests.conftest import SOURCE_DIR
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
 
-MODELS = [Law, Provision, Topic, Answer, Section, Citation]
+MODELS = [Law, Provision, ProvisionVersion, Translation, Topic, Answer, Section, Citation]
+
+# fixtures/laws/social-insurance-law.zh.md, article 58
+ARTICLE_58 = [
+    "用人单位应当自用工之日起三十日内为其职工向社会保险经办机构申请办理社会保险登记。"
+    "未办理社会保险登记的，由社会保险经办机构核定其应当缴纳的社会保险费。",
+    "自愿参加社会保险的无雇工的个体工商户、未在用人单位参加社会保险的非全日制从业人员以及其他灵活就业人员，"
+    "应当向社会保险经办机构申请办理社会保险登记。",
+    "国家建立全国统一的个人社会保障号码。个人社会保障号码为公民身份号码。",
+]
 
 
 def row_counts():
@@ -22,7 +34,9 @@ def snapshot():
     """Everything the import can touch, as plain values."""
     return (
         row_counts(),
-        list(Provision.objects.values_list("law__slug", "number", "paragraphs", "chapter__number")),
+        list(Law.objects.values_list("slug", "title", "aliases")),
+        list(Provision.objects.values_list("law__slug", "number", "paragraphs", "chapter__number", "search_text")),
+        list(Translation.objects.values_list("provision__number", "source_title", "paragraphs", "is_default")),
         list(Answer.objects.values_list("question", "slug", "short_answer", "status", "imported_fingerprint")),
         list(Section.objects.values_list("answer__slug", "position", "kind", "heading", "body")),
         list(Citation.objects.values_list("answer__slug", "provision__number", "position")),
@@ -35,12 +49,24 @@ def write(tmp_path, name, text):
     return path
 
 
+def source_text(title, basis, answer="Yes."):
+    return f"Site - Topic - {title}\n\n{title}\n\n{answer}\n\n{basis}"
+
+
 def run_command(*args):
     from io import StringIO
 
     out = StringIO()
     call_command("import_source_texts", *map(str, args), stdout=out)
     return out.getvalue()
+
+
+def translations(number, law="social-insurance-law"):
+    """(source title, first words, is default) of the English translations of an article."""
+    return [
+        (t.source_title, t.paragraphs[0][:30], t.is_default)
+        for t in Translation.objects.filter(provision__law__slug=law, provision__number=number, language="en")
+    ]
 
 
 # --------------------------------------------------------------------- the two source texts
@@ -84,67 +110,98 @@ def test_source_texts_give_the_answers_sections_and_citations(imported):
     assert [c.provision.number for c in second.citations.all()] == [4, 5]
 
 
-def test_source_texts_give_the_law_articles_with_their_paragraphs_and_chapters(imported, social_insurance_law):
-    articles = {p.number: p for p in Provision.objects.all()}
-    assert sorted(articles) == [4, 5, 10]
-    assert all(p.law == social_insurance_law for p in articles.values())
-    assert len(articles[4].paragraphs) == 2
-    assert articles[4].paragraphs[0].startswith("Employers and individuals in People's Republic of China (PRC) pay")
-    assert len(articles[10].paragraphs) == 3
-    assert len(articles[5].paragraphs) == 3
-    assert articles[5].paragraphs[0].startswith("People's governments at or above the county level")
-    assert [articles[n].chapter.number for n in (4, 5, 10)] == [1, 1, 2]
-    assert Law.objects.count() == 1
+def test_source_texts_cite_the_official_articles_and_change_no_law(social_insurance_law):
+    before = list(Provision.objects.values_list("number", "paragraphs", "search_text").order_by("number"))
+    laws = list(Law.objects.values_list("slug", "title", "aliases"))
+    import_paths([SOURCE_DIR])
+    assert Law.objects.count() == 1 and list(Law.objects.values_list("slug", "title", "aliases")) == laws
+    assert Provision.objects.count() == 98
+    after = {
+        number: (paragraphs, text)
+        for number, paragraphs, text in Provision.objects.values_list("number", "paragraphs", "search_text")
+    }
+    assert all(after[number][0] == paragraphs for number, paragraphs, _ in before)  # the official text kept
+    assert after[4][0][0].startswith("中华人民共和国境内的用人单位和个人依法缴纳社会保险费")
+    assert {c.provision.law for c in Citation.objects.select_related("provision__law")} == {social_insurance_law}
 
 
-def test_import_summary_and_the_article_4_wording_difference_reported_once(social_insurance_law):
+def test_english_quotes_are_recorded_as_translations_with_their_source(imported):
+    assert translations(4) == [
+        (UPGRADE_HALFWAY, "Employers and individuals in P", True),
+        (FIRST_CLASS_CARD, "Employers and individuals in P", False),
+    ]
+    assert translations(10) == [(UPGRADE_HALFWAY, "Employees shall participate in", True)]
+    assert translations(5) == [(FIRST_CLASS_CARD, "People's governments at or abo", True)]
+    article_5 = Translation.objects.get(provision__number=5)
+    assert len(article_5.paragraphs) == 3 and article_5.translator is None
+    # The article is found by its translations' words too.
+    assert "People's governments at or above the county level" in Provision.objects.get(number=5).search_text
+
+
+def test_two_sources_quoting_one_article_in_other_english_are_two_translations_one_shown(imported):
+    first, second = Translation.objects.filter(provision__number=4).order_by("pk")
+    assert first.paragraphs[0] != second.paragraphs[0]
+    assert " pay social insurance premiums" in first.paragraphs[0]
+    assert " shall pay social insurance premiums" in second.paragraphs[0]
+    assert [first.is_default, second.is_default] == [True, False]
+
+
+def test_import_reports_each_translation_recorded_and_sums_up(social_insurance_law):
     output = run_command(SOURCE_DIR)
-    assert "Answers: 2 created, 0 updated, 0 unchanged, 0 skipped. Law articles: 3 created." in output
-    assert output.count("quoted with other wording") == 1
-    assert "001_8aa116ca66a33e7a.txt, line 19: Social Insurance Law, Article 4" in output
-    stored = Provision.objects.get(number=4).paragraphs[0]
-    assert " pay social insurance premiums" in stored  # the first file's wording is kept
+    assert output.splitlines() == [
+        "New topic: Social security inquiry",
+        f"Translation recorded: Social Insurance Law, Article 4, from {SOURCE_DIR}/000_c9b72944512ff204.txt",
+        f"Translation recorded: Social Insurance Law, Article 10, from {SOURCE_DIR}/000_c9b72944512ff204.txt",
+        f"Translation recorded: Social Insurance Law, Article 4, from {SOURCE_DIR}/001_8aa116ca66a33e7a.txt",
+        f"Translation recorded: Social Insurance Law, Article 5, from {SOURCE_DIR}/001_8aa116ca66a33e7a.txt",
+        "Answers: 2 created, 0 updated, 0 unchanged, 0 skipped. Translations: 4 recorded, 0 updated. Warnings: 0.",
+    ]
 
 
 def test_importing_twice_changes_nothing_and_says_so(imported):
     before = snapshot()
     output = run_command(SOURCE_DIR)
     assert snapshot() == before
-    assert "Answers: 0 created, 0 updated, 2 unchanged, 0 skipped. Law articles: 0 created." in output
+    assert "Answers: 0 created, 0 updated, 2 unchanged, 0 skipped. Translations: 0 recorded, 0 updated." in output
+    assert "Translation recorded" not in output
     assert "Nothing changed." in output
 
 
-def test_replace_wording_option_replaces_the_stored_article_text(imported):
-    output = run_command(SOURCE_DIR / "001_8aa116ca66a33e7a.txt", "--replace-wording")
-    assert "Wording replaced: " in output and "Social Insurance Law, Article 4" in output
-    assert " shall pay social insurance premiums" in Provision.objects.get(number=4).paragraphs[0]
-    assert "Nothing changed." in run_command(SOURCE_DIR / "001_8aa116ca66a33e7a.txt", "--replace-wording")
+def test_a_source_whose_quote_changed_updates_its_own_translation(imported, tmp_path):
+    folder = tmp_path / "src"
+    shutil.copytree(SOURCE_DIR, folder)
+    path = folder / "001_8aa116ca66a33e7a.txt"
+    path.write_text(path.read_text().replace("Individuals enjoy", "Individuals have"), encoding="utf-8")
+    others = list(Translation.objects.exclude(source_title=FIRST_CLASS_CARD, provision__number=4).values())
+    output = run_command(folder)
+    assert output.count("Translation updated: ") == 1
+    assert f"Translation updated: Social Insurance Law, Article 4, from {path}" in output
+    assert "2 unchanged" in output and "Translations: 0 recorded, 1 updated." in output
+    updated = Translation.objects.get(provision__number=4, source_title=FIRST_CLASS_CARD)
+    assert updated.paragraphs[1].startswith("Individuals have social insurance benefits")
+    assert not updated.is_default
+    assert list(Translation.objects.exclude(pk=updated.pk).values()) == others
+    assert "Individuals have social insurance" in Provision.objects.get(number=4).search_text
+    assert "Nothing changed." in run_command(folder)
 
 
-def test_replace_wording_replaces_an_article_quoted_by_several_files_once(imported, tmp_path):
-    for name in "ab":
-        write(
-            tmp_path,
-            f"{name}.txt",
-            f"Site - Topic - Q{name}\n\nQ{name}?\n\nYes.\n\n"
-            "Legal basis: Article 4 of Social Insurance Law.\n\nNew wording of Article 4.",
-        )
-    output = run_command(tmp_path, "--replace-wording")
-    assert output.count("Wording replaced: ") == 1
-    assert Provision.objects.get(number=4).paragraphs == ["New wording of Article 4."]
+def test_a_change_of_spacing_alone_updates_no_translation(imported, tmp_path):
+    folder = tmp_path / "src"
+    shutil.copytree(SOURCE_DIR, folder)
+    path = folder / "001_8aa116ca66a33e7a.txt"
+    path.write_text(path.read_text().replace("Individuals enjoy", "Individuals   enjoy"), encoding="utf-8")
+    assert "Nothing changed." in run_command(folder)
 
 
-def test_replace_wording_refuses_two_wordings_in_one_run(imported):
-    before = snapshot()
-    with pytest.raises(CommandError, match="quoted with other wording than in .*000_c9b72944512ff204.txt"):
-        run_command(SOURCE_DIR, "--replace-wording")
-    assert snapshot() == before
+def test_replace_wording_is_gone(social_insurance_law):
+    with pytest.raises(CommandError, match="unrecognized arguments: --replace-wording"):
+        call_command("import_source_texts", "--replace-wording", str(SOURCE_DIR))
 
 
 def test_dry_run_reports_and_saves_nothing(social_insurance_law):
     before = snapshot()
     output = run_command(SOURCE_DIR, "--dry-run")
-    assert "2 created" in output and "Dry run: nothing was saved." in output
+    assert "2 created" in output and "Translations: 4 recorded" in output and "Dry run: nothing was saved." in output
     assert snapshot() == before
 
 
@@ -187,9 +244,24 @@ def test_same_article_cited_under_two_names_is_cited_once_and_stays_unchanged(so
         "Legal basis: Article 4 of People's Republic of China (PRC) Social Insurance Law.\n\nFour."
     )
     write(tmp_path, "a.txt", f"Site - Topic - Q\n\nQ\n\nYes.\n\n{basis}")
-    run_command(tmp_path)
+    output = run_command(tmp_path)
     assert Citation.objects.count() == 1
+    assert translations(4) == [("Q", "Four.", True)] and "Warning:" not in output
     assert "1 unchanged" in run_command(tmp_path)
+
+
+def test_same_article_quoted_under_two_names_in_other_english_keeps_the_first_and_warns(social_insurance_law, tmp_path):
+    basis = (
+        "Legal basis: Article 4 of Social Insurance Law.\n\nFour.\n\n"
+        "Legal basis: Article 4 of PRC Social Insurance Law.\n\nFour, otherwise."
+    )
+    path = write(tmp_path, "a.txt", source_text("Q", basis))
+    output = run_command(tmp_path)
+    assert translations(4) == [("Q", "Four.", True)]
+    assert (
+        f"Warning: {path}, line 11: Social Insurance Law, Article 4: quoted in other words at {path}, line 7; "
+        "the translation quoted there is kept"
+    ) in output
 
 
 def test_skipped_answer_writes_nothing_for_its_source(imported, tmp_path):
@@ -199,10 +271,11 @@ def test_skipped_answer_writes_nothing_for_its_source(imported, tmp_path):
     folder = tmp_path / "src"
     shutil.copytree(SOURCE_DIR, folder)
     path = folder / "000_c9b72944512ff204.txt"
-    path.write_text(path.read_text() + "\n\nArticle 11\n\nEleven.", encoding="utf-8")
+    path.write_text(path.read_text().replace("Individuals enjoy", "Individuals have") + "\n\nArticle 11\n\nEleven.")
+    before = list(Translation.objects.values())
     output = run_command(folder)
-    assert "1 skipped" in output and "Law articles: 0 created" in output
-    assert not Provision.objects.filter(number=11).exists()
+    assert "1 skipped" in output and "Translations: 0 recorded, 0 updated." in output
+    assert list(Translation.objects.values()) == before
 
 
 def test_overwrite_edited_option_restores_the_source(imported):
@@ -237,21 +310,172 @@ def test_changed_source_updates_the_answer_keeping_its_url(imported, tmp_path, s
 # --------------------------------------------------------------------- laws, aliases, slugs
 
 
-def test_unknown_law_name_creates_a_law_and_reports_it(social_insurance_law, tmp_path):
-    write(tmp_path, "a.txt", "Site - Topic - Q\n\nQ\n\nYes.\n\nLegal basis: Article 2 of Card Regulations.\n\nTwo.")
-    output = run_command(tmp_path)
-    assert "New law (name not known): Card Regulations" in output
-    law = Law.objects.get(title="Card Regulations")
-    assert law.slug == "card-regulations"
-    assert Provision.objects.get(law=law, number=2).paragraphs == ["Two."]
+def test_unknown_law_name_is_an_error_naming_file_line_and_known_names_and_nothing_is_written(
+    social_insurance_law, tmp_path
+):
+    write(tmp_path, "a.txt", source_text("A", "Legal basis: Article 4 of Social Insurance Law.\n\nFour."))
+    basis = "Legal basis: Labour Law.\n\nArticle 2 Two.\n\nLegal basis: Article 3 of the labour law.\n\nThree."
+    write(tmp_path, "b.txt", source_text("B", basis))  # one name, reported once
+    before = snapshot()
+    with pytest.raises(ImportFailed) as caught:
+        import_paths([tmp_path])
+    [error] = caught.value.errors
+    assert str(error) == (
+        f"{tmp_path}/b.txt, line 7: no law is known as “Labour Law”; known: Social Insurance Law, "
+        "Social Insurance Law of the People's Republic of China, 中华人民共和国社会保险法, "
+        "People's Republic of China (PRC) Social Insurance Law, PRC Social Insurance Law, "
+        "Social Insurance Law of the PRC, Social Insurance Law of China, 社会保险法"
+    )
+    assert snapshot() == before
 
 
-def test_law_names_resolve_through_aliases(social_insurance_law, tmp_path):
-    text = "Site - Topic - Q\n\nQ\n\nYes.\n\nLegal basis: Article 2 of the social insurance law of the PRC.\n\nTwo."
-    write(tmp_path, "a.txt", text)
+def test_unknown_law_names_are_reported_with_the_files_that_do_not_parse(law_corpus, tmp_path):
+    write(tmp_path, "a.txt", "not a breadcrumb")
+    write(tmp_path, "b.txt", source_text("B", "Legal basis: Article 2 of Labour Law.\n\nTwo."))
+    write(tmp_path, "c.txt", source_text("C", "法律依据：《劳动法》第二条"))
+    with pytest.raises(CommandError) as caught:
+        run_command(tmp_path)
+    message = str(caught.value)
+    assert "a.txt, line 1: the first line must be a breadcrumb" in message
+    assert "b.txt, line 7: no law is known as “Labour Law”; known: " in message
+    assert "c.txt, line 7: no law is known as “劳动法”; known: " in message
+    # every instrument's names, so that staff see which alias to add
+    assert (
+        "; Social Insurance Handling Regulation, Regulation on the Handling of Social Insurance, 社会保险经办条例"
+        in (message)
+    )
+    assert message.index("a.txt") < message.index("b.txt") < message.index("c.txt")
+    assert row_counts()["Answer"] == 0
+
+
+def test_an_article_the_law_does_not_have_is_an_error_and_nothing_is_written(social_insurance_law, tmp_path):
+    write(
+        tmp_path,
+        "a.txt",
+        source_text("A", "Legal basis: Social Insurance Law.\n\nArticle 4 Four.\n\nArticle 120 Text."),
+    )
+    before = snapshot()
+    with pytest.raises(CommandError) as caught:
+        run_command(tmp_path)
+    assert (
+        f"{tmp_path}/a.txt, line 11: Article 120 of the Social Insurance Law does not exist: it has 98 articles"
+        in str(caught.value)
+    )
+    assert snapshot() == before
+
+
+def test_an_article_of_a_law_whose_text_is_not_loaded_is_an_error(social_insurance_law, tmp_path):
+    Law.objects.create(title="Card Regulations", slug="card-regulations")
+    write(tmp_path, "a.txt", source_text("A", "Legal basis: Article 2 of Card Regulations.\n\nTwo."))
+    with pytest.raises(ImportFailed, match="line 7: Article 2 of the Card Regulations is not held"):
+        import_paths([tmp_path])
+
+
+def test_an_alias_added_by_staff_makes_the_name_known(social_insurance_law, tmp_path):
+    write(tmp_path, "a.txt", source_text("A", "Legal basis: Article 4 of the Social Security Law.\n\nFour."))
+    with pytest.raises(ImportFailed, match="no law is known as “Social Security Law”"):
+        import_paths([tmp_path])
+    social_insurance_law.aliases.append("Social Security Law")
+    social_insurance_law.save()
+    assert "Translations: 1 recorded" in run_command(tmp_path)
+    assert translations(4) == [("A", "Four.", True)]
+
+
+def test_law_names_resolve_through_titles_aliases_and_official_titles(law_corpus, tmp_path):
+    basis = (
+        "Legal basis: Article 2 of the social insurance law of the PRC.\n\nTwo.\n\n"
+        "Legal basis: Article 7 of Regulations on Social Insurance Handling.\n\nSeven.\n\n"
+        "法律依据：\n\n《中华人民共和国社会保险法》第五十八条\n\n《社会保险经办条例》第八条"
+    )
+    write(tmp_path, "a.txt", source_text("A", basis))
     run_command(tmp_path)
-    assert Provision.objects.get(number=2).law == social_insurance_law
-    assert Law.objects.count() == 1
+    assert list(Citation.objects.values_list("provision__law__slug", "provision__number")) == [
+        ("social-insurance-law", 2),
+        ("social-insurance-handling-regulation", 7),
+        ("social-insurance-law", 58),
+        ("social-insurance-handling-regulation", 8),
+    ]
+    assert translations(7, law="social-insurance-handling-regulation") == [("A", "Seven.", True)]
+    assert Law.objects.count() == 3
+
+
+# --------------------------------------------------------------------- Chinese quotes
+
+
+def test_a_chinese_quote_as_the_official_text_is_cited_and_recorded_nowhere(social_insurance_law, tmp_path):
+    # Spacing, paragraph breaks and half-width punctuation do not count.
+    quote = "\n\n".join([ARTICLE_58[0].replace("，", ","), ARTICLE_58[1] + ARTICLE_58[2]])
+    write(tmp_path, "a.txt", source_text("A", f"法律依据：\n\n《中华人民共和国社会保险法》第五十八条 {quote}"))
+    before = Provision.objects.get(number=58).paragraphs
+    output = run_command(tmp_path)
+    assert "Warning:" not in output and "Translations: 0 recorded" in output
+    assert Citation.objects.get().provision.number == 58
+    assert Provision.objects.get(number=58).paragraphs == before == ARTICLE_58
+    assert not Translation.objects.exists()
+
+
+def test_a_chinese_quote_that_differs_is_reported_and_the_official_text_kept(law_corpus, tmp_path):
+    basis = "法律依据：《社会保险经办条例》第七条 社会保障卡是个人参加社会保险的凭证。"
+    path = write(tmp_path, "a.txt", source_text("A", basis))
+    before = snapshot()
+    output = run_command(tmp_path)
+    assert (
+        f"Warning: {path}, line 7: Social Insurance Handling Regulation, Article 7: quoted text differs from the "
+        "official text; the official text is kept"
+    ) in output
+    assert "Warnings: 1." in output
+    assert snapshot()[1:4] == before[1:4]  # laws, articles and translations as they were
+    assert Citation.objects.get().provision.law.slug == "social-insurance-handling-regulation"
+    assert "Warnings: 1." in run_command(tmp_path)  # still differs: reported again
+
+
+def test_a_chinese_marker_with_an_english_quote_records_a_translation(social_insurance_law, tmp_path):
+    write(
+        tmp_path, "a.txt", source_text("A", "Legal basis: 《中华人民共和国社会保险法》第五十八条 Employers register.")
+    )
+    assert "Translation recorded: Social Insurance Law, Article 58" in run_command(tmp_path)
+    assert translations(58) == [("A", "Employers register.", True)]
+
+
+# --------------------------------------------------------------------- translations held before
+
+
+def test_an_unsourced_translation_in_the_same_words_becomes_the_sources(social_insurance_law, tmp_path):
+    """An article's English from before quotes were translations (no source, no translator) is claimed by the
+    source that quotes it in those words, not doubled."""
+    article_4 = Provision.objects.get(number=4)
+    save_translation(Translation(provision=article_4, paragraphs=["Four,  as quoted."]))
+    save_translation(Translation(provision=article_4, paragraphs=["Four, by an editor."], is_default=True))
+    write(tmp_path, "a.txt", source_text("A", "Legal basis: Article 4 of Social Insurance Law.\n\nFour, as quoted."))
+    write(tmp_path, "b.txt", source_text("B", "Legal basis: Article 4 of Social Insurance Law.\n\nFour, as quoted."))
+    output = run_command(tmp_path)
+    assert output.count("Translation recorded: ") == 2
+    assert sorted(translations(4)) == [
+        ("", "Four, by an editor.", True),
+        ("A", "Four,  as quoted.", False),
+        ("B", "Four, as quoted.", False),
+    ]
+
+
+def test_preloading_makes_as_many_queries_whatever_the_number_of_sources(law_corpus, tmp_path):
+    def preload_queries(count):
+        folder = tmp_path / str(count)
+        folder.mkdir()
+        for n in range(count):
+            basis = (
+                f"Legal basis: Article {n + 1} of Social Insurance Law.\n\nText {n}.\n\n《社会保险经办条例》第{n + 1}条"
+            )
+            write(folder, f"{n}.txt", source_text(f"Q{count}-{n}", basis))
+        run_command(folder)  # stored answers and translations to find
+        loader = _Loader(report=None, overwrite_edited=False)
+        sources = read_sources([folder])
+        with CaptureQueriesContext(connection) as queries:
+            loader.preload(sources)
+        assert len(loader.answers) == count and len(loader.translations) == count
+        return len(queries)
+
+    # Answers: 4 (their fields, sections, citations, fingerprints), slugs 1, laws 1, articles 1, translations 2.
+    assert preload_queries(2) == preload_queries(9) == 9
 
 
 def test_same_question_from_two_sections_gets_a_unique_slug(social_insurance_law, tmp_path):
@@ -294,12 +518,12 @@ def test_every_broken_file_is_reported(social_insurance_law, tmp_path):
     assert row_counts()["Answer"] == 0
 
 
-def test_an_error_while_loading_rolls_back_the_whole_run(social_insurance_law, tmp_path):
-    # b.txt repeats a.txt's breadcrumb: found only after a.txt is parsed.
-    write(tmp_path, "a.txt", "Site - Topic - Q\n\nQ\n\nYes.\n\nLegal basis: Article 2 of New Law.\n\nTwo.")
+def test_two_files_with_one_breadcrumb_are_refused_before_anything_is_written(social_insurance_law, tmp_path):
+    # b.txt repeats a.txt's breadcrumb: found only after both are parsed.
+    write(tmp_path, "a.txt", "Site - Topic - Q\n\nQ\n\nYes.\n\nLegal basis: Article 2 of Social Insurance Law.\n\nTwo.")
     write(tmp_path, "b.txt", "Site - Topic - Q\n\nQ again\n\nNo.")
     before = snapshot()
-    with pytest.raises(CommandError, match="the same source as"):
+    with pytest.raises(CommandError, match="b.txt, line 1: the same source as .*a.txt"):
         run_command(tmp_path)
     assert snapshot() == before
 

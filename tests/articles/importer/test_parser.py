@@ -4,7 +4,9 @@ import pytest
 
 from articles.importer.parser import (
     ANALYSIS,
+    CHINESE,
     CONDITIONS,
+    ENGLISH,
     GENERAL,
     METHODS,
     PRECAUTIONS,
@@ -101,9 +103,9 @@ def test_chinese_title_and_body():
         ("线上升级", "登录官网办理。"),
         ("线下升级", "到银行办理。"),
     ]
-    assert [(a.law_name, a.number) for a in parsed.quoted] == [
-        ("中华人民共和国社会保险法", 4),
-        ("中华人民共和国社会保险法", 5),
+    assert [(a.law_name, a.number, a.language) for a in parsed.quoted] == [
+        ("中华人民共和国社会保险法", 4, CHINESE),
+        ("中华人民共和国社会保险法", 5, CHINESE),
     ]
 
 
@@ -362,6 +364,90 @@ def test_a_malformed_chinese_article_number_is_an_error_naming_the_line():
     text = f"{BREADCRUMB}\n\nQuestion?\n\nYes.\n\n法律依据：《社会保险法》\n\n第九千九千条 Text."
     with pytest.raises(SourceError, match=r"line 9: “九千九千” is not a number"):
         parse(text)
+
+
+# --------------------------------------------------------------------- Chinese article markers
+
+
+def cjk_source(basis):
+    return f"{BREADCRUMB}\n\nQuestion?\n\n可以。\n\n{basis}"
+
+
+def quoted(basis):
+    return [(a.law_name, a.number, a.paragraphs, a.language) for a in parse(cjk_source(basis)).quoted]
+
+
+def test_chinese_marker_names_the_law_and_the_article_and_takes_the_text_after_it():
+    basis = (
+        "法律依据：\n\n"
+        "《中华人民共和国社会保险法》第五十八条 用人单位应当自用工之日起三十日内申请办理社会保险登记。\n\n"
+        "自愿参加社会保险的人员，应当向社会保险经办机构申请办理社会保险登记。\n\n"
+        "《社会保险经办条例》第七条：社会保险经办机构应当及时办理。"
+    )
+    assert quoted(basis) == [
+        (
+            "中华人民共和国社会保险法",
+            58,
+            (
+                "用人单位应当自用工之日起三十日内申请办理社会保险登记。",
+                "自愿参加社会保险的人员，应当向社会保险经办机构申请办理社会保险登记。",
+            ),
+            CHINESE,
+        ),
+        ("社会保险经办条例", 7, ("社会保险经办机构应当及时办理。",), CHINESE),
+    ]
+
+
+def test_chinese_marker_after_the_label_takes_the_text_on_its_line():
+    assert quoted("法律依据：《社会保险经办条例》第七条 社会保险经办机构应当及时办理。") == [
+        ("社会保险经办条例", 7, ("社会保险经办机构应当及时办理。",), CHINESE)
+    ]
+
+
+def test_chinese_marker_without_text_cites_the_article():
+    basis = "法律依据：\n\n《中华人民共和国社会保险法》第五十八条\n\n《社会保险经办条例》第 7 条"
+    assert quoted(basis) == [("中华人民共和国社会保险法", 58, (), CHINESE), ("社会保险经办条例", 7, (), CHINESE)]
+
+
+def test_chinese_marker_sets_the_law_of_the_bare_markers_after_it():
+    basis = "Legal basis: Social Insurance Law.\n\n《社会保险经办条例》第七条 七。\n\n第八条 八。"
+    assert [(law, number) for law, number, *_ in quoted(basis)] == [("社会保险经办条例", 7), ("社会保险经办条例", 8)]
+
+
+def test_the_line_naming_the_law_is_kept_with_each_article():
+    parsed = parse(cjk_source("法律依据：《社会保险法》\n\n第四条 四。\n\n《社会保险经办条例》第七条"))
+    assert [(a.number, a.line, a.law_line) for a in parsed.quoted] == [(4, 9, 7), (7, 11, 11)]
+
+
+def test_chinese_reference_inside_text_is_not_a_marker():
+    basis = "法律依据：《社会保险法》第四条 四。\n\n《社会保险经办条例》第七条规定的登记，依照本法办理。"
+    assert quoted(basis) == [
+        ("社会保险法", 4, ("四。", "《社会保险经办条例》第七条规定的登记，依照本法办理。"), CHINESE)
+    ]
+
+
+def test_a_malformed_number_in_a_chinese_marker_is_an_error_naming_the_line():
+    with pytest.raises(SourceError, match=r"test.txt, line 9: “一百三” is not a number"):
+        parse(cjk_source("法律依据：\n\n《社会保险法》第一百三条 文本。"))
+
+
+def test_a_bare_marker_before_any_law_is_named_is_an_error_at_the_label():
+    with pytest.raises(SourceError, match=r"line 7: 'Legal basis:' names no law"):
+        parse(cjk_source("法律依据：\n\n第四条 文本。"))
+
+
+@pytest.mark.parametrize(
+    ("basis", "language"),
+    [
+        ("Legal basis: Article 4 of Social Insurance Law.\n\nEmployers pay premiums.", ENGLISH),
+        ("Legal basis: Article 4 of Social Insurance Law.\n\n用人单位和个人依法缴纳社会保险费。", CHINESE),
+        ("法律依据：《社会保险法》第四条 Employers pay the premiums of 《社会保险法》.", ENGLISH),
+        ("法律依据：《社会保险法》第四条 用人单位依法缴纳 PRC 社会保险费。", CHINESE),
+    ],
+)
+def test_the_language_of_a_quote_is_that_of_most_of_its_letters(basis, language):
+    [article] = parse(cjk_source(basis)).quoted
+    assert article.language == language
 
 
 def test_no_legal_basis_means_no_citations():
