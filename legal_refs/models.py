@@ -256,9 +256,8 @@ class Provision(models.Model):
 
     def fill_search_columns(self, translations=()):
         """Set the search columns from the number, the official text and `translations` (lists of paragraphs)."""
-        self.search_text = "\n\n".join(
-            [f"Article {self.number}", *self.paragraphs, *(text for paragraphs in translations for text in paragraphs)]
-        )
+        texts = [*self.paragraphs, *(text for paragraphs in translations for text in paragraphs)]
+        self.search_text = "\n\n".join([f"Article {self.number}", *dict.fromkeys(texts)])  # each wording once
         self.search_cjk = cjk_tokens(self.search_text)
 
     @property

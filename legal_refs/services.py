@@ -7,6 +7,8 @@ An article's official wording changes in two ways, never confused:
 Both keep `Provision.paragraphs` (a copy of the latest version's text) and the search columns in step.
 """
 
+from django.utils import timezone
+
 from .models import Correction, Law, Provision, ProvisionVersion, Translation
 
 
@@ -96,6 +98,37 @@ def save_translation(translation: Translation) -> Translation:
     translation.save()
     translation.provision.save(update_fields=[])
     return translation
+
+
+def save_translations(translations) -> None:
+    """Save many translations at once (an import): new ones in one INSERT, changed ones in one UPDATE; the first
+    translation of an article in a language becomes its default when it has none; each article's search text
+    is rebuilt once."""
+    if not translations:
+        return
+    provisions = {translation.provision_id: translation.provision for translation in translations}
+    with_default = set(
+        Translation.objects.filter(provision__in=provisions, is_default=True).values_list("provision", "language")
+    )
+    for translation in translations:
+        key = (translation.provision_id, translation.language)
+        if translation.is_default or key not in with_default:
+            translation.is_default = True
+            with_default.add(key)
+    now = timezone.now()
+    changed = [translation for translation in translations if not translation._state.adding]
+    for translation in changed:
+        translation.updated_at = now
+    Translation.objects.bulk_create([translation for translation in translations if translation._state.adding])
+    Translation.objects.bulk_update(changed, ["paragraphs", "source_title", "is_default", "updated_at"])
+    held = {pk: [] for pk in provisions}
+    for provision_id, paragraphs in Translation.objects.filter(provision__in=provisions).values_list(
+        "provision", "paragraphs"
+    ):
+        held[provision_id].append(paragraphs)
+    for pk, provision in provisions.items():
+        provision.fill_search_columns(held[pk])
+    Provision.objects.bulk_update(provisions.values(), ["search_text", "search_cjk"])
 
 
 def delete_translation(translation: Translation) -> None:

@@ -2,8 +2,8 @@
 
 The law corpus is read, never written: the laws and articles a source names must be held (`manage.py
 import_law_text`), or the run is refused. An English quote of an article is recorded as a translation of it,
-one per article and source (`legal_refs.services.save_translation`); a Chinese quote is compared with the
-official text, which is kept.
+one per article and source (saved all at once, `legal_refs.services.save_translations`); a Chinese quote is
+compared with the official text, which is kept.
 """
 
 import unicodedata
@@ -14,7 +14,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from legal_refs.models import Law, Provision, Translation, normalize_law_name
-from legal_refs.services import save_translation
+from legal_refs.services import save_translations
 
 from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, slug_base, unique_slug
 from ..services import AnswerWrite, save_answers, save_topic
@@ -240,6 +240,7 @@ class _Loader:
         self.topics = {}
         self.answers = {}  # (site, section, title) -> what the import needs to know of the stored answer
         self.translations = {}  # (provision pk, source title) -> the English translation quoted from that source
+        self.changed_translations = []  # to save, all at once at the end
         self.unsourced = {}  # provision pk -> English translations that name neither source nor translator
         self.quoted = {}  # (provision pk, source title) -> (source, quote) of the English quote recorded this run
         self.slugs = set()  # the slugs given to new answers in this run
@@ -335,11 +336,12 @@ class _Loader:
                 provision=provision, language=ENGLISH, paragraphs=list(quoted.paragraphs)
             )
             translation.source_title = source.title
-            self.translations[key] = save_translation(translation)
+            self.translations[key] = translation
+            self.changed_translations.append(translation)
             self.report.translations_recorded.append(where)
         elif _wording(translation.paragraphs) != _wording(quoted.paragraphs):
             translation.paragraphs = list(quoted.paragraphs)
-            save_translation(translation)
+            self.changed_translations.append(translation)
             self.report.translations_updated.append(where)
 
     def unsourced_translation(self, provision, paragraphs):
@@ -437,6 +439,10 @@ def load_sources(sources, *, overwrite_edited=False, dry_run=False):
             except DatabaseError as error:
                 raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
         loader.save()
+        try:
+            save_translations(loader.changed_translations)
+        except DatabaseError as error:
+            raise ImportFailed([SourceError("the translations quoted", 0, f"cannot be saved: {error}")]) from error
         if dry_run:
             transaction.set_rollback(True)
     return report
