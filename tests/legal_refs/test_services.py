@@ -1,0 +1,38 @@
+"""The law corpus's write path: versions keep the article's copy of the latest wording; translations keep one
+default per language and the article's search text."""
+
+import datetime
+
+from legal_refs.models import Translation
+from legal_refs.services import add_version, save_translation, save_translations
+from tests.factories import make_provision
+
+
+def test_the_article_copies_its_latest_wording_whatever_the_order_versions_come_in(db):
+    article = make_provision(number=7, paragraphs=["现行文本。"], version=datetime.date(2018, 12, 29))
+    add_version(article, ["原来的文本。"], datetime.date(2011, 7, 1))
+    article.refresh_from_db()
+    assert article.paragraphs == ["现行文本。"]
+    add_version(article, ["将来的文本。"], datetime.date(2030, 1, 1), "某决定")
+    article.refresh_from_db()
+    assert article.paragraphs == ["将来的文本。"]
+    assert "将来" in article.search_cjk
+
+
+def test_a_batch_of_translations_gets_one_default_and_each_wording_once_in_the_search_text(db):
+    article = make_provision(number=8, paragraphs=["官方文本。"])
+    batch = [
+        Translation(provision=article, paragraphs=["Same words."], source_title="a"),
+        Translation(provision=article, paragraphs=["Same words."], source_title="b"),
+        Translation(provision=article, paragraphs=["Other words."], source_title="c"),
+    ]
+    save_translations(batch)
+    assert [t.is_default for t in Translation.objects.order_by("source_title")] == [True, False, False]
+    article.refresh_from_db()
+    assert article.search_text.count("Same words.") == 1
+    assert "Other words." in article.search_text and "官方文本。" in article.search_text
+    # Choosing another one as the default unsets the first.
+    chosen = Translation.objects.get(source_title="c")
+    chosen.is_default = True
+    save_translation(chosen)
+    assert list(Translation.objects.filter(is_default=True).values_list("source_title", flat=True)) == ["c"]
