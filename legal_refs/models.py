@@ -47,9 +47,19 @@ class LawQuerySet(models.QuerySet):
 
 
 class Kind(models.TextChoices):
+    """The kinds of instrument, in their rank in the hierarchy of Chinese law (Legislation Law)."""
+
     LAW = "law", _("Law")
     ADMINISTRATIVE_REGULATION = "administrative-regulation", _("Administrative regulation")
     LOCAL_REGULATION = "local-regulation", _("Local regulation")
+
+
+def law_rank(law="law"):
+    """An ordering by the instrument's rank (`Kind`): laws, then administrative, then local regulations.
+    `law`: the path to the law from the rows ordered (“law” for articles, “pk” for laws themselves)."""
+    kind = "kind" if law == "pk" else f"{law}__kind"
+    ranks = [models.When(**{kind: value}, then=models.Value(rank)) for rank, value in enumerate(Kind.values)]
+    return models.Case(*ranks, default=models.Value(len(ranks)), output_field=models.IntegerField())
 
 
 class Law(models.Model):

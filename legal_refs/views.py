@@ -6,7 +6,7 @@ what they know of a law or an article; the project's URLconf serves the extended
 `urls.law_urlpatterns`).
 """
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from . import pages
 from .diff import diff_paragraphs
-from .models import Kind, Law, Provision, ProvisionVersion
+from .models import Law, Provision, ProvisionVersion, law_rank
 from .structured_data import law_legislation, legislation
 
 
@@ -41,9 +41,7 @@ class LawListView(ListView):
     context_object_name = "laws"
 
     def get_queryset(self):
-        ranks = [When(kind=kind, then=Value(rank)) for rank, kind in enumerate(Kind.values)]
-        rank = Case(*ranks, output_field=IntegerField())
-        return Law.objects.order_by(rank, "title")
+        return Law.objects.order_by(law_rank("pk"), "title")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(breadcrumbs=[laws_crumb()], **kwargs)

@@ -25,7 +25,7 @@ from django.db.models.functions import Concat, Least, Length, Lower, Replace
 from django.utils.safestring import SafeString
 
 from articles.models import Answer, Citation, SearchWord, Status
-from legal_refs.models import Provision
+from legal_refs.models import Provision, law_rank
 from textkit.highlight import SNIPPET_CHARS, START_SEL, STOP_SEL, highlight, mark_headline
 from textkit.query import ParsedQuery, Term
 from textkit.tokens import CJK_RUN, provision_token
@@ -109,7 +109,7 @@ class SearchBackend:
         named = Q(number=parsed.provision_number) if parsed.provision_number else None
         is_named = Case(When(named, then=Value(1)), default=Value(0)) if named else Value(0)
         found = self.match_provisions(queryset.select_related("law"), parsed, named)
-        return found.annotate(is_named=is_named).order_by("-is_named", "-rank", "law", "number")
+        return found.annotate(is_named=is_named).order_by("-is_named", "-rank", law_rank(), "law__title", "number")
 
     def match_provisions(self, queryset: QuerySet, parsed: ParsedQuery, named: Q | None) -> QuerySet:
         raise NotImplementedError

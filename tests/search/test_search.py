@@ -170,6 +170,17 @@ def test_law_articles_are_found_by_their_text_and_told_apart(client):
     assert "<mark>channels</mark>" in html
 
 
+@pytest.mark.parametrize("query", ["Article 10", "第十条"])
+def test_the_same_article_of_three_instruments_is_listed_by_their_rank(client, law_corpus, query):
+    response = search(client, query)
+    laws = [provision.law.slug for provision in response.context["results"].provisions]
+    assert laws == [
+        "social-insurance-law",
+        "social-insurance-handling-regulation",
+        "beijing-social-security-card-provisions",
+    ]
+
+
 @pytest.mark.django_db
 def test_quoted_phrase_must_appear_as_written(client):
     make_answer("Lost card at the bank?", short_answer="Report the lost card to the bank.")
