@@ -214,7 +214,7 @@ class ReviewFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("due", _("Due: a cited article was amended")), ("checked", _("Not due"))]
+        return [("due", _("Due: a cited article was amended, or never checked")), ("checked", _("Not due"))]
 
     def queryset(self, request, queryset):
         if self.value() == "due":
@@ -270,24 +270,27 @@ class AnswerAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("why it is due"))
     def review_reasons(self, answer):
-        reasons = review.amended(
-            answer.citations.select_related("provision__law").prefetch_related("provision__versions")
-        )
-        if not reasons:
-            return gettext("Nothing: the articles it cites have not changed since it was checked.")
-        return format_html_join(
-            "",
-            '<p>{} <a href="{}">{}</a></p>',
+        citations = list(answer.citations.select_related("provision__law").prefetch_related("provision__versions"))
+        amended = [
             (
-                (
-                    gettext("%(provision)s: a version in force from %(date)s.")
-                    % {"provision": reason.citation.provision, "date": reason.newer.effective_from},
-                    reason.compare_url,
-                    gettext("Compare the wordings"),
-                )
-                for reason in reasons
-            ),
-        )
+                gettext("%(provision)s: a version in force from %(date)s.")
+                % {"provision": reason.citation.provision, "date": reason.newer.effective_from},
+                reason.compare_url,
+                gettext("Compare the wordings"),
+            )
+            for reason in review.amended(citations)
+        ]
+        unchecked = [
+            (
+                gettext("%(provision)s: never checked against its official text.") % {"provision": citation.provision},
+                citation.provision.get_absolute_url(),
+                gettext("Read the official text"),
+            )
+            for citation in review.unchecked(citations)
+        ]
+        if not amended and not unchecked:
+            return gettext("Nothing: the articles it cites have not changed since it was checked.")
+        return format_html_join("", '<p>{} <a href="{}">{}</a></p>', amended + unchecked)
 
     @admin.action(description=_("Mark checked against the law"), permissions=["publish"])
     def mark_checked(self, request, queryset):

@@ -5,17 +5,21 @@ and who) and, for each citation, the version of the article it was checked again
 The reasons are read from the data, so that no write path can forget one:
 
 - **amended**: a cited article has a version newer than the one its citation was checked against (an
-  amendment, from a law text or the admin; a correction makes no version and so no reason).
+  amendment, from a law text or the admin; a correction makes no version and so no reason). A citation
+  records the version in force when it is written, so an answer written while an amendment is coming is due
+  at once: it must be checked against the coming wording too.
+- **unchecked**: a citation has no version while its article has one: it was written before the official
+  texts were loaded (an answer from before the law corpus), so nobody has checked it against them.
 
 Marking an answer checked (`mark_checked`) records who and when, and moves each citation to its article's
-latest version, which ends the reasons.
+latest version (coming or not), which ends the reasons.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from legal_refs.models import ProvisionVersion
@@ -54,10 +58,16 @@ def amended_citations_filter():
     )
 
 
+def unchecked_citations_filter():
+    """A condition on citations: it has no version while its article has one."""
+    return Q(version__isnull=True) & Exists(ProvisionVersion.objects.filter(provision=OuterRef("provision")))
+
+
 def due_annotation():
     """An expression for answers: whether one is due to be checked against the law again."""
-    amended = Citation.objects.filter(answer=OuterRef("pk"), version__isnull=False).filter(amended_citations_filter())
-    return Exists(amended)
+    citations = Citation.objects.filter(answer=OuterRef("pk"))
+    amended = citations.filter(version__isnull=False).filter(amended_citations_filter())
+    return Exists(amended) | Exists(citations.filter(unchecked_citations_filter()))
 
 
 def due_for_review(answers=None):
@@ -77,6 +87,11 @@ def amended(citations):
         if checked is not None and versions and versions[-1].effective_from > checked.effective_from:
             reasons.append(Amended(citation, checked, versions[-1]))
     return reasons
+
+
+def unchecked(citations):
+    """The citations never checked against their article's official text (versions prefetched)."""
+    return [citation for citation in citations if citation.version_id is None and citation.provision.timeline()]
 
 
 @transaction.atomic

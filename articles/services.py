@@ -73,7 +73,9 @@ def _save_editing(write):
         if gone:
             model.objects.filter(answer=answer, pk__in=gone).delete()
     _attach(answer, write.sections, write.citations)
-    _record_versions(write.citations)
+    # A citation removed and added again in one save keeps the wording it was checked against.
+    checked = {c.provision_id: c.version_id for c in write.removed if isinstance(c, Citation) and c.version_id}
+    _record_versions(write.citations, checked)
     _save_parts(Section, write.sections)
     _save_parts(Citation, write.citations)
     others = write.others
@@ -82,7 +84,7 @@ def _save_editing(write):
     sections = write.sections + others
     citations = list(Citation.objects.filter(answer=answer).select_related("provision__law"))
     write.cited_in_text = _text_citations(answer, sections, citations)
-    _record_versions(write.cited_in_text)
+    _record_versions(write.cited_in_text, checked)
     Citation.objects.bulk_create(write.cited_in_text)
     store_search_columns(answer, sections, citations + write.cited_in_text)
 
@@ -103,12 +105,21 @@ def _save_replacing(writes):
     Answer.objects.bulk_create(new)
     for answer in stored:
         answer.save()
+    # The citations written again keep the wording each was checked against (an import rewrites them all).
+    checked = {
+        (answer_id, provision_id): version_id
+        for answer_id, provision_id, version_id in Citation.objects.filter(
+            answer__in=stored, version__isnull=False
+        ).values_list("answer", "provision", "version")
+    }
     Section.objects.filter(answer__in=stored).delete()
     Citation.objects.filter(answer__in=stored).delete()
     for write in writes:
         _attach(write.answer, write.sections, write.citations + write.cited_in_text)
     Section.objects.bulk_create([section for write in writes for section in write.sections])
     citations = [citation for write in writes for citation in write.citations + write.cited_in_text]
+    for citation in citations:
+        citation.version_id = citation.version_id or checked.get((citation.answer.pk, citation.provision_id))
     _record_versions(citations)
     Citation.objects.bulk_create(citations)
     add_to_vocabulary(set().union(*(answer_words(write.answer) for write in writes)))
@@ -132,12 +143,17 @@ def _save_parts(model, parts):
         part.save()
 
 
-def _record_versions(citations):
+def _record_versions(citations, checked=None):
     """Give each citation that has no version of its article (a new one, or one whose article changed) the
-    version in force today; a citation keeps the version it was checked against otherwise."""
+    version it was checked against when the same article was cited before in this save (`checked`: article pk
+    -> version pk), else the version in force today; a citation keeps the version it was checked against."""
     held = [citation.version_id for citation in citations if citation.version_id is not None]
     articles = dict(ProvisionVersion.objects.filter(pk__in=held).values_list("pk", "provision")) if held else {}
     pending = [citation for citation in citations if articles.get(citation.version_id) != citation.provision_id]
+    checked = checked or {}
+    for citation in pending:
+        citation.version_id = checked.get(citation.provision_id)
+    pending = [citation for citation in pending if citation.version_id is None]
     if not pending:
         return
     in_force = {}

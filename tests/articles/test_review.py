@@ -8,11 +8,12 @@ from django.urls import reverse
 
 from articles import review
 from articles.models import Answer, Citation
+from articles.services import AnswerWrite, save_answer, save_answers
 from legal_refs.lawtext.loader import import_law_paths
 from legal_refs.models import Provision, ProvisionVersion
 from legal_refs.services import amend, correct
 from tests.content import AMENDMENT_2027, ARTICLE_4_2, ARTICLE_4_2_NEW, replace_in
-from tests.factories import make_answer, make_user
+from tests.factories import make_answer, make_law, make_provision, make_user
 
 
 def article(number):
@@ -107,3 +108,33 @@ def test_the_admin_lists_filters_and_marks_answers_due(client, answers):
     assert due() == {answers["4(2)"].question}
     listed = client.get(changelist, {"review": "checked"}).context["cl"].result_list
     assert answers["4"].question in {answer.question for answer in listed}
+
+
+def test_writing_the_citations_again_keeps_the_wording_they_were_checked_against(answers):
+    amend(article(4), ["新文本。"], datetime.date(2026, 1, 1), "某决定")
+    answer = answers["4"]
+    # An import rewrites every citation of the answers it updates...
+    save_answers([AnswerWrite(answer, [], [Citation(provision=article(4))], replace=True)])
+    assert answer.question in due()
+    # ...and an editor may remove a citation and add it again in one save.
+    old = answer.citations.get()
+    save_answer(answer, citations=[Citation(provision=article(4), paragraph=1)], removed=[old])
+    assert answer.question in due()
+    assert answer.citations.get().version.effective_from == datetime.date(2011, 7, 1)
+
+
+def test_citations_from_before_the_official_texts_are_due_until_checked(answers):
+    Citation.objects.filter(answer=answers["5"]).update(version=None)
+    assert due() == {answers["5"].question}
+    citations = Citation.objects.filter(answer=answers["5"]).prefetch_related("provision__versions")
+    assert [citation.provision.number for citation in review.unchecked(citations)] == [5]
+    review.mark_checked(answers["5"], make_user("publisher", "publisher"))
+    assert not due()
+
+
+def test_a_citation_of_an_article_without_official_text_is_never_due(db):
+    answer = make_answer(
+        "About another law?", cites=[make_provision(number=3, law=make_law("other-law"), version=False)]
+    )
+    assert answer.citations.get().version is None
+    assert not due()
