@@ -10,6 +10,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from ..models import Chapter, Law, LawTextImport, Provision
@@ -44,12 +45,17 @@ class LawImportReport:
     amendments: list[str] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged_files: list[str] = field(default_factory=list)
 
     @property
     def changed(self):
-        return bool(self.laws_created or self.versions_added or self.corrections or self.updated)
+        return bool(self.laws_created or self.versions_added or self.corrections or self.updated or self.kept)
+
+    def counts(self):
+        """What a file's load may add to, to tell whether it changed anything."""
+        return (self.versions_added, len(self.corrections), len(self.updated), len(self.kept), len(self.warnings))
 
     def summary(self):
         lines = [*self.lines]
@@ -57,6 +63,7 @@ class LawImportReport:
         lines += [f"Amendment: {line}" for line in self.amendments]
         lines += [f"Correction: {line}" for line in self.corrections]
         lines += [f"Kept as the database has it: {line}" for line in self.kept]
+        lines += [f"Warning: {line}" for line in self.warnings]
         lines += [f"Updated: {line}" for line in self.updated]
         lines.append(
             f"Versions added: {self.versions_added}; amendments: {len(self.amendments)}; "
@@ -144,6 +151,9 @@ def load_law_files(files, *, dry_run=False):
         for law_file in files:
             try:
                 _FileLoader(law_file, report).load()
+            except ValidationError as error:
+                problems = "; ".join(error.messages)
+                raise LawImportFailed([LawTextError(law_file.name, 0, f"not valid: {problems}")]) from error
             except DatabaseError as error:
                 raise LawImportFailed([LawTextError(law_file.name, 0, f"cannot be saved: {error}")]) from error
         if dry_run:
@@ -184,7 +194,7 @@ class _FileLoader:
         law = self.law()
         chapters = self.chapters(law) if self.metadata.whole else {}
         provisions = {provision.number: provision for provision in law.provisions.prefetch_related("versions")}
-        before = (self.report.versions_added, len(self.report.corrections), len(self.report.updated))
+        before = self.report.counts()
         articles = {}
         for article in self.text.articles:
             wording = self.metadata.wording_of(article.number)
@@ -194,6 +204,9 @@ class _FileLoader:
                 "paragraphs": list(article.paragraphs),
             }
         new = [article for article in self.text.articles if article.number not in provisions]
+        if new and not self.metadata.whole:
+            article = new[0]
+            raise self.error(f"{law} has no article {article.number}: only its whole text adds articles", article.line)
         self.create(law, chapters, new)
         for article in self.text.articles:
             if article not in new:
@@ -203,7 +216,7 @@ class _FileLoader:
             "chapters": {str(number): values for number, values in self.chapter_values().items()},
             "articles": articles,
         }
-        after = (self.report.versions_added, len(self.report.corrections), len(self.report.updated))
+        after = self.report.counts()
         if self.record is None:
             LawTextImport.objects.create(name=self.name, law=law, given=given)
         elif self.record.given != given or self.record.law_id != law.pk:
@@ -218,6 +231,12 @@ class _FileLoader:
             )
 
     def law(self):
+        numbers = {article.number for article in self.text.articles}
+        for amendment in self.metadata.amendments:
+            missing = sorted(set(amendment.articles) - numbers)
+            if missing:
+                listed = ", ".join(map(str, missing))
+                raise self.error(f"the amendment of {amendment.effective_from} names articles the text lacks: {listed}")
         slug = self.metadata.law
         if not self.metadata.whole:
             law = Law.objects.filter(slug=slug).first()
@@ -240,6 +259,7 @@ class _FileLoader:
             previous = _undated(previous, values)
         changed = _apply(law, values, previous)
         if law._state.adding or changed:
+            law.full_clean()
             save_law(law)
         if changed and not law._state.adding and self.previous is not None:
             self.report.updated.append(f"{law}: {', '.join(changed)}")
@@ -303,8 +323,20 @@ class _FileLoader:
         versions = {version.effective_from: version for version in provision.versions.all()}
         existing = versions.get(wording.effective_from)
         if existing is not None and existing.paragraphs == given["paragraphs"]:
+            if existing.made_by != wording.made_by and (previous or {}).get("made_by") != wording.made_by:
+                existing.made_by = wording.made_by
+                existing.full_clean(exclude=["provision"])
+                existing.save(update_fields=["made_by"])
+                self.report.updated.append(f"{label}, version in force from {wording.effective_from}: made_by")
             return
         if existing is None:
+            earlier = [date for date in versions if date < wording.effective_from]
+            if earlier and versions[max(earlier)].paragraphs == given["paragraphs"]:
+                self.report.warnings.append(
+                    f"{label}: the metadata dates a version from {wording.effective_from}, but the text is that of the "
+                    f"version in force from {max(earlier)}; no version made ({self.name})"
+                )
+                return
             newest = max(versions, default=None)
             add_version(provision, article.paragraphs, wording.effective_from, wording.made_by)
             self.report.versions_added += 1

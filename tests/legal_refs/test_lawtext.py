@@ -324,3 +324,68 @@ def test_a_dry_run_saves_nothing(db, capsys):
     call_command("import_law_text", str(LAW_DIR), "--dry-run")
     assert capsys.readouterr().out.rstrip().endswith("Dry run: nothing was saved.")
     assert not Law.objects.exists() and not LawTextImport.objects.exists()
+
+
+def test_a_file_of_some_articles_cannot_add_an_article(db, law_copy):
+    import_law_paths([law_copy])
+    text = law_copy / "social-insurance-law-2010-wording.zh.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\n第九十九条 多出来的一条。\n", encoding="utf-8")
+    with pytest.raises(LawImportFailed) as caught:
+        import_law_paths([law_copy])
+    assert str(caught.value) == (
+        "social-insurance-law-2010-wording.zh.md, line 21: Social Insurance Law has no article 99: "
+        "only its whole text adds articles"
+    )
+    assert not Provision.objects.filter(number=99).exists()
+
+
+def test_an_amendment_must_name_articles_of_the_text(db, law_copy):
+    replace_in(law_copy / "social-insurance-law.toml", "articles = [57, 64, 66]", "articles = [57, 64, 66, 120]")
+    with pytest.raises(LawImportFailed, match="names articles the text lacks: 120"):
+        import_law_paths([law_copy])
+
+
+def test_an_amendment_of_unchanged_text_makes_no_version_and_says_so(db, law_copy):
+    import_law_paths([law_copy])
+    replace_in(law_copy / "social-insurance-law.toml", "\n[instrument]", AMENDMENT_2027 + "\n[instrument]")
+    report = import_law_paths([law_copy])
+    assert report.versions_added == 0 and not report.amendments
+    assert report.warnings == [
+        "Social Insurance Law, Article 4: the metadata dates a version from 2027-01-01, but the text is that of "
+        "the version in force from 2011-07-01; no version made (social-insurance-law.zh.md)"
+    ]
+    assert f"Warning: {report.warnings[0]}" in report.summary()
+    assert ProvisionVersion.objects.count() == 101
+    assert import_law_paths([law_copy]).summary()[-1] == "Nothing changed."  # said once
+
+
+def test_a_changed_amending_instrument_is_taken(db, law_copy):
+    import_law_paths([law_copy])
+    replace_in(
+        law_copy / "social-insurance-law.toml", 'made_by = "全国人民代表大会常务委员会关于修改', 'made_by = "关于修改'
+    )
+    report = import_law_paths([law_copy])
+    assert len(report.updated) == 3  # articles 57, 64 and 66
+    version = ProvisionVersion.objects.get(provision__number=57, effective_from=datetime.date(2018, 12, 29))
+    assert version.made_by.startswith("关于修改")
+
+
+def test_a_file_that_disagrees_with_a_publishers_version_is_reported_and_the_version_kept(db, law_copy):
+    import_law_paths([law_copy])
+    amend(Provision.objects.get(number=4), ["出版者的文本。"], datetime.date(2027, 1, 1), "某决定")
+    replace_in(law_copy / "social-insurance-law.zh.md", ARTICLE_4_2, ARTICLE_4_2_NEW)
+    replace_in(law_copy / "social-insurance-law.toml", "\n[instrument]", AMENDMENT_2027 + "\n[instrument]")
+    report = import_law_paths([law_copy])
+    assert report.kept == [
+        "Social Insurance Law, Article 4: the version in force from 2027-01-01 differs from social-insurance-law.zh.md"
+    ]
+    assert report.summary()[-1] != "Nothing changed."
+    assert Provision.objects.get(number=4).paragraphs == ["出版者的文本。"]
+
+
+def test_values_the_database_cannot_hold_are_refused_with_the_file(db, law_copy):
+    replace_in(law_copy / "social-insurance-law.toml", '1 = "General Provisions"', f'1 = "{"G" * 500}"')
+    with pytest.raises(LawImportFailed) as caught:
+        import_law_paths([law_copy])
+    assert str(caught.value).startswith("social-insurance-law.zh.md: not valid: ")
+    assert not Law.objects.exists()
