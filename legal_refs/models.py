@@ -210,7 +210,8 @@ def split_paragraph(paragraph):
 
 class Provision(models.Model):
     """One article of an instrument. Its official wording is kept in versions (`ProvisionVersion`); `paragraphs`
-    is a copy of the latest version's, for search and for checking a citation's paragraph."""
+    is a copy of the latest version's (which may still be coming), for the admin and for checking a citation's
+    paragraph; pages show the version in force on the day."""
 
     law = models.ForeignKey(Law, on_delete=models.PROTECT, related_name="provisions", verbose_name=_("law"))
     number = models.PositiveIntegerField(_("article number"))
@@ -252,10 +253,11 @@ class Provision(models.Model):
         return _("%(law)s, Article %(number)s") % {"law": self.law, "number": self.number}
 
     def save(self, *args, **kwargs):
-        """The search columns follow the number, the official text and the translations, also in a save
-        limited by `update_fields`."""
+        """The search columns follow the number, the official text of every version and the translations, also
+        in a save limited by `update_fields`."""
+        wordings = self.versions.values_list("paragraphs", flat=True) if self.pk else []
         translations = self.translations.values_list("paragraphs", flat=True) if self.pk else []
-        self.fill_search_columns(translations)
+        self.fill_search_columns(translations, wordings)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *SEARCH_FIELDS}
@@ -264,9 +266,10 @@ class Provision(models.Model):
     def get_absolute_url(self):
         return reverse("legal_refs:provision", kwargs={"slug": self.law.slug, "number": self.number})
 
-    def fill_search_columns(self, translations=()):
-        """Set the search columns from the number, the official text and `translations` (lists of paragraphs)."""
-        texts = [*self.paragraphs, *(text for paragraphs in translations for text in paragraphs)]
+    def fill_search_columns(self, translations=(), wordings=()):
+        """Set the search columns from the number, the latest official text, the other `wordings` (earlier or
+        coming versions) and `translations` (each a list of paragraphs): the article is found by any of them."""
+        texts = [*self.paragraphs, *(text for paragraphs in [*wordings, *translations] for text in paragraphs)]
         self.search_text = "\n\n".join([f"Article {self.number}", *dict.fromkeys(texts)])  # each wording once
         self.search_cjk = cjk_tokens(self.search_text)
 

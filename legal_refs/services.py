@@ -29,7 +29,7 @@ def create_provisions(provisions, versions):
     `versions` maps each provision (by position) to its (effective_from, made_by, paragraphs) wordings."""
     for provision, wordings in zip(provisions, versions, strict=True):
         provision.paragraphs = list(max(wordings)[2])
-        provision.fill_search_columns()
+        provision.fill_search_columns(wordings=[paragraphs for _, _, paragraphs in wordings])
     Provision.objects.bulk_create(provisions)
     created = [
         ProvisionVersion(provision=provision, effective_from=date, made_by=made_by, paragraphs=list(paragraphs))
@@ -41,12 +41,10 @@ def create_provisions(provisions, versions):
 
 
 def _follow_latest(provision: Provision) -> None:
-    """Copy the latest version's text to the article (and so to its search columns)."""
+    """Copy the latest version's text to the article; its search columns follow every version's text."""
     latest = provision.versions.order_by("-effective_from").first()
-    paragraphs = latest.paragraphs if latest else []
-    if paragraphs != provision.paragraphs:
-        provision.paragraphs = paragraphs
-        provision.save(update_fields=["paragraphs", "updated_at"])
+    provision.paragraphs = latest.paragraphs if latest else []
+    provision.save(update_fields=["paragraphs", "updated_at"])
 
 
 def add_version(provision: Provision, paragraphs, effective_from, made_by="") -> ProvisionVersion:
@@ -126,8 +124,13 @@ def save_translations(translations) -> None:
         "provision", "paragraphs"
     ):
         held[provision_id].append(paragraphs)
+    wordings = {pk: [] for pk in provisions}
+    for provision_id, paragraphs in ProvisionVersion.objects.filter(provision__in=provisions).values_list(
+        "provision", "paragraphs"
+    ):
+        wordings[provision_id].append(paragraphs)
     for pk, provision in provisions.items():
-        provision.fill_search_columns(held[pk])
+        provision.fill_search_columns(held[pk], wordings[pk])
     Provision.objects.bulk_update(provisions.values(), ["search_text", "search_cjk"])
 
 

@@ -195,7 +195,7 @@ class _Corpus:
         self.provisions = {}  # (law pk, number) -> the article
         if laws:
             by_pk = {law.pk: law for law in laws}
-            for provision in Provision.objects.filter(law__in=by_pk, number__in=numbers):
+            for provision in Provision.objects.filter(law__in=by_pk, number__in=numbers).prefetch_related("versions"):
                 provision.law = by_pk[provision.law_id]
                 self.provisions[provision.law_id, provision.number] = provision
 
@@ -318,7 +318,8 @@ class _Loader:
         if not quoted.paragraphs:
             return
         if quoted.language == CHINESE:
-            if _official_form(quoted.paragraphs) != _official_form(provision.paragraphs):
+            wordings = {_official_form(version.paragraphs) for version in provision.versions.all()}
+            if _official_form(quoted.paragraphs) not in wordings:  # any wording it has had, or is to have
                 self.warn(source, quoted, "quoted text differs from the official text; the official text is kept")
             return
         key = (provision.pk, source.title)

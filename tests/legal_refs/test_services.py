@@ -13,6 +13,7 @@ def test_the_article_copies_its_latest_wording_whatever_the_order_versions_come_
     add_version(article, ["原来的文本。"], datetime.date(2011, 7, 1))
     article.refresh_from_db()
     assert article.paragraphs == ["现行文本。"]
+    assert "原来的文本。" in article.search_text  # found by every wording it has had
     add_version(article, ["将来的文本。"], datetime.date(2030, 1, 1), "某决定")
     article.refresh_from_db()
     assert article.paragraphs == ["将来的文本。"]
