@@ -77,11 +77,12 @@ def cited_articles(citations, language):
     basis = []
     for citation in citations:
         provision, reason = citation.provision, reasons.get(citation.pk)
+        version = provision.version_on(today())
         basis.append(
             CitedArticle(
                 citation=citation,
-                version=provision.version_on(today()),
-                translation=None if official else provision.default_translation(language.split("-")[0]),
+                version=version,
+                translation=None if official else provision.default_translation(language.split("-")[0], version),
                 amended=reason,
                 changes_url=compare_url(provision, reason.checked, reason.newer) if reason else "",
             )

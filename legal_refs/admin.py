@@ -329,10 +329,10 @@ class TranslationAdmin(admin.ModelAdmin):
     list_select_related = ["provision__law", "translator"]
     search_fields = ["provision__law__title", "provision__law__slug", "=provision__number", "source_title"]
     autocomplete_fields = ["provision"]
-    readonly_fields = ["source_title", "translator", "created_at", "updated_at"]
+    readonly_fields = ["source_title", "translator", "version", "created_at", "updated_at"]
 
     def get_fields(self, request, obj=None):
-        fields = ["provision", "language", "paragraphs", "is_default", "source_title", "translator"]
+        fields = ["provision", "language", "paragraphs", "is_default", "source_title", "translator", "version"]
         if not request.user.has_perm("legal_refs.change_translation"):
             fields.remove("is_default")  # only publishers choose what readers see
         return fields
@@ -340,6 +340,8 @@ class TranslationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and not obj.source_title:
             obj.translator = request.user
+        if "paragraphs" in form.changed_data or "provision" in form.changed_data:
+            obj.version = None  # a new text translates the wording in force now
         save_translation(obj)
 
     def delete_model(self, request, obj):

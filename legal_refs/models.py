@@ -299,9 +299,18 @@ class Provision(models.Model):
         today = timezone.localdate()
         return [version for version in self.timeline() if version.effective_from > today]
 
-    def default_translation(self, language="en"):
-        """The translation publishers chose to show in `language`, else the first one held, else None."""
+    def default_translation(self, language="en", version=None):
+        """The translation publishers chose to show in `language`, else the first one held, else None. With
+        `version`, only a translation of that wording, paragraph for paragraph, will do (one of another wording,
+        or split into other paragraphs, would show the reader other words or mark the wrong paragraph)."""
         held = [translation for translation in self.translations.all() if translation.language == language]
+        if version is not None:
+            held = [
+                translation
+                for translation in held
+                if translation.version_id in (None, version.pk)
+                and len(translation.paragraphs) == len(version.paragraphs)
+            ]
         return next((translation for translation in held if translation.is_default), held[0] if held else None)
 
 
@@ -400,6 +409,16 @@ class Translation(models.Model):
     )
     source_title = models.CharField(
         _("source text"), max_length=500, blank=True, help_text=_("The source text that quoted it, if any.")
+    )
+    version = models.ForeignKey(
+        "ProvisionVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="translations",
+        verbose_name=_("wording translated"),
+        help_text=_("The version in force when the translation was written (set on save)."),
     )
     translator = models.ForeignKey(
         settings.AUTH_USER_MODEL,

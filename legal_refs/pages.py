@@ -113,6 +113,12 @@ def history(provision):
     return sorted(events, key=lambda event: (event.date, event.correction is not None))
 
 
-def sorted_translations(provision):
-    """The translations, in each language the default one first."""
-    return sorted(provision.translations.all(), key=lambda t: (t.language, not t.is_default, t.pk))
+def sorted_translations(provision, version=None):
+    """The translations, in each language the default one first; each with `wording`, the version it translates
+    when that is not `version` (the one shown), else None (no query: the versions are prefetched)."""
+    versions = {v.pk: v for v in provision.timeline()}
+    translations = sorted(provision.translations.all(), key=lambda t: (t.language, not t.is_default, t.pk))
+    for translation in translations:
+        other = translation.version_id is not None and version is not None and translation.version_id != version.pk
+        translation.wording = versions.get(translation.version_id) if other else None
+    return translations

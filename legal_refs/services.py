@@ -80,7 +80,8 @@ def correct(version: ProvisionVersion, paragraphs, note, *, user=None, source=""
 
 def save_translation(translation: Translation) -> Translation:
     """Save a translation; the one shown by default in its language is unique (choosing one unsets the
-    others), and the article's search text follows."""
+    others), it records the wording it translates (the version in force, unless set; a caller that changes
+    the text clears `version`), and the article's search text follows."""
     if translation.is_default:
         Translation.objects.filter(
             provision=translation.provision_id, language=translation.language, is_default=True
@@ -93,9 +94,24 @@ def save_translation(translation: Translation) -> Translation:
         .exists()
     ):
         translation.is_default = True  # the first translation in a language is shown until a publisher picks one
+    _set_wording(translation)
     translation.save()
     translation.provision.save(update_fields=[])
     return translation
+
+
+def _set_wording(*translations):
+    """A translation without the version it translates gets the version in force (it was written now)."""
+    pending = [translation for translation in translations if translation.version_id is None]
+    if not pending:
+        return
+    in_force = {}
+    for version in ProvisionVersion.objects.filter(
+        provision__in={translation.provision_id for translation in pending}, effective_from__lte=timezone.localdate()
+    ).order_by("effective_from"):
+        in_force[version.provision_id] = version
+    for translation in pending:
+        translation.version = in_force.get(translation.provision_id)
 
 
 def save_translations(translations) -> None:
@@ -113,12 +129,13 @@ def save_translations(translations) -> None:
         if translation.is_default or key not in with_default:
             translation.is_default = True
             with_default.add(key)
+    _set_wording(*translations)
     now = timezone.now()
     changed = [translation for translation in translations if not translation._state.adding]
     for translation in changed:
         translation.updated_at = now
     Translation.objects.bulk_create([translation for translation in translations if translation._state.adding])
-    Translation.objects.bulk_update(changed, ["paragraphs", "source_title", "is_default", "updated_at"])
+    Translation.objects.bulk_update(changed, ["paragraphs", "source_title", "is_default", "version", "updated_at"])
     held = {pk: [] for pk in provisions}
     for provision_id, paragraphs in Translation.objects.filter(provision__in=provisions).values_list(
         "provision", "paragraphs"

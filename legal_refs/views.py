@@ -121,7 +121,7 @@ class ProvisionDetailView(DetailView):
             earlier_versions=earlier[::-1],
             coming_versions=[v for v in timeline if v.effective_from > today],
             history=pages.history(provision),
-            translations=pages.sorted_translations(provision),
+            translations=pages.sorted_translations(provision, version),
             citation_forms=[pages.citation_forms(self.request, provision, n) for n in [None, *paragraphs]],
             previous_provision=previous_provision,
             next_provision=next_provision,

@@ -341,7 +341,7 @@ class _Loader:
             self.changed_translations.append(translation)
             self.report.translations_recorded.append(where)
         elif _wording(translation.paragraphs) != _wording(quoted.paragraphs):
-            translation.paragraphs = list(quoted.paragraphs)
+            translation.paragraphs, translation.version = list(quoted.paragraphs), None  # of the wording in force
             self.changed_translations.append(translation)
             self.report.translations_updated.append(where)
 

@@ -194,6 +194,24 @@ def test_legal_basis_shows_the_default_translation_labelled_unofficial_with_the_
     assert "用人单位" not in basis
 
 
+def test_legal_basis_shows_no_translation_of_another_wording_or_other_paragraphs(client, social_insurance_law):
+    provision = Provision.objects.get(law=social_insurance_law, number=58)
+    save_translation(Translation(provision=provision, paragraphs=["One paragraph only."], source_title="A"))
+    answer = make_answer(cites=[(provision, 3)])
+    basis = legal_basis(client.get(answer.get_absolute_url()).text)
+    assert "One paragraph only." not in basis  # it could not mark paragraph 3: the official text is shown
+    assert '<p class="cited"><mark lang="zh-Hans">国家建立全国统一的个人社会保障号码。' in basis
+    article_4 = Provision.objects.get(law=social_insurance_law, number=4)
+    save_translation(Translation(provision=article_4, paragraphs=["Old first.", "Old second."], source_title="B"))
+    answer = make_answer(cites=[article_4])
+    assert "Old first." in legal_basis(client.get(answer.get_absolute_url()).text)
+    amend(article_4, ["新的第一款。", "新的第二款。"], date(2026, 1, 1), "某决定")
+    basis = legal_basis(client.get(answer.get_absolute_url()).text)
+    assert "Old first." not in basis and "新的第一款。" in basis  # no English of the earlier wording as today's
+    page = client.get(article_4.get_absolute_url()).text
+    assert "It translates the wording in force from 2011-07-01, not the one above." in page
+
+
 def test_legal_basis_without_a_translation_shows_the_official_text_in_force_with_its_items(
     client, social_insurance_law
 ):
@@ -374,8 +392,8 @@ def test_answer_page_runs_six_queries_whatever_its_citations_sections_and_relate
 ):
     provisions = [make_provision() for _ in range(citations)]
     for provision in provisions:
-        save_translation(Translation(provision=provision, paragraphs=["Translated."]))
         amend(provision, ["Amended."], date(2020, 1, 1), "A decision")
+        save_translation(Translation(provision=provision, paragraphs=["Translated."]))  # of the wording in force
     Citation.objects.update(version=None)
     sections = [(SectionKind.METHODS, f"Step {n}", f"1. Do {n}.") for n in range(citations)]
     answer = make_answer(sections=sections, cites=provisions)
