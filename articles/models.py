@@ -142,10 +142,6 @@ class AnswerQuerySet(models.QuerySet):
             for pk, question, short_answer, topic in answers
         }
 
-    def citing(self, provision):
-        """Published answers that cite `provision`, in question order."""
-        return self.published().filter(citations__provision=provision).order_by("question", "pk")
-
     def citing_by_paragraph(self, provision):
         """[(paragraph, answers)]: the published answers citing `provision`, those citing the whole article
         first (paragraph None), then by the paragraph their citation names; each in question order (one query)."""

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from legal_refs.models import Law, ProvisionVersion, Translation
-from legal_refs.pages import compare_url, today
+from legal_refs.pages import today
 from legal_refs.views import LawDetailView, ProvisionDetailView
 
 from .models import Answer, Citation, Topic
@@ -60,13 +60,12 @@ class TopicDetailView(ListView):
 class CitedArticle:
     """A citation as the answer page's legal basis shows it: the cited article's text in the page's language
     where a translation is held (`translation`), else its official wording in force (`version`), and whether
-    it was amended since the citation was checked (`amended`, with `changes_url`)."""
+    it was amended since the citation was checked (`amended`, whose `compare_url` shows what changed)."""
 
     citation: Citation
     version: ProvisionVersion | None
     translation: Translation | None
     amended: Amended | None
-    changes_url: str = ""
 
 
 def cited_articles(citations, language):
@@ -84,7 +83,6 @@ def cited_articles(citations, language):
                 version=version,
                 translation=None if official else provision.default_translation(language.split("-")[0], version),
                 amended=reason,
-                changes_url=compare_url(provision, reason.checked, reason.newer) if reason else "",
             )
         )
     return basis

@@ -154,6 +154,9 @@ class TranslationListInline(admin.TabularInline):
     show_change_link = True
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("translator")
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from textkit.tokens import cjk_tokens
@@ -291,13 +290,6 @@ class Provision(models.Model):
         """The version in force on `date`, or None before the first took effect."""
         in_force = [version for version in self.timeline() if version.effective_from <= date]
         return in_force[-1] if in_force else None
-
-    def version_in_force(self):
-        return self.version_on(timezone.localdate())
-
-    def coming_versions(self):
-        today = timezone.localdate()
-        return [version for version in self.timeline() if version.effective_from > today]
 
     def default_translation(self, language="en", version=None):
         """The translation publishers chose to show in `language`, else the first one held, else None. With

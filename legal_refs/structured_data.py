@@ -1,6 +1,6 @@
 """schema.org data (JSON-LD) for the law pages: an instrument and one of its articles, each a `Legislation`."""
 
-from .pages import chinese_citation, today
+from .pages import chinese_citation
 
 IN_FORCE = "https://schema.org/InForce"
 NOT_IN_FORCE = "https://schema.org/NotInForce"
@@ -33,7 +33,7 @@ def law_legislation(request, law):
 def legislation(request, provision, version):
     """One article, its official text as in force (`version`: None when none is in force yet)."""
     law = provision.law
-    in_force = law.in_force and version is not None and version.effective_from <= today()
+    in_force = law.in_force and version is not None  # `version` is the one in force today, if any
     part_of = law_legislation(request, law)
     del part_of["@context"]
     data = {

@@ -64,3 +64,22 @@ def test_aliases_must_be_a_list_of_texts(social_insurance_law, aliases):
     with pytest.raises(ValidationError) as caught:
         social_insurance_law.full_clean()
     assert "aliases" in caught.value.message_dict
+
+
+def test_the_migration_keeps_the_english_that_was_an_articles_text_as_its_translation(db):
+    import importlib
+
+    from django.apps import apps
+
+    from legal_refs.models import Provision, Translation
+    from tests.factories import make_provision
+
+    article = make_provision(number=4, paragraphs=["Employers pay.", "Individuals enjoy."], version=False)
+    migration = importlib.import_module("legal_refs.migrations.0003_instruments_versions_translations")
+    migration.english_text_to_translations(apps, None)
+    translation = Translation.objects.get()
+    assert (translation.provision, translation.language, translation.is_default) == (article, "en", True)
+    assert translation.paragraphs == ["Employers pay.", "Individuals enjoy."]
+    assert Provision.objects.get(pk=article.pk).paragraphs == []
+    migration.translations_to_english_text(apps, None)
+    assert Provision.objects.get(pk=article.pk).paragraphs == ["Employers pay.", "Individuals enjoy."]

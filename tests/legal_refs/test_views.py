@@ -366,6 +366,15 @@ def test_article_out_of_range_is_a_plain_404(client, social_insurance_law, url):
     assert "Page not found" in response.text
 
 
+def test_every_article_of_the_three_instruments_has_its_page_with_its_official_text(client, law_corpus):
+    for provision in Provision.objects.select_related("law").order_by("law", "number"):
+        response = client.get(provision.get_absolute_url())
+        assert response.status_code == 200, provision
+        opening = provision.paragraphs[0].split("\n")[0]
+        assert opening[:20] in response.text, provision
+    assert Provision.objects.count() == 187
+
+
 @pytest.mark.parametrize("citing", [1, 30])
 def test_article_page_runs_six_queries(client, social_insurance_law, django_assert_num_queries, citing):
     provision = article(57)
