@@ -1,12 +1,13 @@
 import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Chapter, Correction, Law, Provision, ProvisionVersion, Translation
 from .services import amend, correct, delete_translation, save_law, save_provision, save_translation
@@ -308,23 +309,13 @@ class TranslationForm(forms.ModelForm):
 
     class Meta:
         model = Translation
-        fields = ["provision", "language", "paragraphs", "is_default"]
-
-    def validate_constraints(self):
-        """Choosing this translation as the default unsets the other (`save_translation`): not an error."""
-        self._validate_constraints = False
-        try:
-            self.instance.validate_constraints(
-                exclude=self._get_validation_exclusions() | {"is_default"} if self.instance.is_default else None
-            )
-        except forms.ValidationError as error:
-            self._update_errors(error)
+        fields = ["provision", "language", "paragraphs"]
 
 
 @admin.register(Translation)
 class TranslationAdmin(admin.ModelAdmin):
     """Unofficial translations. Editors add their own (they are recorded as the translator); publishers
-    choose the one shown by default in each language."""
+    choose the one shown by default in each language (the list's action)."""
 
     form = TranslationForm
     list_display = ["provision", "language", "source_title", "translator", "is_default"]
@@ -332,13 +323,9 @@ class TranslationAdmin(admin.ModelAdmin):
     list_select_related = ["provision__law", "translator"]
     search_fields = ["provision__law__title", "provision__law__slug", "=provision__number", "source_title"]
     autocomplete_fields = ["provision"]
-    readonly_fields = ["source_title", "translator", "version", "created_at", "updated_at"]
-
-    def get_fields(self, request, obj=None):
-        fields = ["provision", "language", "paragraphs", "is_default", "source_title", "translator", "version"]
-        if not request.user.has_perm("legal_refs.change_translation"):
-            fields.remove("is_default")  # only publishers choose what readers see
-        return fields
+    fields = ["provision", "language", "paragraphs", "is_default", "source_title", "translator", "version"]
+    readonly_fields = ["is_default", "source_title", "translator", "version", "created_at", "updated_at"]
+    actions = ["show_by_default"]
 
     def save_model(self, request, obj, form, change):
         if not change and not obj.source_title:
@@ -346,6 +333,22 @@ class TranslationAdmin(admin.ModelAdmin):
         if "paragraphs" in form.changed_data or "provision" in form.changed_data:
             obj.version = None  # a new text translates the wording in force now
         save_translation(obj)
+
+    @admin.action(description=_("Show by default (for its article and language)"), permissions=["change"])
+    def show_by_default(self, request, queryset):
+        chosen = list(queryset.select_related("provision"))
+        if len({(t.provision_id, t.language) for t in chosen}) != len(chosen):
+            message = _("Choose one translation for each article and language.")
+            self.message_user(request, message, messages.ERROR)
+            return
+        for translation in chosen:
+            translation.is_default = True
+            save_translation(translation)
+        count = len(chosen)
+        message = ngettext(
+            "%(count)d translation is now shown by default.", "%(count)d translations are now shown by default.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     def delete_model(self, request, obj):
         delete_translation(obj)

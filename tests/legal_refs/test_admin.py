@@ -128,12 +128,19 @@ def test_editors_add_translations_as_theirs_and_publishers_choose_the_default(cl
         assert response.status_code == 302, response.context["errors"]
     first, second = Translation.objects.order_by("pk")
     assert first.paragraphs == ["First English.", "Second paragraph."] and first.translator == editor
+    assert first.version == article.versions.get()  # the wording it translates
     assert (first.is_default, second.is_default) == (True, False)  # the first is shown until one is chosen
     assert client.post(reverse("admin:legal_refs_translation_change", args=[second.pk]), {}).status_code == 403
+    changelist = reverse("admin:legal_refs_translation_changelist")
+    choose = {"action": "show_by_default", "_selected_action": [second.pk]}
+    client.post(changelist, choose)  # not an editor's action
+    second.refresh_from_db()
+    assert not second.is_default
     client.force_login(make_user("publisher", "publisher"))
-    data = {"provision": article.pk, "language": "en", "paragraphs": "Another English.", "is_default": "on"}
-    response = client.post(reverse("admin:legal_refs_translation_change", args=[second.pk]), data)
-    assert response.status_code == 302, response.context["errors"]
+    both = client.post(changelist, {**choose, "_selected_action": [first.pk, second.pk]}, follow=True)
+    assert "Choose one translation for each article and language." in both.content.decode()
+    response = client.post(changelist, choose, follow=True)
+    assert "1 translation is now shown by default." in response.content.decode()
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.is_default, second.is_default) == (False, True)
     article.refresh_from_db()
