@@ -100,12 +100,8 @@ def mark_checked(answer, user, *, now: datetime.datetime | None = None):
     its article's latest version."""
     answer.checked_at, answer.checked_by = now or timezone.now(), user
     answer.save(update_fields=["checked_at", "checked_by"])
-    latest = {}
     citations = list(answer.citations.all())
-    for version in ProvisionVersion.objects.filter(
-        provision__in=[citation.provision_id for citation in citations]
-    ).order_by("effective_from"):
-        latest[version.provision_id] = version
+    latest = ProvisionVersion.objects.latest_by_article({citation.provision_id for citation in citations})
     for citation in citations:
         citation.version = latest.get(citation.provision_id)
     Citation.objects.bulk_update(citations, ["version"])

@@ -156,11 +156,8 @@ def _record_versions(citations, checked=None):
     pending = [citation for citation in pending if citation.version_id is None]
     if not pending:
         return
-    in_force = {}
-    for version in ProvisionVersion.objects.filter(
-        provision__in={citation.provision_id for citation in pending}, effective_from__lte=timezone.localdate()
-    ).order_by("effective_from"):
-        in_force[version.provision_id] = version  # the latest one that took effect wins
+    articles = {citation.provision_id for citation in pending}
+    in_force = ProvisionVersion.objects.latest_by_article(articles, on=timezone.localdate())
     for citation in pending:
         citation.version = in_force.get(citation.provision_id)
 

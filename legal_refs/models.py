@@ -306,6 +306,16 @@ class Provision(models.Model):
         return next((translation for translation in held if translation.is_default), held[0] if held else None)
 
 
+class ProvisionVersionQuerySet(models.QuerySet):
+    def latest_by_article(self, provisions, *, on=None):
+        """{article pk: its latest version} for `provisions` (pks), of those in force on `on` when given (one
+        query)."""
+        versions = self.filter(provision__in=provisions)
+        if on is not None:
+            versions = versions.filter(effective_from__lte=on)
+        return {version.provision_id: version for version in versions.order_by("effective_from")}  # latest wins
+
+
 class ProvisionVersion(models.Model):
     """An article's official wording from the day it took effect until the next version did.
 
@@ -327,6 +337,8 @@ class ProvisionVersion(models.Model):
         help_text=_("The official text, one string a paragraph; a paragraph's items on further lines."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ProvisionVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["provision_id", "effective_from"]

@@ -105,11 +105,8 @@ def _set_wording(*translations):
     pending = [translation for translation in translations if translation.version_id is None]
     if not pending:
         return
-    in_force = {}
-    for version in ProvisionVersion.objects.filter(
-        provision__in={translation.provision_id for translation in pending}, effective_from__lte=timezone.localdate()
-    ).order_by("effective_from"):
-        in_force[version.provision_id] = version
+    articles = {translation.provision_id for translation in pending}
+    in_force = ProvisionVersion.objects.latest_by_article(articles, on=timezone.localdate())
     for translation in pending:
         translation.version = in_force.get(translation.provision_id)
 
