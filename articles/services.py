@@ -73,8 +73,8 @@ def _save_editing(write):
         if gone:
             model.objects.filter(answer=answer, pk__in=gone).delete()
     _attach(answer, write.sections, write.citations)
-    # A citation removed and added again in one save keeps the wording it was checked against.
-    checked = {c.provision_id: c.version_id for c in write.removed if isinstance(c, Citation) and c.version_id}
+    # A citation removed and added again in one save keeps the wording it was checked against (or none).
+    checked = {(answer.pk, c.provision_id): c.version_id for c in write.removed if isinstance(c, Citation)}
     _record_versions(write.citations, checked)
     _save_parts(Section, write.sections)
     _save_parts(Citation, write.citations)
@@ -105,12 +105,12 @@ def _save_replacing(writes):
     Answer.objects.bulk_create(new)
     for answer in stored:
         answer.save()
-    # The citations written again keep the wording each was checked against (an import rewrites them all).
+    # The citations written again keep the wording each was checked against, or none (an import rewrites them).
     checked = {
         (answer_id, provision_id): version_id
-        for answer_id, provision_id, version_id in Citation.objects.filter(
-            answer__in=stored, version__isnull=False
-        ).values_list("answer", "provision", "version")
+        for answer_id, provision_id, version_id in Citation.objects.filter(answer__in=stored).values_list(
+            "answer", "provision", "version"
+        )
     }
     Section.objects.filter(answer__in=stored).delete()
     Citation.objects.filter(answer__in=stored).delete()
@@ -118,9 +118,7 @@ def _save_replacing(writes):
         _attach(write.answer, write.sections, write.citations + write.cited_in_text)
     Section.objects.bulk_create([section for write in writes for section in write.sections])
     citations = [citation for write in writes for citation in write.citations + write.cited_in_text]
-    for citation in citations:
-        citation.version_id = citation.version_id or checked.get((citation.answer.pk, citation.provision_id))
-    _record_versions(citations)
+    _record_versions(citations, checked)
     Citation.objects.bulk_create(citations)
     add_to_vocabulary(set().union(*(answer_words(write.answer) for write in writes)))
 
@@ -143,23 +141,28 @@ def _save_parts(model, parts):
         part.save()
 
 
-def _record_versions(citations, checked=None):
-    """Give each citation that has no version of its article (a new one, or one whose article changed) the
-    version it was checked against when the same article was cited before in this save (`checked`: article pk
-    -> version pk), else the version in force today; a citation keeps the version it was checked against."""
-    held = [citation.version_id for citation in citations if citation.version_id is not None]
-    articles = dict(ProvisionVersion.objects.filter(pk__in=held).values_list("pk", "provision")) if held else {}
-    pending = [citation for citation in citations if articles.get(citation.version_id) != citation.provision_id]
-    checked = checked or {}
-    for citation in pending:
-        citation.version_id = checked.get(citation.provision_id)
-    pending = [citation for citation in pending if citation.version_id is None]
-    if not pending:
-        return
-    articles = {citation.provision_id for citation in pending}
-    in_force = ProvisionVersion.objects.latest_by_article(articles, on=timezone.localdate())
-    for citation in pending:
-        citation.version = in_force.get(citation.provision_id)
+def _record_versions(citations, checked):
+    """Record in each new citation the version of its article that it is checked against: the version a
+    citation of the same article that this save rewrites had (`checked`: (answer pk, article pk) -> version pk
+    or None), else the version in force today. A stored citation keeps its version (or its lack of one, see
+    articles.review) unless its article changed. Only `review.mark_checked` moves a citation to a later one."""
+    stored = [citation.pk for citation in citations if not citation._state.adding]
+    articles = dict(Citation.objects.filter(pk__in=stored).values_list("pk", "provision")) if stored else {}
+    pending = []
+    for citation in citations:
+        if not citation._state.adding and articles.get(citation.pk) == citation.provision_id:
+            continue  # the same article as before
+        key = (citation.answer.pk, citation.provision_id)
+        if key in checked:
+            citation.version_id = checked[key]
+        else:
+            pending.append(citation)
+    if pending:
+        in_force = ProvisionVersion.objects.latest_by_article(
+            {citation.provision_id for citation in pending}, on=timezone.localdate()
+        )
+        for citation in pending:
+            citation.version = in_force.get(citation.provision_id)
 
 
 def _text_citations(answer, sections, citations):

@@ -300,8 +300,7 @@ class Provision(models.Model):
             held = [
                 translation
                 for translation in held
-                if translation.version_id in (None, version.pk)
-                and len(translation.paragraphs) == len(version.paragraphs)
+                if translation.version_id == version.pk and len(translation.paragraphs) == len(version.paragraphs)
             ]
         return next((translation for translation in held if translation.is_default), held[0] if held else None)
 
@@ -313,7 +312,8 @@ class ProvisionVersionQuerySet(models.QuerySet):
         versions = self.filter(provision__in=provisions)
         if on is not None:
             versions = versions.filter(effective_from__lte=on)
-        return {version.provision_id: version for version in versions.order_by("effective_from")}  # latest wins
+        versions = versions.only("pk", "provision", "effective_from").order_by("effective_from")
+        return {version.provision_id: version for version in versions}  # the latest wins
 
 
 class ProvisionVersion(models.Model):

@@ -41,7 +41,11 @@ def create_provisions(provisions, versions):
 
 
 def _follow_latest(provision: Provision) -> None:
-    """Copy the latest version's text to the article; its search columns follow every version's text."""
+    """Copy the latest version's text to the article; its search columns follow every version's text. The
+    translations written before the article had any official text translate the wording in force."""
+    in_force = ProvisionVersion.objects.latest_by_article([provision.pk], on=timezone.localdate()).get(provision.pk)
+    if in_force is not None:
+        provision.translations.filter(version__isnull=True).update(version=in_force)
     latest = provision.versions.order_by("-effective_from").first()
     provision.paragraphs = latest.paragraphs if latest else []
     provision.save(update_fields=["paragraphs", "updated_at"])

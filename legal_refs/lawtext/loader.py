@@ -34,6 +34,7 @@ class LawFile:
     metadata: Metadata
     text: LawText
     name: str  # the text file's name, which identifies it between runs
+    metadata_path: str = ""
 
 
 @dataclass
@@ -55,7 +56,7 @@ class LawImportReport:
 
     def counts(self):
         """What a file's load may add to, to tell whether it changed anything."""
-        return (self.versions_added, len(self.corrections), len(self.updated), len(self.kept), len(self.warnings))
+        return (self.versions_added, len(self.corrections), len(self.updated), len(self.kept))
 
     def summary(self):
         lines = [*self.lines]
@@ -128,7 +129,7 @@ def read_law_files(paths):
             if Path(metadata.text).name != metadata.text:
                 raise LawTextError(str(path), 0, "“text” must name a file in the same folder")
             text = parse_law_text(read_text(text_path), str(text_path), whole=metadata.whole)
-            files.append(LawFile(metadata, text, metadata.text))
+            files.append(LawFile(metadata, text, metadata.text, str(path)))
         except LawTextError as error:
             errors.append(error)
     names = {}
@@ -152,13 +153,20 @@ def load_law_files(files, *, dry_run=False):
             try:
                 _FileLoader(law_file, report).load()
             except ValidationError as error:
-                problems = "; ".join(error.messages)
-                raise LawImportFailed([LawTextError(law_file.name, 0, f"not valid: {problems}")]) from error
+                where = law_file.metadata_path or law_file.name  # the values come from the metadata
+                raise LawImportFailed([LawTextError(where, 0, f"not valid: {_problems(error)}")]) from error
             except DatabaseError as error:
                 raise LawImportFailed([LawTextError(law_file.name, 0, f"cannot be saved: {error}")]) from error
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _problems(error):
+    """A validation error as “field: message; …”."""
+    if hasattr(error, "error_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+    return "; ".join(error.messages)
 
 
 def _apply(obj, values, previous):
@@ -289,7 +297,10 @@ class _FileLoader:
             chapter = stored.get(number) or Chapter(law=law, number=number)
             changed = _apply(chapter, values, previous.get(str(number)) if self.previous else None)
             if chapter._state.adding or changed:
-                chapter.full_clean(exclude=["law"])
+                try:
+                    chapter.full_clean(exclude=["law"])
+                except ValidationError as error:
+                    raise ValidationError(f"chapter {number}: {_problems(error)}") from error
                 chapter.save()
                 if changed and self.previous is not None:
                     self.report.updated.append(f"{law}, chapter {number}: {', '.join(changed)}")
@@ -344,6 +355,9 @@ class _FileLoader:
                 self.report.amendments.append(f"{label}, in force from {wording.effective_from} ({self.name})")
             return
         if previous is not None and previous["effective_from"] == given["effective_from"]:
+            if previous["made_by"] != wording.made_by:
+                existing.made_by = wording.made_by
+                existing.save(update_fields=["made_by"])
             correct(existing, article.paragraphs, f"Corrected from {self.name}", source=self.name)
             self.report.corrections.append(f"{label}, version in force from {wording.effective_from} ({self.name})")
         else:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles import review
-from articles.models import Answer, Citation
+from articles.models import Answer, Citation, Section, SectionKind
 from articles.services import AnswerWrite, save_answer, save_answers
 from legal_refs.lawtext.loader import import_law_paths
 from legal_refs.models import Provision, ProvisionVersion
@@ -138,3 +138,28 @@ def test_a_citation_of_an_article_without_official_text_is_never_due(db):
     )
     assert answer.citations.get().version is None
     assert not due()
+
+
+def test_a_citation_never_checked_stays_unchecked_through_every_write_but_the_check(answers):
+    answer = answers["5"]
+    Citation.objects.filter(answer=answer).update(version=None)
+    save_answers([AnswerWrite(answer, [], [Citation(provision=article(5))], replace=True)])  # a re-import
+    assert answer.question in due()
+    citation = answer.citations.get()
+    citation.paragraph = 2  # an editor changes its paragraph
+    save_answer(answer, citations=[citation])
+    assert answer.question in due()
+    save_answer(answer, citations=[Citation(provision=article(5))], removed=[answer.citations.get()])  # re-added
+    assert answer.question in due()
+    assert answer.citations.get().version is None
+    review.mark_checked(answer, make_user("publisher", "publisher"))
+    assert answer.question not in due()
+
+
+def test_an_article_cited_again_in_the_text_keeps_the_wording_it_was_checked_against(answers):
+    amend(article(4), ["新文本。"], datetime.date(2026, 1, 1), "某决定")
+    answer = answers["4"]
+    section = Section(kind=SectionKind.METHODS, heading="Basis", body="See [[social-insurance-law 4]].")
+    save_answer(answer, sections=[section], removed=[answer.citations.get()])
+    assert answer.citations.get().version.effective_from == datetime.date(2011, 7, 1)
+    assert answer.question in due()

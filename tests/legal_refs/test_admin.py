@@ -1,6 +1,7 @@
 """The law admin: articles with their paragraphs as text, searchable, with the answers citing them."""
 
 import ast
+import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils.html import escape
 import legal_refs
 from articles.models import Status
 from legal_refs.models import Correction, Provision, ProvisionVersion, Translation
+from legal_refs.services import amend, save_translation
 from tests.content import LAW_SLUG
 from tests.factories import UserFactory, make_answer, make_user
 
@@ -231,3 +233,19 @@ def test_viewers_read_law_aliases_one_a_line(client, social_insurance_law):
     client.force_login(make_user("editor", "editor"))
     page = client.get(reverse("admin:legal_refs_law_change", args=[social_insurance_law.pk])).content.decode()
     assert f"<p>{escape(social_insurance_law.aliases[0])}</p>" in page
+
+
+def test_a_translation_changed_in_the_admin_translates_the_wording_in_force(client, social_insurance_law):
+    article = Provision.objects.get(law=social_insurance_law, number=4)
+    translation = save_translation(Translation(provision=article, paragraphs=["Old.", "Words."], source_title="S"))
+    first = translation.version
+    amend(article, ["新的第一款。", "新的第二款。"], datetime.date(2026, 1, 1), "某决定")
+    client.force_login(make_user("publisher", "publisher"))
+    url = reverse("admin:legal_refs_translation_change", args=[translation.pk])
+    data = {"provision": article.pk, "language": "en", "paragraphs": "Old.\r\n\r\nWords."}
+    assert client.post(url, data).status_code == 302  # the text as it was: still of the first wording
+    translation.refresh_from_db()
+    assert translation.version == first
+    assert client.post(url, {**data, "paragraphs": "New.\r\n\r\nWords."}).status_code == 302
+    translation.refresh_from_db()
+    assert translation.version.effective_from == datetime.date(2026, 1, 1)

@@ -383,9 +383,27 @@ def test_a_file_that_disagrees_with_a_publishers_version_is_reported_and_the_ver
     assert Provision.objects.get(number=4).paragraphs == ["出版者的文本。"]
 
 
-def test_values_the_database_cannot_hold_are_refused_with_the_file(db, law_copy):
-    replace_in(law_copy / "social-insurance-law.toml", '1 = "General Provisions"', f'1 = "{"G" * 500}"')
+def test_values_the_database_cannot_hold_are_refused_with_the_metadata_file_and_field(db, law_copy):
+    toml = law_copy / "social-insurance-law.toml"
+    replace_in(toml, '1 = "General Provisions"', f'1 = "{"G" * 500}"')
     with pytest.raises(LawImportFailed) as caught:
         import_law_paths([law_copy])
-    assert str(caught.value).startswith("social-insurance-law.zh.md: not valid: ")
+    assert str(caught.value) == (
+        f"{toml}: not valid: chapter 1: title: Ensure this value has at most 200 characters (it has 500)."
+    )
+    replace_in(toml, f'1 = "{"G" * 500}"', '1 = "General Provisions"')
+    replace_in(toml, 'issuing_body = "Standing Committee', f'issuing_body = "{"S" * 400}')
+    with pytest.raises(LawImportFailed, match="not valid: issuing_body: Ensure this value has at most 300"):
+        import_law_paths([law_copy])
     assert not Law.objects.exists()
+
+
+def test_a_correction_from_a_file_takes_a_changed_amending_instrument_too(db, law_copy):
+    import_law_paths([law_copy])
+    replace_in(law_copy / "social-insurance-law.zh.md", "统筹,其他", "统筹，其他")
+    replace_in(
+        law_copy / "social-insurance-law.toml", 'made_by = "全国人民代表大会常务委员会关于修改', 'made_by = "关于修改'
+    )
+    assert len(import_law_paths([law_copy]).corrections) == 1
+    version = ProvisionVersion.objects.get(provision__number=64, effective_from=datetime.date(2018, 12, 29))
+    assert version.made_by.startswith("关于修改") and "统筹，其他" in version.paragraphs[2]

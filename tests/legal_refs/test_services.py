@@ -37,3 +37,18 @@ def test_a_batch_of_translations_gets_one_default_and_each_wording_once_in_the_s
     chosen.is_default = True
     save_translation(chosen)
     assert list(Translation.objects.filter(is_default=True).values_list("source_title", flat=True)) == ["c"]
+
+
+def test_a_translation_written_before_the_official_text_translates_the_first_wording_in_force(db):
+    article = make_provision(number=9, paragraphs=["Old English."], version=False)
+    translation = save_translation(Translation(provision=article, paragraphs=["Old English."]))
+    assert translation.version is None
+    add_version(article, ["官方文本。"], datetime.date(2011, 7, 1))
+    translation.refresh_from_db()
+    version = article.versions.get()
+    assert translation.version == version
+    article = type(article).objects.prefetch_related("versions", "translations").get(pk=article.pk)
+    assert article.default_translation("en", version) == translation
+    add_version(article, ["新文本。"], datetime.date(2020, 1, 1), "某决定")
+    article = type(article).objects.prefetch_related("versions", "translations").get(pk=article.pk)
+    assert article.default_translation("en", article.version_on(datetime.date(2021, 1, 1))) is None

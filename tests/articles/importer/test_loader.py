@@ -1,5 +1,6 @@
 """The loader and the import command, on the two real source texts and on small synthetic ones."""
 
+import datetime
 import shutil
 
 import pytest
@@ -10,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.importer.loader import ImportFailed, _Loader, import_paths, read_sources
 from articles.models import Answer, Citation, Section, SectionKind, Status, Topic
 from legal_refs.models import Law, Provision, ProvisionVersion, Translation
-from legal_refs.services import save_translation
+from legal_refs.services import amend, save_translation
 from tests.conftest import SOURCE_DIR
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
 
@@ -183,6 +184,25 @@ def test_a_source_whose_quote_changed_updates_its_own_translation(imported, tmp_
     assert list(Translation.objects.exclude(pk=updated.pk).values()) == others
     assert "Individuals have social insurance" in Provision.objects.get(number=4).search_text
     assert "Nothing changed." in run_command(folder)
+
+
+def test_a_changed_quote_translates_the_wording_in_force_when_it_changed(imported, tmp_path):
+    article_4 = Provision.objects.get(number=4)
+    first = article_4.versions.get()
+    assert set(Translation.objects.filter(provision=article_4).values_list("version", flat=True)) == {first.pk}
+    amend(article_4, ["新的第一款。", "新的第二款。"], datetime.date(2026, 1, 1), "某决定")
+    folder = tmp_path / "src"
+    shutil.copytree(SOURCE_DIR, folder)
+    path = folder / "001_8aa116ca66a33e7a.txt"
+    path.write_text(path.read_text().replace("Individuals enjoy", "Individuals have"), encoding="utf-8")
+    run_command(folder)
+    updated = Translation.objects.get(provision__number=4, source_title=FIRST_CLASS_CARD)
+    assert updated.version.effective_from == datetime.date(2026, 1, 1)
+    kept = Translation.objects.get(provision__number=4, source_title=UPGRADE_HALFWAY)
+    assert kept.version == first  # unchanged: still of the wording it was quoted from
+    # Found by the earlier wording and by both translations.
+    search_text = Provision.objects.get(number=4).search_text
+    assert "新的第一款。" in search_text and first.paragraphs[0] in search_text
 
 
 def test_a_change_of_spacing_alone_updates_no_translation(imported, tmp_path):
@@ -412,6 +432,16 @@ def test_a_chinese_quote_as_the_official_text_is_cited_and_recorded_nowhere(soci
     assert Citation.objects.get().provision.number == 58
     assert Provision.objects.get(number=58).paragraphs == before == ARTICLE_58
     assert not Translation.objects.exists()
+
+
+def test_a_chinese_quote_of_an_earlier_wording_is_not_reported(social_insurance_law, tmp_path):
+    earlier = ProvisionVersion.objects.get(provision__number=57, effective_from=datetime.date(2011, 7, 1))
+    quote = "\n\n".join(earlier.paragraphs)
+    write(tmp_path, "a.txt", source_text("A", f"法律依据：\n\n《中华人民共和国社会保险法》第五十七条 {quote}"))
+    output = run_command(tmp_path)
+    assert "Warning:" not in output
+    write(tmp_path, "a.txt", source_text("A", f"法律依据：\n\n《中华人民共和国社会保险法》第五十七条 {quote}改"))
+    assert "quoted text differs from the official text" in run_command(tmp_path)
 
 
 def test_a_chinese_quote_that_differs_is_reported_and_the_official_text_kept(law_corpus, tmp_path):
