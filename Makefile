@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install setup lint clean
+.PHONY: run serve test install setup lint clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "sscard-kb needs Python 3.12 or newer (Django 6.1); found " + sys.version.split()[0] + ". Set PYTHON=python3.13 or use pyenv.")'
@@ -33,6 +33,16 @@ setup: install
 
 run: setup
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Production: the environment of .env.example (DEBUG off, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, …) exported
+# first; see docs/deployment.md. Migrate, collect the static files for WhiteNoise, load the law texts (a re-run
+# changes nothing already loaded), then gunicorn with gunicorn.conf.py (HOST, PORT, WEB_CONCURRENCY).
+# Source texts are imported by hand (README, "Importing source texts"), never on a restart.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/python manage.py import_law_text fixtures/laws/
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py
 
 lint: install
 	$(BIN)/ruff check .
