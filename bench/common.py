@@ -15,15 +15,16 @@ def machine_check() -> float:
     return min(timings)
 
 
-def _admin_execute(url, statements):
-    """Run `statements` ("… {} …", the database's name quoted in place of {}) in the server's `postgres`."""
+def _admin_execute(url, statements, prefix="sscard_bench"):
+    """Run `statements` ("… {} …", the database's name quoted in place of {}) in the server's `postgres`, on a
+    database whose name starts with `prefix` only."""
     import psycopg2
     from psycopg2 import sql
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name.startswith("sscard_bench"):
-        raise SystemExit(f"Refusing to recreate {name!r}: the benchmarks only use databases named sscard_bench…")
+    if not name.startswith(prefix):
+        raise SystemExit(f"Refusing to recreate {name!r}: this benchmark only uses databases named {prefix}…")
     admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     admin.autocommit = True
     try:
@@ -34,9 +35,9 @@ def _admin_execute(url, statements):
         admin.close()
 
 
-def recreate_database(url):
-    _admin_execute(url, ["DROP DATABASE IF EXISTS {}", "CREATE DATABASE {}"])
+def recreate_database(url, prefix="sscard_bench"):
+    _admin_execute(url, ["DROP DATABASE IF EXISTS {}", "CREATE DATABASE {}"], prefix)
 
 
-def drop_database(url):
-    _admin_execute(url, ["DROP DATABASE IF EXISTS {}"])
+def drop_database(url, prefix="sscard_bench"):
+    _admin_execute(url, ["DROP DATABASE IF EXISTS {}"], prefix)

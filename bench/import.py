@@ -51,7 +51,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # the project, not bench/: its http.py would hide the standard library's http
 
 from bench.common import drop_database, machine_check, recreate_database  # noqa: E402
 

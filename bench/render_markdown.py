@@ -11,7 +11,7 @@ import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # the project, not bench/: its http.py would hide the standard library's http
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sscard_kb.settings")
 
 import django  # noqa: E402
