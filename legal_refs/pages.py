@@ -1,6 +1,6 @@
 """What the law pages show beyond what the models say: an article's opening words, the citations a reader
 copies, the history of its wording, its neighbours. Each reads what `ProvisionQuerySet.with_text` (and the
-views' prefetches) fetched: no query of its own."""
+views' prefetches) fetched: no query of its own (but `next_wording_change`, for the pages' cache)."""
 
 import datetime
 from dataclasses import dataclass
@@ -13,12 +13,19 @@ from django.utils.translation import gettext as _
 
 from textkit.numerals import to_chinese_number
 
+from .models import ProvisionVersion
+
 OPENING_CHARACTERS = 40  # of an article's official text, on its law's page
 
 
 def today() -> datetime.date:
     """The date where the site is (TIME_ZONE): the day whose wording is in force."""
     return timezone.localdate()
+
+
+def next_wording_change(today: datetime.date) -> datetime.date | None:
+    """The next date a law wording takes effect (the reader pages' cache expires then): one query."""
+    return ProvisionVersion.objects.next_change(today)
 
 
 def shown_version(provision, on=None):
