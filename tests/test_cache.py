@@ -205,16 +205,19 @@ def test_a_write_made_stale_pages_stay_stale_after_its_commit(client, answer, dj
 def test_a_page_expires_when_a_coming_wording_takes_effect(client, answer):
     coming = timezone.localdate() + datetime.timedelta(days=1)  # within the day a page is kept at most
     amend(Provision.objects.get(number=4), ["将来的文字。"], coming, "A decision")
-    now = timezone.now()
-    client.get(ARTICLE)
-    assert queries(client, ARTICLE)[1] == 0
-    starts = timezone.make_aware(datetime.datetime.combine(coming, datetime.time.min))
-    expected = int((starts - now).total_seconds())
-    token = pages.generation()
-    assert expected - 60 <= pages.timeout(token, now) <= expected  # the cache keeps the page until then
-    with mock.patch("django.core.cache.backends.locmem.time.time", return_value=starts.timestamp() + 1):
-        response, count = queries(client, ARTICLE)
-    assert count > 0 and "将来的文字。" in response.text
+    starts = timezone.make_aware(datetime.datetime.combine(coming, datetime.time.min))  # midnight in Beijing
+    stored = []
+    with mock.patch.object(pages, "cache_set", side_effect=lambda key, value, timeout: stored.append(timeout)):
+        now = timezone.now()
+        client.get(ARTICLE)
+    page_timeout = stored[-1]
+    assert int((starts - now).total_seconds()) - 60 <= page_timeout <= int((starts - now).total_seconds())
+    # and once that moment has come, the page built then shows the new wording, kept until the next change
+    later = starts + datetime.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert pages.timeout(pages.generation(), later) == pages.PAGE_TIMEOUT
+        pages.cache().clear()  # what the cache does by itself when the timeout runs out
+        assert "将来的文字。" in client.get(ARTICLE).text
 
 
 def test_a_page_without_coming_wording_is_kept_a_day_at_most(answer):
