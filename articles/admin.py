@@ -23,7 +23,7 @@ from legal_refs.models import Law, Provision
 from . import review
 from .markdown import render_markdown, unknown_references_error
 from .models import MAX_POSITION, Answer, Citation, Section, Status, Topic
-from .services import save_answer, save_topic
+from .services import delete_answers, delete_topics, save_answer, save_topic
 from .uploads import ImageUploadForm
 
 PUBLISH_PERMISSION = "articles.publish_answer"
@@ -37,6 +37,12 @@ class TopicAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         save_topic(obj)
+
+    def delete_model(self, request, obj):
+        delete_topics([obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_topics(queryset)
 
 
 class MarkdownEditorWidget(AdminMarkdownxWidget):
@@ -328,6 +334,12 @@ class AnswerAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Nothing yet: `save_related` saves the answer together with its sections and citations."""
+
+    def delete_model(self, request, obj):
+        delete_answers([obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_answers(queryset)
 
     def save_related(self, request, form, formsets, change):
         sections, citations, removed, others = [], [], [], []

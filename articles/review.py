@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from legal_refs.models import ProvisionVersion
 from legal_refs.pages import compare_url
+from serving.pages import content_changed
 
 from .models import Answer, Citation
 
@@ -105,3 +106,4 @@ def mark_checked(answer, user, *, now: datetime.datetime | None = None):
     for citation in citations:
         citation.version = latest.get(citation.provision_id)
     Citation.objects.bulk_update(citations, ["version"])
+    content_changed()  # the answer page says which cited articles changed since the answer was checked

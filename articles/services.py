@@ -14,6 +14,7 @@ from django.db import router, transaction
 from django.utils import timezone
 
 from legal_refs.models import ProvisionVersion
+from serving.pages import content_changed
 
 from .models import MAX_POSITION, Answer, Citation, Section, Topic
 from .search_document import add_to_vocabulary, answer_words, search_columns, store_search_columns
@@ -63,6 +64,7 @@ def save_answers(writes: list[AnswerWrite]) -> None:
         for write in writes:
             if not write.replace:
                 _save_editing(write)
+        content_changed()  # an answer shows on home, its topic, the articles it cites, related answers, the feed
 
 
 def _save_editing(write):
@@ -196,4 +198,19 @@ def _text_citations(answer, sections, citations):
 def save_topic(topic: Topic) -> Topic:
     """Save a topic (its title and description are public wherever its answers are listed)."""
     topic.save()
+    content_changed()
     return topic
+
+
+def delete_answers(answers: Iterable[Answer]) -> None:
+    """Delete answers with their sections and citations."""
+    with transaction.atomic(using=router.db_for_write(Answer)):
+        Answer.objects.filter(pk__in=[answer.pk for answer in answers]).delete()
+        content_changed()
+
+
+def delete_topics(topics: Iterable[Topic]) -> None:
+    """Delete topics (and so their answers)."""
+    with transaction.atomic(using=router.db_for_write(Topic)):
+        Topic.objects.filter(pk__in=[topic.pk for topic in topics]).delete()
+        content_changed()

@@ -1,14 +1,15 @@
 from django.urls import path
 
 import legal_refs.converters  # noqa: F401  (registers the "uslug" path converter)
+from serving.pages import reader_page
 
 from . import views
 from .feeds import UpdatedAnswersFeed
 
 app_name = "articles"
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("topics/<uslug:slug>/", views.TopicDetailView.as_view(), name="topic"),
-    path("questions/<uslug:slug>/", views.AnswerDetailView.as_view(), name="answer"),
-    path("feed/", UpdatedAnswersFeed(), name="feed"),
+    path("", reader_page(views.HomeView.as_view()), name="home"),
+    path("topics/<uslug:slug>/", reader_page(views.TopicDetailView.as_view()), name="topic"),
+    path("questions/<uslug:slug>/", reader_page(views.AnswerDetailView.as_view()), name="answer"),
+    path("feed/", reader_page(UpdatedAnswersFeed()), name="feed"),
 ]

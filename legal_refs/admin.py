@@ -10,7 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Chapter, Correction, Law, Provision, ProvisionVersion, Translation
-from .services import amend, correct, delete_translation, save_law, save_provision, save_translation
+from .services import (
+    amend,
+    correct,
+    delete_laws,
+    delete_provisions,
+    delete_translation,
+    save_chapters,
+    save_law,
+    save_provision,
+    save_translation,
+)
 
 
 class TextListField(forms.CharField):
@@ -116,6 +126,16 @@ class LawAdmin(ReadOnlyDisplays, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         save_law(obj)
 
+    def save_formset(self, request, form, formset, change):
+        chapters = formset.save(commit=False)
+        save_chapters(chapters, formset.deleted_objects)
+
+    def delete_model(self, request, obj):
+        delete_laws([obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_laws(queryset)
+
     @admin.display(description=_("aliases"))
     def alias_list(self, law):
         return format_html_join("", "<p>{}</p>", ((alias,) for alias in law.aliases))
@@ -195,6 +215,12 @@ class ProvisionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         save_provision(obj)
+
+    def delete_model(self, request, obj):
+        delete_provisions([obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_provisions(queryset)
 
     @admin.display(description=_("official text (latest version)"))
     def official_text(self, provision):
@@ -352,3 +378,7 @@ class TranslationAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         delete_translation(obj)
+
+    def delete_queryset(self, request, queryset):
+        for translation in queryset.select_related("provision"):
+            delete_translation(translation)

@@ -315,6 +315,10 @@ class ProvisionVersionQuerySet(models.QuerySet):
         versions = versions.only("pk", "provision", "effective_from").order_by("effective_from")
         return {version.provision_id: version for version in versions}  # the latest wins
 
+    def next_change(self, after):
+        """The first date after `after` on which a wording takes effect, or None (one query)."""
+        return self.filter(effective_from__gt=after).aggregate(first=models.Min("effective_from"))["first"]
+
 
 class ProvisionVersion(models.Model):
     """An article's official wording from the day it took effect until the next version did.

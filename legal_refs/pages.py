@@ -1,6 +1,6 @@
 """What the law pages show beyond what the models say: an article's opening words, the citations a reader
 copies, the history of its wording, its neighbours. Each reads what `ProvisionQuerySet.with_text` (and the
-views' prefetches) fetched: no query of its own."""
+views' prefetches) fetched: no query of its own (but `next_wording_change`, for the pages' cache)."""
 
 import datetime
 from dataclasses import dataclass
@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from textkit.numerals import to_chinese_number
 
+from .models import ProvisionVersion, split_paragraph
+
 OPENING_CHARACTERS = 40  # of an article's official text, on its law's page
 
 
@@ -21,16 +23,27 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def next_wording_change(today: datetime.date) -> datetime.date | None:
+    """The next date a law wording takes effect (the reader pages' cache expires then): one query."""
+    return ProvisionVersion.objects.next_change(today)
+
+
 def shown_version(provision, on=None):
     """The version in force on `on` (today), else the first one to come (an article not yet in force)."""
-    timeline = provision.timeline()
-    return provision.version_on(on or today()) or (timeline[0] if timeline else None)
+    on = on or today()
+    timeline = provision.timeline()  # once: a law page asks this of every article
+    in_force = [version for version in timeline if version.effective_from <= on]
+    return in_force[-1] if in_force else (timeline[0] if timeline else None)
 
 
 def opening_words(provision, length=OPENING_CHARACTERS):
     """The start of the official text shown for `provision`, cut at `length` characters."""
     version = shown_version(provision)
-    return Truncator(version.blocks[0].text).chars(length) if version else ""
+    if not version or not version.paragraphs:
+        return ""
+    text = split_paragraph(version.paragraphs[0])[0]
+    # Truncator reads the whole text; what lies past twice the length (and a character) changes nothing.
+    return Truncator(text[: 2 * length + 1]).chars(length)
 
 
 def by_chapter(provisions):

@@ -9,17 +9,42 @@ Both keep `Provision.paragraphs` (a copy of the latest version's text) and the s
 
 from django.utils import timezone
 
+from serving.pages import content_changed
+
 from .models import Correction, Law, Provision, ProvisionVersion, Translation
 
 
 def save_law(law: Law) -> Law:
     law.save()
+    content_changed()
     return law
+
+
+def save_chapters(chapters, removed=()) -> None:
+    """Save a law's chapters (changed or new) and delete those `removed`."""
+    for chapter in removed:
+        chapter.delete()
+    for chapter in chapters:
+        chapter.save()
+    content_changed()
+
+
+def delete_laws(laws) -> None:
+    """Delete laws with their chapters and articles (the answers citing them lose those citations)."""
+    Law.objects.filter(pk__in=[law.pk for law in laws]).delete()
+    content_changed()
+
+
+def delete_provisions(provisions) -> None:
+    """Delete law articles with their versions and translations."""
+    Provision.objects.filter(pk__in=[provision.pk for provision in provisions]).delete()
+    content_changed()
 
 
 def save_provision(provision: Provision) -> Provision:
     """Save a law article; its search text follows its number, text and translations (`Provision.save`)."""
     provision.save()
+    content_changed()
     return provision
 
 
@@ -37,6 +62,7 @@ def create_provisions(provisions, versions):
         for date, made_by, paragraphs in wordings
     ]
     ProvisionVersion.objects.bulk_create(created)
+    content_changed()
     return created
 
 
@@ -49,6 +75,7 @@ def _follow_latest(provision: Provision) -> None:
     latest = provision.versions.order_by("-effective_from").first()
     provision.paragraphs = latest.paragraphs if latest else []
     provision.save(update_fields=["paragraphs", "updated_at"])
+    content_changed()  # a new wording or a correction: the article, its law, the answers citing it
 
 
 def add_version(provision: Provision, paragraphs, effective_from, made_by="") -> ProvisionVersion:
@@ -101,6 +128,7 @@ def save_translation(translation: Translation) -> Translation:
     _set_wording(translation)
     translation.save()
     translation.provision.save(update_fields=[])
+    content_changed()
     return translation
 
 
@@ -150,9 +178,11 @@ def save_translations(translations) -> None:
     for pk, provision in provisions.items():
         provision.fill_search_columns(held[pk], wordings[pk])
     Provision.objects.bulk_update(provisions.values(), ["search_text", "search_cjk"])
+    content_changed()
 
 
 def delete_translation(translation: Translation) -> None:
     provision = translation.provision
     translation.delete()
     provision.save(update_fields=[])
+    content_changed()

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from serving.pages import reader_page
+
 from . import converters, views  # noqa: F401  (converters registers "uslug" and "isodate")
 
 app_name = "legal_refs"
@@ -10,9 +12,9 @@ def law_urlpatterns(law_view=views.LawDetailView, provision_view=views.Provision
     the project includes them under the namespace `app_name`."""
     article = "<uslug:slug>/articles/<int:number>/"
     return [
-        path("", views.LawListView.as_view(), name="laws"),
-        path("<uslug:slug>/", law_view.as_view(), name="law"),
-        path(article, provision_view.as_view(), name="provision"),
-        path(f"{article}versions/<isodate:date>/", views.VersionView.as_view(), name="version"),
-        path(f"{article}compare/<isodate:a>/<isodate:b>/", views.CompareView.as_view(), name="compare"),
+        path("", reader_page(views.LawListView.as_view()), name="laws"),
+        path("<uslug:slug>/", reader_page(law_view.as_view()), name="law"),
+        path(article, reader_page(provision_view.as_view()), name="provision"),
+        path(f"{article}versions/<isodate:date>/", reader_page(views.VersionView.as_view()), name="version"),
+        path(f"{article}compare/<isodate:a>/<isodate:b>/", reader_page(views.CompareView.as_view()), name="compare"),
     ]

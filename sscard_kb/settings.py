@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "serving.middleware.ReaderPageMiddleware",  # reader pages from the cache; 503 when the database is down
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,11 +134,45 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Deadlines, so that a database that is down or hung gives a 503 within seconds, never a hung worker:
+    # connecting, each statement on the server, and unacknowledged data on the client side (libpq's
+    # tcp_user_timeout, in ms; keepalives find a connection whose server vanished while it was idle).
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
+        "options": f"-c statement_timeout={env_int('DB_STATEMENT_TIMEOUT', 10) * 1000}",
+        "tcp_user_timeout": env_int("DB_CONNECT_TIMEOUT", 3) * 1000,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache shared by every worker (reader pages, rate limits): Redis when REDIS_URL is set (several app
+# servers); else, with DEBUG off, files under CACHE_DIR that the workers of one machine share; under DEBUG
+# (make run) and in tests, the process's memory.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down or hung costs a second at most: the site then serves from the database.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+elif not DEBUG and not env_bool("TESTING"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": Path(env("CACHE_DIR") or BASE_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sscard-kb"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -203,3 +238,13 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/png", "image/jpeg")
 MARKDOWNX_SKIP_RESIZE = ()
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 EDITOR_IMAGE_MAX_PIXELS = 25_000_000
+
+# Serving reader pages (the serving package): the cache that holds them, and the function giving the next
+# date a law wording takes effect (a page expires then). Search is limited per client: SEARCH_RATE_LIMIT
+# requests per SEARCH_RATE_WINDOW seconds; the client is REMOTE_ADDR, or behind a proxy (BEHIND_TLS_PROXY)
+# the first X-Forwarded-For entry.
+READER_PAGES_CACHE = "default"
+READER_PAGES_NEXT_CHANGE = "legal_refs.pages.next_wording_change"
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 30)
+SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 10)

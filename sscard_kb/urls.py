@@ -9,6 +9,8 @@ from articles.sitemaps import AnswerSitemap, TopicSitemap
 from articles.views import LawView, ProvisionView
 from legal_refs import urls as law_urls
 from legal_refs.sitemaps import LawListSitemap, LawSitemap, ProvisionSitemap
+from serving import health
+from serving.pages import reader_page
 
 sitemaps = {
     "answers": AnswerSitemap,
@@ -21,7 +23,9 @@ sitemaps = {
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("sitemap.xml", reader_page(sitemap), {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     # The law pages, with the answers citing each article (the articles app extends the law app's views).
     path("laws/", include((law_urls.law_urlpatterns(LawView, ProvisionView), law_urls.app_name))),
     path("search/", include("search.urls")),

@@ -17,6 +17,15 @@ LAW_DIR = ROOT / "fixtures" / "laws"
 LAW_FILES = [LAW_DIR / "social-insurance-law.toml", LAW_DIR / "social-insurance-law-2010-wording.toml"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (reader pages, rate limits)."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture(scope="session")
 def law_files():
     """The four law texts of fixtures/laws/, parsed (once a session)."""

@@ -1,4 +1,4 @@
-"""The dependency direction of the design: search -> articles -> legal_refs -> textkit, never back up.
+"""The dependency direction of the design: search -> articles -> legal_refs -> serving -> textkit, never back up.
 
 Checked in Python imports, in URL names reversed in code, and in the app templates: the tag libraries
 they load, the templates they extend or include and the URL names they reverse.
@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-LAYERS = ["textkit", "legal_refs", "articles", "search"]  # each may use those before it, never those after
+LAYERS = ["textkit", "serving", "legal_refs", "articles", "search"]  # each may use those before it, never those after
 TEMPLATE_REFERENCE = re.compile(r"""\{%\s*(load|extends|include|url)\s+([^%]*?)%\}""")
 
 

@@ -88,8 +88,8 @@ def test_feed_lists_recently_updated_published_answers(client, imported):
 def test_feed_and_sitemap_run_a_fixed_number_of_queries(client, django_assert_num_queries, answers):
     for _ in range(answers):
         make_answer(cites=[make_provision()])
-    # the answers, their sections
-    with django_assert_num_queries(2):
+    # the answers, their sections; the next date a wording takes effect (the pages' cache, once per content change)
+    with django_assert_num_queries(3):
         client.get("/feed/")
     # a count and a page for each of answers, topics, laws, articles; the latest change of any article
     with django_assert_num_queries(9):

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from legal_refs.models import Law, Provision, Translation, normalize_law_name
 from legal_refs.services import save_translations
+from serving.pages import content_changed
 
 from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, slug_base, unique_slug
 from ..services import AnswerWrite, save_answers, save_topic
@@ -446,4 +447,6 @@ def load_sources(sources, *, overwrite_edited=False, dry_run=False):
             raise ImportFailed([SourceError("the translations quoted", 0, f"cannot be saved: {error}")]) from error
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            content_changed()  # the topics it creates itself; the answers and translations through the services
     return report

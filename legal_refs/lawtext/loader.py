@@ -13,6 +13,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from serving.pages import content_changed
+
 from ..models import Chapter, Law, LawTextImport, Provision
 from ..services import add_version, correct, create_provisions, save_law
 from .metadata import Metadata, parse_metadata
@@ -159,6 +161,8 @@ def load_law_files(files, *, dry_run=False):
                 raise LawImportFailed([LawTextError(law_file.name, 0, f"cannot be saved: {error}")]) from error
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            content_changed()  # the chapters and import records it writes itself; the rest through the services
     return report
 
 

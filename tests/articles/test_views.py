@@ -10,6 +10,7 @@ from articles.models import Answer, Citation, SectionKind, Status
 from articles.review import mark_checked
 from legal_refs.models import Provision, ProvisionVersion, Translation
 from legal_refs.services import amend, save_translation
+from serving.pages import content_changed
 from tests.content import FIRST_CLASS_CARD, LAW_SLUG, UPGRADE_HALFWAY
 from tests.factories import UserFactory, make_answer, make_provision, make_staff, make_topic, make_user
 from tests.site_helpers import json_ld, links, page_of
@@ -53,8 +54,9 @@ def test_home_runs_four_queries_whatever_the_number_of_answers(client, django_as
     topic = make_topic("Cards")
     for _ in range(answers):
         make_answer(topic=topic, cites=[make_provision()])
-    # topics, their published answers, recently updated answers, laws
-    with django_assert_num_queries(4):
+    # topics, their published answers, recently updated answers, laws; the next date a wording takes effect
+    # (the expiry of the pages' cache, once per content change)
+    with django_assert_num_queries(5):
         response = client.get("/")
     # at most ten questions a topic (and a link to the topic's page), and the five most recent
     assert response.text.count('href="/questions/') == min(answers, 10) + min(answers, 5)
@@ -103,8 +105,8 @@ def test_topic_page_runs_three_queries(client, django_assert_num_queries, answer
     topic = make_topic("Cards")
     for _ in range(answers):
         make_answer(topic=topic)
-    # the topic, the count of its answers, one page of them
-    with django_assert_num_queries(3):
+    # the topic, the count of its answers, one page of them; the next date a wording takes effect (the pages' cache)
+    with django_assert_num_queries(4):
         assert client.get(topic.get_absolute_url()).status_code == 200
 
 
@@ -231,6 +233,7 @@ def test_legal_basis_says_a_cited_article_was_amended_until_a_publisher_checks_t
     answer = make_answer(cites=[(provision, 3)])
     assert 'class="amended"' not in client.get(answer.get_absolute_url()).text  # written against today's wording
     Citation.objects.filter(answer=answer).update(version=provision.versions.get(effective_from=date(2011, 7, 1)))
+    content_changed()  # the update above is the test's own, past the write services
     basis = legal_basis(client.get(answer.get_absolute_url()).text)
     assert '<p class="amended">This article was amended on 2018-12-29. <a href="' in basis
     assert "/laws/social-insurance-law/articles/57/compare/2011-07-01/2018-12-29/" in links(basis)
@@ -406,8 +409,8 @@ def test_answer_page_runs_six_queries_whatever_its_citations_sections_and_relate
         citation.version = first_versions[citation.provision_id]
         citation.save(update_fields=["version"])
     # the answer with its topic, its sections, its citations with articles, laws and chapters, the articles'
-    # versions, their translations, related answers
-    with django_assert_num_queries(6):
+    # versions, their translations, related answers; the next date a wording takes effect (the pages' cache)
+    with django_assert_num_queries(7):
         response = client.get(answer.get_absolute_url())
     assert response.text.count('class="cited-article"') == citations
     assert response.text.count("Translated.") == citations

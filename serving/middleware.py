@@ -1,0 +1,94 @@
+"""The reader pages' cache and headers, and the database faults (see serving.pages and serving.faults).
+
+Placed after WhiteNoise and before the session middleware, so that the response it sees already carries what
+the session and CSRF middleware add (it takes `Vary: Cookie` off an anonymous reader page, which is the same for
+every reader), and a page it serves from the cache still passes through the security headers.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+
+from . import pages
+from .faults import unavailable
+
+logger = logging.getLogger(__name__)
+
+# The headers a cached page keeps; the middleware that adds the others adds them again when the page is served.
+KEPT_HEADERS = {"content-type", "content-language", "x-robots-tag", "last-modified"}
+PRIVATE = "private, no-store"
+
+
+def signed_in(request):
+    """Whether a user is signed in (only a request with a session cookie is looked up)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_authenticated
+
+
+class ReaderPageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.reader_page = None  # {"key": the cache key or None, "hit": served from the cache}
+        request.signed_in = None
+        response = self.get_response(request)
+        if request.signed_in is None and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            try:
+                request.signed_in = signed_in(request)
+            except DatabaseError:
+                request.signed_in = True  # unknown: kept private
+        if request.signed_in:
+            response.headers["Cache-Control"] = PRIVATE
+        elif request.reader_page is not None:
+            response = self.finish_reader_page(request, response)
+        return response
+
+    def process_view(self, request, view, args, kwargs):
+        if not getattr(view, "reader_page", False) or request.method not in {"GET", "HEAD"}:
+            return None
+        try:
+            request.signed_in = signed_in(request)
+        except (OperationalError, InterfaceError):
+            logger.warning("The database did not answer (session of %s).", request.path, exc_info=True)
+            return unavailable(request)
+        if request.signed_in:
+            return None  # staff never get nor fill a cached page
+        token = pages.generation()
+        key = pages.page_key(request, token) if token else None
+        request.reader_page = {"key": key, "hit": False, "token": token}
+        stored = pages.cache_get(key) if key else None
+        if stored is None:
+            return None
+        request.reader_page["hit"] = True
+        response = HttpResponse(stored["content"])
+        for name, value in stored["headers"].items():
+            response.headers[name] = value
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            logger.warning("The database did not answer (%s): %s", request.path, exception)
+            return unavailable(request)
+        return None
+
+    def finish_reader_page(self, request, response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return response
+        state = request.reader_page
+        if "Vary" in response.headers:  # the session was read to know the reader is anonymous
+            kept = [v.strip() for v in response.headers["Vary"].split(",") if v.strip().lower() != "cookie"]
+            del response.headers["Vary"]
+            if kept:
+                patch_vary_headers(response, kept)
+        response.headers["ETag"] = pages.etag(response.content)
+        response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
+        if state["key"] and not state["hit"]:
+            headers = {name: value for name, value in response.headers.items() if name.lower() in KEPT_HEADERS}
+            stored = {"content": response.content, "headers": headers}
+            pages.cache_set(state["key"], stored, pages.timeout(state["token"]))
+        return get_conditional_response(request, etag=response.headers["ETag"], response=response)

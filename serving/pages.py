@@ -1,0 +1,115 @@
+"""Reader pages from the shared cache, never stale.
+
+Every cached page is stored under the content *generation*: a token in the cache that every write of content
+replaces (`content_changed`, called by the write services of both apps). A page is looked up under the
+generation read before the view reads the database, so a change makes every page stale at once. That
+over-invalidates (a topic rename also drops the law pages), on purpose: it is simple, and a reader page costs
+a few milliseconds to build again. A page also expires when a law wording takes effect (the date is asked of
+`settings.READER_PAGES_NEXT_CHANGE`, once per generation), since the pages show the wording in force today.
+
+The cache may be down (Redis restarting): every call here then logs a warning and the site serves from the
+database.
+"""
+
+import datetime
+import functools
+import hashlib
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
+PAGE_TIMEOUT = 24 * 60 * 60  # seconds a page is kept at most (a change of content drops it sooner)
+CDN_MAX_AGE = 60  # seconds a shared cache in front of the site (a CDN) may keep a page: the bound on staleness
+QUERY_PARAMETERS = {"page", "p"}  # a page with any other query parameter is not cached (it is served as usual)
+
+
+def reader_page(view):
+    """`view` as a reader page: the same for every anonymous reader, cached (see serving.middleware)."""
+
+    @functools.wraps(view)
+    def page(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    page.reader_page = True
+    return page
+
+
+def cache():
+    return caches[settings.READER_PAGES_CACHE]
+
+
+def cache_get(key, default=None):
+    try:
+        return cache().get(key, default)
+    except Exception:  # any failure of the cache server; the page is built from the database
+        logger.warning("The cache did not answer (get %s); serving from the database.", key, exc_info=True)
+        return default
+
+
+def cache_set(key, value, timeout):
+    try:
+        cache().set(key, value, timeout)
+    except Exception:
+        logger.warning("The cache did not answer (set %s).", key, exc_info=True)
+
+
+def generation():
+    """The content generation (None when the cache does not answer: nothing is cached then)."""
+    try:
+        token = cache().get(GENERATION_KEY)
+        if token is None:  # a new cache (or the token evicted): a new token, never an old one again
+            cache().add(GENERATION_KEY, uuid.uuid4().hex, None)
+            token = cache().get(GENERATION_KEY)
+        return token
+    except Exception:
+        logger.warning("The cache did not answer (generation); serving from the database.", exc_info=True)
+        return None
+
+
+def _new_generation():
+    cache_set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def content_changed(using=None):
+    """Every reader page is stale: called by each write of content. The generation changes now (for what the
+    writing transaction itself reads) and again when the transaction commits, so that a page built from what
+    was read before the commit cannot be kept under the new generation."""
+    _new_generation()
+    transaction.on_commit(_new_generation, using=using)
+
+
+def page_key(request, token):
+    """The cache key of the page `request` asks for under generation `token`, or None if it is not cached."""
+    if not set(request.GET) <= QUERY_PARAMETERS:
+        return None
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"pages:{token}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def timeout(token, now=None):
+    """Seconds to keep a page built now: until the next law wording takes effect, at most `PAGE_TIMEOUT`."""
+    now = now or timezone.now()
+    key = f"pages:{token}:next-change"
+    change = cache_get(key)
+    if change is None or change < now:
+        date = import_string(settings.READER_PAGES_NEXT_CHANGE)(timezone.localdate(now))
+        change = starts(date) if date else now + datetime.timedelta(seconds=PAGE_TIMEOUT)
+        cache_set(key, change, PAGE_TIMEOUT)
+    return max(1, min(PAGE_TIMEOUT, int((change - now).total_seconds())))
+
+
+def starts(date):
+    """The moment `date` begins where the site is (TIME_ZONE)."""
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
+
+
+def etag(content):
+    return f'"{hashlib.sha256(content).hexdigest()[:32]}"'

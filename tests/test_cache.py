@@ -1,0 +1,275 @@
+"""Reader pages from the shared cache: never stale, never for staff, with validators and no cookie."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.importer.loader import import_paths
+from articles.models import Answer, Status
+from articles.review import mark_checked
+from articles.services import delete_answers, save_answer, save_topic
+from legal_refs.lawtext.loader import load_law_files
+from legal_refs.models import Provision, ProvisionVersion, Translation
+from legal_refs.services import amend, correct, save_translation
+from serving import pages
+from tests.conftest import SOURCE_DIR
+from tests.content import LAW_SLUG
+from tests.factories import make_answer, make_staff, make_topic, make_user
+
+ARTICLE = f"/laws/{LAW_SLUG}/articles/4/"
+
+
+@pytest.fixture
+def answer(social_insurance_law):
+    provision = Provision.objects.get(law=social_insurance_law, number=4)
+    return make_answer("How do I apply for a card?", topic=make_topic("Cards"), cites=[provision])
+
+
+def reader_pages(answer):
+    return [
+        "/",
+        answer.topic.get_absolute_url(),
+        answer.get_absolute_url(),
+        "/laws/",
+        f"/laws/{LAW_SLUG}/",
+        ARTICLE,
+        f"{ARTICLE}versions/2012-01-01/",
+        f"{ARTICLE}compare/2011-07-01/2019-01-01/",
+        "/sitemap.xml",
+        "/feed/",
+    ]
+
+
+def queries(client, url, **headers):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, headers=headers)
+    return response, len(context.captured_queries)
+
+
+def test_every_reader_page_is_served_from_the_cache_the_second_time(client, answer, django_assert_num_queries):
+    for url in reader_pages(answer):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second.status_code == 200 and second.content == first.content, url
+        assert second["Content-Type"] == first["Content-Type"], url
+
+
+def test_search_and_admin_are_not_cached(client, answer):
+    client.get("/search/?q=card")
+    assert queries(client, "/search/?q=card")[1] > 0
+    assert "public" not in client.get("/admin/login/").get("Cache-Control", "")
+
+
+def test_a_page_with_another_query_parameter_is_not_cached(client, answer):
+    client.get("/?q=<b>hello</b>")
+    assert queries(client, "/?q=<b>hello</b>")[1] > 0
+    assert "&lt;b&gt;hello" not in client.get("/").text  # the search box of another reader's page
+
+
+def test_anonymous_reader_pages_set_no_cookie_and_do_not_vary_on_it(client, answer):
+    for url in reader_pages(answer):
+        response = client.get(url)
+        assert not response.cookies, url
+        assert "cookie" not in response.headers.get("Vary", "").lower(), url
+        assert response["Cache-Control"] == "public, max-age=60", url
+        assert response["ETag"].startswith('"'), url
+
+
+def test_a_matching_if_none_match_gets_304(client, answer):
+    url = answer.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    response, count = queries(client, url, if_none_match=etag)
+    assert response.status_code == 304 and response.content == b"" and count == 0
+    assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
+
+
+def test_the_etag_follows_the_content(client, answer):
+    url = answer.get_absolute_url()
+    before = client.get(url)["ETag"]
+    answer.question = "How do I apply for a new card?"
+    save_answer(answer)
+    assert client.get(url)["ETag"] != before
+
+
+def test_staff_neither_get_nor_fill_cached_pages(client, answer):
+    url = answer.get_absolute_url()
+    client.get(url)  # cached for readers
+    client.force_login(make_staff())
+    response, count = queries(client, url)
+    assert count > 0 and response["Cache-Control"] == "private, no-store" and "ETag" not in response
+    client.logout()
+    client.cookies.clear()
+    pages.cache().delete(pages.GENERATION_KEY)  # every page stale
+    client.force_login(make_staff("publisher"))
+    client.get(url)  # a staff request does not store the page: the reader's next request builds it
+    client.logout()
+    client.cookies.clear()
+    assert queries(client, url)[1] > 0
+    assert queries(client, url)[1] == 0
+
+
+def publish(answer):
+    answer.status = Status.PUBLISHED
+    save_answer(answer)
+
+
+def unpublish(answer):
+    answer.status = Status.DRAFT
+    save_answer(answer)
+
+
+def change_question(answer):
+    answer.question = "How do I apply for a card, and where?"
+    save_answer(answer)
+
+
+def rename_topic(answer):
+    answer.topic.title = "Card applications"
+    save_topic(answer.topic)
+
+
+def import_law_text(answer):
+    from legal_refs.lawtext.loader import read_law_files
+    from tests.conftest import LAW_FILES
+
+    load_law_files(read_law_files(LAW_FILES))
+
+
+def amend_article(answer):
+    amend(Provision.objects.get(number=4), ["修改后的文字。"], datetime.date(2024, 1, 1), "A decision")
+
+
+def correct_article(answer):
+    version = ProvisionVersion.objects.filter(provision__number=4).last()
+    correct(version, [*version.paragraphs[:-1], version.paragraphs[-1] + "。"], "A typo")
+
+
+def translate_article(answer):
+    save_translation(Translation(provision=Provision.objects.get(number=4), paragraphs=["Translated."]))
+
+
+def check_answer(answer):
+    mark_checked(answer, make_user("publisher", role="publisher"))
+
+
+def import_sources(answer):
+    import_paths([SOURCE_DIR])
+
+
+WRITES = [
+    change_question,
+    publish,
+    unpublish,
+    lambda answer: delete_answers([answer]),
+    rename_topic,
+    import_law_text,
+    amend_article,
+    correct_article,
+    translate_article,
+    check_answer,
+    import_sources,
+]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda write: write.__name__)
+def test_every_write_makes_every_page_stale(client, answer, write, django_capture_on_commit_callbacks):
+    if write is publish:
+        Answer.objects.filter(pk=answer.pk).update(status=Status.DRAFT)
+        answer.refresh_from_db()
+        pages.cache().clear()
+    urls = ["/", ARTICLE, "/feed/"]
+    for url in urls:
+        client.get(url)
+        assert queries(client, url)[1] == 0
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        write(answer)
+    assert callbacks  # the generation changes again once the write is committed
+    for url in urls:
+        assert queries(client, url)[1] > 0, url
+
+
+def test_a_write_made_stale_pages_stay_stale_after_its_commit(client, answer, django_capture_on_commit_callbacks):
+    """A page built while the write's transaction was open is not served once it has committed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        change_question(answer)
+        client.get("/")  # built (and stored) before the commit
+    assert queries(client, "/")[1] > 0
+
+
+def test_a_page_expires_when_a_coming_wording_takes_effect(client, answer):
+    coming = timezone.localdate() + datetime.timedelta(days=1)  # within the day a page is kept at most
+    amend(Provision.objects.get(number=4), ["将来的文字。"], coming, "A decision")
+    starts = timezone.make_aware(datetime.datetime.combine(coming, datetime.time.min))  # midnight in Beijing
+    stored = []
+    with mock.patch.object(pages, "cache_set", side_effect=lambda key, value, timeout: stored.append(timeout)):
+        now = timezone.now()
+        client.get(ARTICLE)
+    page_timeout = stored[-1]
+    assert int((starts - now).total_seconds()) - 60 <= page_timeout <= int((starts - now).total_seconds())
+    # and once that moment has come, the page built then shows the new wording, kept until the next change
+    later = starts + datetime.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert pages.timeout(pages.generation(), later) == pages.PAGE_TIMEOUT
+        pages.cache().clear()  # what the cache does by itself when the timeout runs out
+        assert "将来的文字。" in client.get(ARTICLE).text
+
+
+def test_a_page_without_coming_wording_is_kept_a_day_at_most(answer):
+    assert pages.timeout(pages.generation()) == pages.PAGE_TIMEOUT
+
+
+def test_a_cached_page_is_served_while_the_database_is_down(client, answer):
+    url = answer.get_absolute_url()
+    client.get(url)
+    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=OperationalError("down")):
+        response = client.get(url)
+        assert response.status_code == 200 and answer.question in response.text
+        unavailable = client.get(answer.topic.get_absolute_url().replace("/topics/", "/questions/"))
+    assert unavailable.status_code == 503
+
+
+def test_without_a_cached_page_the_database_down_is_a_503_with_retry_after(client, answer):
+    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=OperationalError("down")):
+        response = client.get(answer.get_absolute_url())
+    assert response.status_code == 503 and response["Retry-After"] == "10"
+    assert "Temporarily unavailable" in response.text and "Traceback" not in response.text
+
+
+def test_a_cache_that_does_not_answer_leaves_the_site_serving_from_the_database(client, answer, settings, caplog):
+    settings.CACHES = {
+        **settings.CACHES,
+        "down": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/9"},
+    }
+    settings.READER_PAGES_CACHE = "down"
+    for _ in range(2):
+        response, count = queries(client, answer.get_absolute_url())
+        assert response.status_code == 200 and count > 0
+    assert client.get("/search/?q=card").status_code == 200
+    assert "The cache did not answer" in caplog.text
+
+
+def test_search_is_limited_per_client(client, answer, settings):
+    settings.BEHIND_TLS_PROXY = False
+    with mock.patch("serving.limits.time.time", return_value=1000.0):
+        statuses = [client.get("/search/?q=card").status_code for _ in range(31)]
+        assert statuses == [200] * 30 + [429]
+        limited = client.get("/search/?q=card")
+        assert limited["Retry-After"] == "10"
+        assert client.get("/search/?q=card", REMOTE_ADDR="10.0.0.2").status_code == 200  # another client
+    with mock.patch("serving.limits.time.time", return_value=1010.0):
+        assert client.get("/search/?q=card").status_code == 200  # the next window
+
+
+def test_behind_a_proxy_the_client_is_the_first_forwarded_address(client, answer, settings):
+    settings.BEHIND_TLS_PROXY = True
+    with mock.patch("serving.limits.time.time", return_value=2000.0):
+        for _ in range(30):
+            client.get("/search/?q=card", headers={"x-forwarded-for": "203.0.113.7, 10.0.0.1"})
+        assert client.get("/search/?q=card", headers={"x-forwarded-for": "203.0.113.7"}).status_code == 429
+        assert client.get("/search/?q=card", headers={"x-forwarded-for": "203.0.113.8"}).status_code == 200
