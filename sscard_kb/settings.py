@@ -64,7 +64,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sscard_kb.accounts",  # before the admin: its admin templates (sign-in with a code) come first
+    "sscard_kb.accounts.apps.StaffAdminConfig",  # django.contrib.admin with the site's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -200,3 +201,31 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/png", "image/jpeg")
 MARKDOWNX_SKIP_RESIZE = ()
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 EDITOR_IMAGE_MAX_PIXELS = 25_000_000
+
+# Staff accounts (sscard_kb.accounts, docs/operations.md).
+# Behind the TLS proxy, the client's address is the first entry of X-Forwarded-For, which the proxy sets.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+# Admin sign-in is refused for LOGIN_LOCK_SECONDS after this many failures for one account or from one address.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 20)
+LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 15 * 60)
+# Publishers (and superusers) sign in with an authenticator code as well, once the operator turns this on.
+REQUIRE_2FA_FOR_PUBLISHERS = env_bool("REQUIRE_2FA_FOR_PUBLISHERS")
+TOTP_ISSUER = env("TOTP_ISSUER", "sscard-kb")
+# Password reset by email (Django's MAILERS): EMAIL_BACKEND is the console under DEBUG and SMTP otherwise, to
+# EMAIL_HOST (port EMAIL_PORT, else 25, or 587 with EMAIL_USE_TLS) as EMAIL_HOST_USER / EMAIL_HOST_PASSWORD.
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_email_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP_BACKEND)
+MAILERS = {"default": {"BACKEND": _email_backend}}
+if _email_backend == _SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT") or None,
+        "username": env("EMAIL_HOST_USER"),
+        "password": env("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS"),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
