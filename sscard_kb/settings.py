@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sscard_kb.middleware.RequestIdMiddleware",  # first: every later log line of a request carries its id
+    "sscard_kb.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -181,11 +183,30 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 
+# Logs go to standard error, one line per record: a JSON object (LOG_FORMAT=json, the default with DEBUG off) or
+# text (the default under DEBUG). Django's loggers hand their records to the root handler only (no second copy).
+LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "filters": {"request": {"()": "sscard_kb.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "sscard_kb.logs.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Named here so that their default handlers (Django's DEBUG console and runserver's) are removed.
+        "django": {"level": LOG_LEVEL, "propagate": True},
+        # runserver's line per request repeats sscard_kb.request's: only its problems are kept.
+        "django.server": {"level": "WARNING", "propagate": True},
+    },
 }
 
 # The Markdown editor (django-markdownx). It renders with the site's one renderer; its preview
@@ -229,3 +250,7 @@ if _email_backend == _SMTP_BACKEND:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+
+# /metrics (Prometheus): from these addresses, or with `Authorization: Bearer $METRICS_TOKEN`; 404 otherwise.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = env("METRICS_TOKEN")

@@ -11,6 +11,7 @@ from articles.views import LawView, ProvisionView
 from legal_refs import urls as law_urls
 from legal_refs.sitemaps import LawListSitemap, LawSitemap, ProvisionSitemap
 from sscard_kb.accounts.views import ThrottledPasswordResetView
+from sscard_kb.metrics import metrics_view
 
 sitemaps = {
     "answers": AnswerSitemap,
@@ -36,6 +37,7 @@ password_reset_urlpatterns = [
 urlpatterns = [
     *password_reset_urlpatterns,
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
     # The law pages, with the answers citing each article (the articles app extends the law app's views).
