@@ -4,6 +4,7 @@ After `LOGIN_FAILURES_PER_ACCOUNT` failures for one username, or `LOGIN_FAILURES
 within `LOGIN_LOCK_SECONDS` of the first of them, sign-in is refused (without checking the password) until that
 window ends. A successful sign-in clears the account's count. The counters live in the shared cache, so every
 worker and app server sees them; if the cache is down, sign-in is not throttled and a warning is logged.
+Password reset emails are limited per client address in the same way.
 """
 
 import hashlib
@@ -17,6 +18,8 @@ from django.core.cache import cache
 from sscard_kb.client import client_address
 
 logger = logging.getLogger(__name__)
+
+PASSWORD_RESETS_PER_CLIENT = 5  # reset emails one client address may ask for per LOGIN_LOCK_SECONDS
 
 
 def _keys(request, username):
@@ -62,3 +65,16 @@ def record_success(request, username):
         cache.delete_many([key, f"{key}:since"])
     except Exception:
         logger.warning("The failed sign-ins of an account were not cleared: the cache does not answer.", exc_info=True)
+
+
+def allow_password_reset(request):
+    """Whether this client may ask for another password reset email (PASSWORD_RESETS_PER_CLIENT per window)."""
+    key = f"password-resets:client:{client_address(request)}"
+    try:
+        cache.add(key, 0, settings.LOGIN_LOCK_SECONDS)
+        return cache.incr(key) <= PASSWORD_RESETS_PER_CLIENT
+    except ValueError:  # expired between add and incr
+        return True
+    except Exception:
+        logger.warning("Password reset requests are not limited: the cache does not answer.", exc_info=True)
+        return True

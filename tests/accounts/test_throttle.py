@@ -104,3 +104,20 @@ def test_behind_the_proxy_clients_are_counted_by_their_own_address(client, edito
     assert LOCKED in sign_in(client, "editor", address="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5").text
     response = sign_in(client, "editor", address="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
     assert response.status_code == 302
+
+
+class DownCache:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("the cache does not answer")
+
+        return fail
+
+
+def test_with_the_cache_down_sign_in_works_unthrottled_and_says_so(client, editor, monkeypatch, caplog):
+    from sscard_kb.accounts import throttle
+
+    monkeypatch.setattr(throttle, "cache", DownCache())
+    assert sign_in(client, "editor", "wrong password").status_code == 200
+    assert sign_in(client, "editor").status_code == 302
+    assert "Sign-in throttling is off: the cache does not answer." in caplog.text
