@@ -5,22 +5,13 @@ import hashlib
 import logging
 import time
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from .client import client_address
 from .pages import cache
 
 logger = logging.getLogger(__name__)
-
-
-def client_address(request):
-    """The client's address: REMOTE_ADDR, or the first X-Forwarded-For entry behind a proxy that sets it."""
-    if settings.BEHIND_TLS_PROXY:
-        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[0].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def rate_limited(name, requests, seconds):

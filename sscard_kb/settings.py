@@ -64,7 +64,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sscard_kb.accounts",  # before the admin: its admin templates (sign-in with a code) come first
+    "sscard_kb.accounts.apps.StaffAdminConfig",  # django.contrib.admin with the site's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sscard_kb.middleware.RequestIdMiddleware",  # first: every later log line of a request carries its id
+    "sscard_kb.middleware.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -218,11 +221,30 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
 
+# Logs go to standard error, one line per record: a JSON object (LOG_FORMAT=json, the default with DEBUG off) or
+# text (the default under DEBUG). Django's loggers hand their records to the root handler only (no second copy).
+LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
+LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "filters": {"request": {"()": "sscard_kb.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "sscard_kb.logs.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Named here so that their default handlers (Django's DEBUG console and runserver's) are removed.
+        "django": {"level": LOG_LEVEL, "propagate": True},
+        # runserver's line per request repeats sscard_kb.request's: only its problems are kept.
+        "django.server": {"level": "WARNING", "propagate": True},
+    },
 }
 
 # The Markdown editor (django-markdownx). It renders with the site's one renderer; its preview
@@ -245,6 +267,37 @@ EDITOR_IMAGE_MAX_PIXELS = 25_000_000
 # the first X-Forwarded-For entry.
 READER_PAGES_CACHE = "default"
 READER_PAGES_NEXT_CHANGE = "legal_refs.pages.next_wording_change"
-BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 30)
 SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 10)
+
+# Staff accounts (sscard_kb.accounts, docs/operations.md).
+# Behind the TLS proxy, the client's address is the first entry of X-Forwarded-For, which the proxy sets.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY")
+# Admin sign-in is refused for LOGIN_LOCK_SECONDS after this many failures for one account or from one address.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 20)
+LOGIN_LOCK_SECONDS = env_int("LOGIN_LOCK_SECONDS", 15 * 60)
+# Publishers (and superusers) sign in with an authenticator code as well, once the operator turns this on.
+REQUIRE_2FA_FOR_PUBLISHERS = env_bool("REQUIRE_2FA_FOR_PUBLISHERS")
+TOTP_ISSUER = env("TOTP_ISSUER", "sscard-kb")
+# Password reset by email (Django's MAILERS): EMAIL_BACKEND is the console under DEBUG and SMTP otherwise, to
+# EMAIL_HOST (port EMAIL_PORT, else 25, or 587 with EMAIL_USE_TLS) as EMAIL_HOST_USER / EMAIL_HOST_PASSWORD.
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_email_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP_BACKEND)
+MAILERS = {"default": {"BACKEND": _email_backend}}
+if _email_backend == _SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT") or None,
+        "username": env("EMAIL_HOST_USER"),
+        "password": env("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS"),
+        "timeout": env_int("EMAIL_TIMEOUT", 10),
+    }
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+
+# /metrics (Prometheus): from these addresses, or with `Authorization: Bearer $METRICS_TOKEN`; 404 otherwise.
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+METRICS_TOKEN = env("METRICS_TOKEN")

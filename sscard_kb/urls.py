@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -11,6 +12,8 @@ from legal_refs import urls as law_urls
 from legal_refs.sitemaps import LawListSitemap, LawSitemap, ProvisionSitemap
 from serving import health
 from serving.pages import reader_page
+from sscard_kb.accounts.views import ThrottledPasswordResetView
+from sscard_kb.metrics import metrics_view
 
 sitemaps = {
     "answers": AnswerSitemap,
@@ -20,8 +23,23 @@ sitemaps = {
     "articles": ProvisionSitemap,
 }
 
+# Password reset by email for staff, as Django's admin documentation wires it (the admin's sign-in page links
+# to admin_password_reset); before the admin's own URLs, which end in a catch-all.
+password_reset_urlpatterns = [
+    path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="admin_password_reset"),
+    path("admin/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
 urlpatterns = [
+    *password_reset_urlpatterns,
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
