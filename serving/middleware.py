@@ -12,7 +12,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
-from . import pages
+from . import metrics, pages
 from .faults import unavailable
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,10 @@ class ReaderPageMiddleware:
         request.reader_page = {"key": key, "hit": False, "token": token}
         stored = pages.cache_get(key) if key else None
         if stored is None:
+            if key:
+                metrics.cache_miss()
             return None
+        metrics.cache_hit()
         request.reader_page["hit"] = True
         response = HttpResponse(stored["content"])
         for name, value in stored["headers"].items():

@@ -5,7 +5,7 @@ import uuid
 
 from django.db import Error as DatabaseError
 
-from sscard_kb import metrics
+from serving import metrics
 from sscard_kb.logs import current_request
 
 request_logger = logging.getLogger("sscard_kb.request")
@@ -46,7 +46,7 @@ class RequestIdMiddleware:
 
 
 class MetricsMiddleware:
-    """Counts each request by view and status, its latency by view, and database errors (sscard_kb.metrics)."""
+    """Counts each request by view and status, its latency by view, and database errors (serving.metrics)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

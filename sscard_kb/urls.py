@@ -11,9 +11,9 @@ from articles.views import LawView, ProvisionView
 from legal_refs import urls as law_urls
 from legal_refs.sitemaps import LawListSitemap, LawSitemap, ProvisionSitemap
 from serving import health
+from serving.metrics import metrics_view
 from serving.pages import reader_page
 from sscard_kb.accounts.views import ThrottledPasswordResetView
-from sscard_kb.metrics import metrics_view
 
 sitemaps = {
     "answers": AnswerSitemap,

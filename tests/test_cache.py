@@ -15,7 +15,7 @@ from articles.services import delete_answers, save_answer, save_topic
 from legal_refs.lawtext.loader import load_law_files
 from legal_refs.models import Provision, ProvisionVersion, Translation
 from legal_refs.services import amend, correct, save_translation
-from serving import pages
+from serving import metrics, pages
 from tests.conftest import SOURCE_DIR
 from tests.content import LAW_SLUG
 from tests.factories import make_answer, make_staff, make_topic, make_user
@@ -58,6 +58,16 @@ def test_every_reader_page_is_served_from_the_cache_the_second_time(client, answ
             second = client.get(url)
         assert second.status_code == 200 and second.content == first.content, url
         assert second["Content-Type"] == first["Content-Type"], url
+
+
+def test_cache_lookups_are_counted_for_the_metrics(client, answer):
+    def lookups(result):
+        return metrics.PAGE_CACHE.labels(result)._value.get()
+
+    hits, misses = lookups("hit"), lookups("miss")
+    client.get(answer.get_absolute_url())
+    client.get(answer.get_absolute_url())
+    assert (lookups("hit") - hits, lookups("miss") - misses) == (1, 1)
 
 
 def test_search_and_admin_are_not_cached(client, answer):

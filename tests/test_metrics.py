@@ -8,7 +8,7 @@ from django.db import DatabaseError, OperationalError, connection
 from django.test import RequestFactory
 from prometheus_client import REGISTRY
 
-from sscard_kb import metrics
+from serving import metrics
 from sscard_kb.middleware import MetricsMiddleware
 from tests.conftest import ROOT
 
@@ -102,7 +102,7 @@ def test_a_database_error_out_of_a_view_is_counted(db):
 def test_with_a_multiprocess_directory_every_workers_counts_are_added_up(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "sscard_kb.test_settings"}
     env["PROMETHEUS_MULTIPROC_DIR"] = str(tmp_path)
-    setup = "import django; django.setup(); from sscard_kb import metrics; "
+    setup = "import django; django.setup(); from serving import metrics; "
     for _ in range(2):  # two workers, each counting a hit
         subprocess.run([sys.executable, "-c", setup + "metrics.cache_hit()"], cwd=ROOT, env=env, check=True)
     scrape = (

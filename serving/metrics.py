@@ -86,7 +86,7 @@ def _count_query_errors(execute, sql, params, many, context):
         raise
 
 
-@receiver(connection_created, dispatch_uid="sscard_kb.metrics.count_query_errors")
+@receiver(connection_created, dispatch_uid="serving.metrics.count_query_errors")
 def count_query_errors(sender, connection, **kwargs):
     """Count failed queries on every database connection (a refused connection is counted by the middleware)."""
     if _count_query_errors not in connection.execute_wrappers:
