@@ -43,15 +43,25 @@ def pages(base):
     if not stylesheet:
         raise SystemExit("The home page links no hashed stylesheet: was collectstatic run with DEBUG off?")
     answers = re.findall(r'href="(/questions/[^"]+/)"', home)
-    healthz = fetch(f"{base}/healthz")[0] == 200
-    urls = {
-        "static: hashed stylesheet": stylesheet.group(1),
-        "one-query: /healthz" if healthz else "no-query: /robots.txt": "/healthz" if healthz else "/robots.txt",
-        "answer page": answers[len(answers) // 2],
+    floor = fetch(f"{base}/bench/one-query")[0] == 200  # this checkout's reference views (bench/floor_urls.py)
+    answer = answers[len(answers) // 2]
+    urls = {"static: hashed stylesheet": stylesheet.group(1)}
+    if floor:
+        urls |= {"cache floor: one cached value": "/bench/cache-floor", "one-query page": "/bench/one-query"}
+    else:
+        urls["no-query: /robots.txt"] = "/robots.txt"
+    urls |= {
+        "answer page": answer,
         "law page (98 articles)": LAW_PATH,
         "article page": f"{LAW_PATH}articles/10/",
-        "search ?q=card": "/search/?q=card",
     }
+    if floor:  # a query parameter the page cache does not know: the page is built every time
+        urls |= {
+            "answer page, uncached": f"{answer}?uncached=1",
+            "law page, uncached": f"{LAW_PATH}?uncached=1",
+            "article page, uncached": f"{LAW_PATH}articles/10/?uncached=1",
+        }
+    urls["search ?q=card"] = "/search/?q=card"
     for label, path in urls.items():
         status = fetch(base + path)[0]
         if status != 200:
@@ -73,7 +83,7 @@ def measure(base, urls, args, rounds):
     rows = {}
     for label, path in urls.items():
         rows[label] = []
-        for _ in range(1 if label.startswith("static") else rounds):
+        for _ in range(1 if label.startswith("static") or "uncached" in label else rounds):
             rate, p99, errors, _ = wrk(
                 base + path, threads=args.threads, connections=args.connections, duration=args.duration
             )
@@ -90,11 +100,15 @@ def report(title, urls, rows):
             shown = label + (f" (round {i + 1})" if len(rows[label]) > 1 else "")
             print(f"| {shown} | `{path}` | {rate:,.0f} | {p99:.1f} | {errors} |")
     last = {label: runs[-1][0] for label, runs in rows.items()}
-    static = last["static: hashed stylesheet"]
-    cheap_label = next(label for label in last if "query" in label)
-    answer = last["answer page"]
-    cheap = cheap_label.split(":")[0]
-    print(f"\nanswer / static: {answer / static:.3f}×; answer / {cheap}: {answer / last[cheap_label]:.3f}×")
+    ratios = {
+        "answer page (cached) / static, target ≥ 0.8": ("answer page", "static: hashed stylesheet"),
+        "answer page (cached) / cache floor, target ≥ 0.95": ("answer page", "cache floor: one cached value"),
+        "answer page (uncached) / one-query page, target ≥ 0.3": ("answer page, uncached", "one-query page"),
+        "answer page / no-query page": ("answer page", "no-query: /robots.txt"),
+    }
+    shown = [f"{name}: {last[a] / last[b]:.3f}×" for name, (a, b) in ratios.items() if a in last and b in last]
+    if shown:
+        print("\n" + "; ".join(shown))
     sys.stdout.flush()
 
 
@@ -112,8 +126,12 @@ def main():
     parser.add_argument("--rounds", type=int, help="rounds per page (default: 2 when a cache is active, else 1)")
     parser.add_argument("--port", type=int, default=8091, help="gunicorn's port; nginx listens on the next")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
+    parser.add_argument(
+        "--only", help="measure only the pages whose label contains this (e.g. 'answer page' for the 64-connection run)"
+    )
     args = parser.parse_args()
 
+    reference_views = (Path(args.project) / "bench" / "floor_settings.py").exists()
     site = Site(
         args.project,
         postgres=args.postgres,
@@ -121,6 +139,7 @@ def main():
         workers=args.workers,
         port=args.port,
         answers=args.answers,
+        settings_module="bench.floor_settings" if reference_views else None,
     )
     nginx = Nginx(site, port=args.port + 1) if args.nginx else None
     commit = subprocess.run(
@@ -130,6 +149,8 @@ def main():
         site.prepare()
         site.start()
         urls = pages(site.url)
+        if args.only:
+            urls = {label: path for label, path in urls.items() if args.only in label or label.startswith("static")}
         cached = cache_active(site.url, urls["answer page"])
         rounds = args.rounds or (2 if cached or args.redis else 1)
         database = "PostgreSQL (CONN_MAX_AGE=600)" if args.postgres else "SQLite"

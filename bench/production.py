@@ -70,7 +70,17 @@ class Site:
     """A checkout served by gunicorn as in production, with its database, static files and content."""
 
     def __init__(
-        self, project, *, postgres=False, redis=False, workers=2, port=8091, answers=200, seed=1, database_url=None
+        self,
+        project,
+        *,
+        postgres=False,
+        redis=False,
+        workers=2,
+        port=8091,
+        answers=200,
+        seed=1,
+        database_url=None,
+        settings_module=None,
     ):
         self.project = Path(project).resolve()
         self.postgres, self.redis, self.workers, self.port = postgres, redis, workers, port
@@ -95,6 +105,10 @@ class Site:
             "LOG_LEVEL": "WARNING",
             "GUNICORN_ACCESS_LOG": "false",
         }
+        if settings_module:  # for gunicorn only: manage.py runs with the site's own settings
+            self.serve_env = self.env | {"DJANGO_SETTINGS_MODULE": settings_module}
+        else:
+            self.serve_env = self.env
         self.process = None
 
     @property
@@ -153,7 +167,7 @@ class Site:
             "warning",
             "sscard_kb.wsgi:application",
         ]
-        self.process = subprocess.Popen(command, cwd=self.project, env=self.env)  # noqa: S603
+        self.process = subprocess.Popen(command, cwd=self.project, env=self.serve_env)  # noqa: S603
         wait_for(f"{self.url}/robots.txt")
 
     def stop(self):
