@@ -63,6 +63,8 @@ def database_error(exception=None):
 
 
 def view_name(request):
+    if getattr(request, "metrics_view", None):  # a cached page: the view that built it
+        return request.metrics_view
     match = getattr(request, "resolver_match", None)
     if match is None:  # answered before URL resolution (a middleware's response, a cached page)
         try:

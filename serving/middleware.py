@@ -18,7 +18,8 @@ from .faults import unavailable
 logger = logging.getLogger(__name__)
 
 # The headers a cached page keeps; the middleware that adds the others adds them again when the page is served.
-KEPT_HEADERS = {"content-type", "content-language", "x-robots-tag", "last-modified"}
+# (those of the middleware below this one, such as X-Frame-Options, are kept: a cached page never reaches it).
+KEPT_HEADERS = {"content-type", "content-language", "x-robots-tag", "last-modified", "etag", "x-frame-options"}
 PRIVATE = "private, no-store"
 
 
@@ -36,6 +37,10 @@ class ReaderPageMiddleware:
     def __call__(self, request):
         request.reader_page = None  # {"key": the cache key or None, "hit": served from the cache}
         request.signed_in = None
+        request.page_lookup = None  # (key, generation, stored page) looked up before the URL was resolved
+        cached = self.cached_page(request)
+        if cached is not None:
+            return cached
         response = self.get_response(request)
         if request.signed_in is None and settings.SESSION_COOKIE_NAME in request.COOKIES:
             try:
@@ -58,20 +63,42 @@ class ReaderPageMiddleware:
             return unavailable(request)
         if request.signed_in:
             return None  # staff never get nor fill a cached page
-        token = pages.generation()
-        key = pages.page_key(request, token) if token else None
+        if request.page_lookup is not None:  # looked up already (no session cookie): it was not there
+            key, token, _ = request.page_lookup
+        else:
+            key = pages.page_key(request)
+            token, stored = pages.lookup(key) if key else (None, None)
+            if stored is not None:
+                return self.serve(request, stored)
+        if token is None:
+            key = None  # the cache does not answer: nothing is stored
         request.reader_page = {"key": key, "hit": False, "token": token}
-        stored = pages.cache_get(key) if key else None
-        if stored is None:
-            if key:
-                metrics.cache_miss()
+        if key:
+            metrics.cache_miss()
+        return None
+
+    def cached_page(self, request):
+        """The cached page for an anonymous reader (no session cookie) before the URL is even resolved: one round
+        trip to the cache. Only reader pages are ever stored, so whatever is found is one."""
+        if request.method not in {"GET", "HEAD"} or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return None
+        key = pages.page_key(request)
+        if key is None:
+            return None
+        token, stored = pages.lookup(key)
+        if stored is None:
+            request.page_lookup = (key, token, None)
+            return None
+        return self.serve(request, stored)
+
+    def serve(self, request, stored):
         metrics.cache_hit()
-        request.reader_page["hit"] = True
+        request.metrics_view = stored["view"]
         response = HttpResponse(stored["content"])
         for name, value in stored["headers"].items():
             response.headers[name] = value
-        return response
+        response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
+        return get_conditional_response(request, etag=response.headers["ETag"], response=response)
 
     def process_exception(self, request, exception):
         if isinstance(exception, (OperationalError, InterfaceError)):
@@ -92,6 +119,12 @@ class ReaderPageMiddleware:
         response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
         if state["key"] and not state["hit"]:
             headers = {name: value for name, value in response.headers.items() if name.lower() in KEPT_HEADERS}
-            stored = {"content": response.content, "headers": headers}
+            match = getattr(request, "resolver_match", None)
+            stored = {
+                "token": state["token"],
+                "content": response.content,
+                "headers": headers,
+                "view": (match and match.view_name) or "",
+            }
             pages.cache_set(state["key"], stored, pages.timeout(state["token"]))
         return get_conditional_response(request, etag=response.headers["ETag"], response=response)

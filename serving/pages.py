@@ -86,12 +86,26 @@ def content_changed(using=None):
     transaction.on_commit(_new_generation, using=using)
 
 
-def page_key(request, token):
-    """The cache key of the page `request` asks for under generation `token`, or None if it is not cached."""
+def page_key(request):
+    """The cache key of the page `request` asks for, or None if it is not cached (a query parameter other than
+    the page number). The entry stored under it holds the generation it was built in (`lookup`)."""
     if not set(request.GET) <= QUERY_PARAMETERS:
         return None
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pages:{token}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def lookup(key):
+    """(the content generation, the page stored under `key` if it was built in that generation, else None), in
+    one round trip to the cache; (None, None) when the cache does not answer."""
+    try:
+        found = cache().get_many([GENERATION_KEY, key])
+    except Exception:
+        logger.warning("The cache did not answer (lookup); serving from the database.", exc_info=True)
+        return None, None
+    token = found.get(GENERATION_KEY) or generation()
+    stored = found.get(key)
+    return token, stored if stored is not None and stored.get("token") == token else None
 
 
 def timeout(token, now=None):

@@ -58,6 +58,8 @@ def test_every_reader_page_is_served_from_the_cache_the_second_time(client, answ
             second = client.get(url)
         assert second.status_code == 200 and second.content == first.content, url
         assert second["Content-Type"] == first["Content-Type"], url
+        for header in ["X-Frame-Options", "Content-Security-Policy", "X-Content-Type-Options", "ETag"]:
+            assert second.headers.get(header) == first.headers.get(header), (url, header)
 
 
 def test_cache_lookups_are_counted_for_the_metrics(client, answer):
