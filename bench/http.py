@@ -127,7 +127,7 @@ def main():
     parser.add_argument("--port", type=int, default=8091, help="gunicorn's port; nginx listens on the next")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
     parser.add_argument(
-        "--only", help="measure only the pages whose label contains this (e.g. 'answer page' for the 64-connection run)"
+        "--only", help="measure only the pages whose label contains one of these (comma-separated; e.g. 'answer page')"
     )
     args = parser.parse_args()
 
@@ -150,7 +150,12 @@ def main():
         site.start()
         urls = pages(site.url)
         if args.only:
-            urls = {label: path for label, path in urls.items() if args.only in label or label.startswith("static")}
+            wanted = [part.strip() for part in args.only.split(",")]
+            urls = {
+                label: path
+                for label, path in urls.items()
+                if label.startswith("static") or any(w in label for w in wanted)
+            }
         cached = cache_active(site.url, urls["answer page"])
         rounds = args.rounds or (2 if cached or args.redis else 1)
         database = "PostgreSQL (CONN_MAX_AGE=600)" if args.postgres else "SQLite"
