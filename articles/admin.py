@@ -19,18 +19,25 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from legal_refs.admin import ProvisionAdmin
 from legal_refs.models import Law, Provision
+from textkit.controls import ControlCharactersForm
 
 from . import review
-from .markdown import render_markdown, unknown_references_error
+from .markdown import MarkdownTooComplex, render_markdown, unknown_references_error
 from .models import MAX_POSITION, Answer, Citation, Section, Status, Topic
+from .search_document import check_index_size
 from .services import save_answer, save_topic
 from .uploads import ImageUploadForm
 
 PUBLISH_PERMISSION = "articles.publish_answer"
 
 
+class TopicForm(ControlCharactersForm, forms.ModelForm):
+    pass
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm
     list_display = ["title", "slug"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -57,7 +64,7 @@ class MarkdownEditorWidget(AdminMarkdownxWidget):
         js = ["articles/admin/editor.js"]
 
 
-class PositionedForm(forms.ModelForm):
+class PositionedForm(ControlCharactersForm, forms.ModelForm):
     """A section or citation of an answer: its position orders it; a new one goes last unless told otherwise."""
 
     position = forms.IntegerField(
@@ -90,6 +97,18 @@ class PositionedFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data.get("position") is None:
                 form.instance.position = form.cleaned_data["position"] = following
                 following += 1
+
+
+class SectionFormSet(PositionedFormSet):
+    def clean(self):
+        """The answer with these sections must fit in the search index (PostgreSQL's tsvector)."""
+        super().clean()
+        kept = [form for form in self.forms if getattr(form, "cleaned_data", None)]
+        kept = [form.cleaned_data for form in kept if not self._should_delete_form(form)]
+        answer = self.instance
+        texts = [answer.question or "", answer.short_answer or ""]
+        texts += [text for data in kept for text in (data.get("heading") or "", data.get("body") or "")]
+        check_index_size(texts)
 
 
 class SectionForm(PositionedForm):
@@ -136,7 +155,7 @@ class AnswerPartInline:
 class SectionInline(AnswerPartInline, admin.StackedInline):
     model = Section
     form = SectionForm
-    formset = PositionedFormSet
+    formset = SectionFormSet
     extra = 0
     ordering = ["position", "pk"]
 
@@ -178,7 +197,7 @@ class CitationInline(AnswerPartInline, admin.TabularInline):
         return gettext("in force from %(date)s") % {"date": citation.version.effective_from}
 
 
-class AnswerForm(forms.ModelForm):
+class AnswerForm(ControlCharactersForm, forms.ModelForm):
     may_publish = False  # set per request by AnswerAdmin.get_form
 
     class Meta:
@@ -355,10 +374,14 @@ class AnswerAdmin(admin.ModelAdmin):
 
     @method_decorator(require_POST)
     def markdownify_view(self, request):
-        """The live preview, rendered by the site's one renderer."""
+        """The live preview, rendered by the site's one renderer; a text beyond its caps shows why instead."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        return HttpResponse(render_markdown(request.POST.get("content", "")), content_type="text/html; charset=utf-8")
+        try:
+            html = render_markdown(request.POST.get("content", ""))
+        except MarkdownTooComplex as error:
+            html = format_html_join("", '<p class="preview-error">{}</p>', ((message,) for message in error.messages))
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
 
     @method_decorator(require_POST)
     def upload_view(self, request):

@@ -9,6 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from textkit.controls import ControlCharactersForm
+
 from .models import Chapter, Correction, Law, Provision, ProvisionVersion, Translation
 from .services import amend, correct, delete_translation, save_law, save_provision, save_translation
 
@@ -36,7 +38,7 @@ class TextListField(forms.CharField):
         return (initial or []) != self.to_python(data)
 
 
-class LawForm(forms.ModelForm):
+class LawForm(ControlCharactersForm, forms.ModelForm):
     aliases = TextListField(
         label=_("aliases"),
         separator="\n",
@@ -66,7 +68,7 @@ class LawForm(forms.ModelForm):
         ]
 
 
-class ProvisionForm(forms.ModelForm):
+class ProvisionForm(ControlCharactersForm, forms.ModelForm):
     class Meta:
         model = Provision
         fields = ["law", "number", "chapter"]
@@ -97,8 +99,13 @@ def numbered_paragraphs(paragraphs):
     )
 
 
+class ChapterForm(ControlCharactersForm, forms.ModelForm):
+    pass
+
+
 class ChapterInline(admin.TabularInline):
     model = Chapter
+    form = ChapterForm
     fields = ["number", "title", "title_zh", "first_article", "last_article"]
     extra = 0
 
@@ -208,7 +215,7 @@ class ProvisionAdmin(admin.ModelAdmin):
         return format_html('<a href="{}?provision={}">{}</a>', url, provision.pk, _("Add a version (an amendment)"))
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(ControlCharactersForm, forms.ModelForm):
     """Adding a version is an amendment; changing one is a correction, which needs a note."""
 
     paragraphs = TextListField(
@@ -299,7 +306,7 @@ class ProvisionVersionAdmin(admin.ModelAdmin):
             obj.pk, obj._state.adding = saved.pk, False
 
 
-class TranslationForm(forms.ModelForm):
+class TranslationForm(ControlCharactersForm, forms.ModelForm):
     paragraphs = TextListField(
         label=_("translation"),
         separator="\n\n",
