@@ -194,6 +194,11 @@ class ProvisionAdmin(admin.ModelAdmin):
         # The autocomplete of citations labels each article with its law.
         return super().get_queryset(request).select_related("law", "chapter")
 
+    def get_search_results(self, request, queryset, search_term):
+        if "\x00" in search_term:  # names nothing, and PostgreSQL refuses it in a query (the autocomplete's too)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         if not request.user.has_perm("legal_refs.add_provisionversion"):

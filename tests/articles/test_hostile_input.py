@@ -114,3 +114,22 @@ def test_an_answer_too_large_for_the_search_index_is_refused_in_the_form(publish
     response = publisher_client.post(ADD_URL, new_answer(topic, sections=sections[:1]))
     assert response.status_code == 302  # half as much is saved, on PostgreSQL too
     assert len(Section.objects.get().body) == 40_000
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/articles/answer/?law=%00",
+        "/admin/articles/answer/?law=social-insurance-law%00",
+        "/admin/autocomplete/?term=%00&app_label=articles&model_name=citation&field_name=provision",
+        "/admin/autocomplete/?term=social%00&app_label=articles&model_name=citation&field_name=provision",
+    ],
+)
+def test_nul_in_an_admin_filter_or_the_autocomplete_finds_nothing(publisher_client, imported, url):
+    """A 500 on PostgreSQL before ("A string literal cannot contain NUL")."""
+    response = publisher_client.get(url)
+    assert response.status_code == 200
+    if "autocomplete" in url:
+        assert response.json()["results"] == []
+    else:
+        assert response.context["cl"].result_count == 0
