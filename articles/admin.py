@@ -5,6 +5,8 @@ they answer only signed-in staff who may change answers (others are sent to
 the login page or get 403), and they render with the site's one renderer.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -14,6 +16,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from markdownx.widgets import AdminMarkdownxWidget
 
@@ -26,7 +29,7 @@ from .markdown import MarkdownTooComplex, render_markdown, unknown_references_er
 from .models import MAX_POSITION, Answer, Citation, Section, Status, Topic
 from .search_document import check_index_size
 from .services import save_answer, save_topic
-from .uploads import ImageUploadForm
+from .uploads import ImageUploadForm, LimitedUploadHandler, max_upload_bytes, too_large_error
 
 PUBLISH_PERMISSION = "articles.publish_answer"
 
@@ -386,11 +389,20 @@ class AnswerAdmin(admin.ModelAdmin):
         return HttpResponse(html, content_type="text/html; charset=utf-8")
 
     @method_decorator(require_POST)
+    @method_decorator(csrf_exempt)  # checked below, once the size limit is in place: the check reads the body
     def upload_view(self, request):
-        """An image dropped on the editor: JSON with the Markdown to insert, or 400 with the reason."""
+        """An image dropped on the editor: JSON with the Markdown to insert, or 400 with the reason. The body
+        is read no further than the size limit allows."""
         if not self.has_change_permission(request):
             raise PermissionDenied
+        limit = LimitedUploadHandler(request, max_upload_bytes())
+        request.upload_handlers.insert(0, limit)
+        return csrf_protect(partial(self._upload, limit=limit))(request)
+
+    def _upload(self, request, limit):
         form = ImageUploadForm(request.POST, request.FILES)
+        if limit.too_large:
+            return JsonResponse({"image": too_large_error().messages}, status=400)
         if not form.is_valid():
             return JsonResponse({"image": form.errors["image"]}, status=400)
         return JsonResponse({"image_code": f"![]({form.save()})"})

@@ -200,3 +200,7 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/png", "image/jpeg")
 MARKDOWNX_SKIP_RESIZE = ()
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 EDITOR_IMAGE_MAX_PIXELS = 25_000_000
+# Request bodies: form fields at most 4 MiB (an answer at the search index's cap, URL-encoded, is under 2 MB);
+# a file over 1 MiB goes to a temporary file, not memory (uploads stop at MARKDOWNX_UPLOAD_MAX_SIZE while read).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

@@ -133,3 +133,20 @@ def test_nul_in_an_admin_filter_or_the_autocomplete_finds_nothing(publisher_clie
         assert response.json()["results"] == []
     else:
         assert response.context["cl"].result_count == 0
+
+
+def test_request_bodies_are_limited_but_an_answer_at_the_index_cap_fits(client, db, settings):
+    """The form fields of an answer as large as the search index takes, URL-encoded, fit in the limit on
+    request bodies; a body of form fields larger than that limit is refused (400) before any view."""
+    from urllib.parse import urlencode
+
+    from articles.search_document import BYTES_PER_CHARACTER, BYTES_PER_CHINESE_CHARACTER
+
+    chinese = chinese_text(MAX_INDEX_BYTES // (BYTES_PER_CHARACTER + BYTES_PER_CHINESE_CHARACTER))
+    english = "word " * (MAX_INDEX_BYTES // BYTES_PER_CHARACTER // 5)
+    for text in (chinese, english):
+        assert len(urlencode({"sections-0-body": text})) < settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= 8 * 1024 * 1024
+    body = urlencode({"q": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    response = client.post(reverse("admin:login"), body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
