@@ -26,9 +26,9 @@ from textkit.controls import ControlCharactersForm
 
 from . import review
 from .markdown import MarkdownTooComplex, render_markdown, unknown_references_error
-from .models import MAX_POSITION, Answer, Citation, Section, Status, Topic
+from .models import MAX_POSITION, Answer, Citation, DeletedSource, Section, Status, Topic
 from .search_document import check_index_size
-from .services import save_answer, save_topic
+from .services import delete_answers, save_answer, save_topic
 from .uploads import ImageUploadForm, LimitedUploadHandler, max_upload_bytes, too_large_error
 
 PUBLISH_PERMISSION = "articles.publish_answer"
@@ -353,6 +353,14 @@ class AnswerAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Nothing yet: `save_related` saves the answer together with its sections and citations."""
 
+    # Deleting: an imported answer is remembered as deleted, so that the next import does not bring it back.
+
+    def delete_model(self, request, obj):
+        delete_answers([obj], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        delete_answers(queryset, user=request.user)
+
     def save_related(self, request, form, formsets, change):
         sections, citations, removed, others = [], [], [], []
         for formset in formsets:
@@ -406,6 +414,21 @@ class AnswerAdmin(admin.ModelAdmin):
         if not form.is_valid():
             return JsonResponse({"image": form.errors["image"]}, status=400)
         return JsonResponse({"image_code": f"![]({form.save()})"})
+
+
+@admin.register(DeletedSource)
+class DeletedSourceAdmin(admin.ModelAdmin):
+    """The imported answers editors deleted. Deleting a row here lets the next import bring the answer back."""
+
+    list_display = ["__str__", "question", "deleted_at", "deleted_by"]
+    search_fields = ["source_title", "question"]
+    readonly_fields = ["source_site", "source_section", "source_title", "question", "deleted_at", "deleted_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class CitingAnswerInline(admin.TabularInline):

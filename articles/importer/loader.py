@@ -20,7 +20,17 @@ from legal_refs.models import Law, Provision, Translation, normalize_law_name
 from legal_refs.services import save_translations
 
 from ..markdown import check_bounds
-from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, slug_base, unique_slug
+from ..models import (
+    Answer,
+    Citation,
+    DeletedSource,
+    Section,
+    Status,
+    Topic,
+    content_fingerprint,
+    slug_base,
+    unique_slug,
+)
 from ..search_document import check_index_size
 from ..services import AnswerWrite, save_answers, save_topic
 from .parser import CHINESE, ENGLISH, SourceError, decode_source, parse_source
@@ -60,6 +70,8 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)  # the sources of answers an editor deleted: not imported
+    restored: list[str] = field(default_factory=list)  # such sources imported again (--restore-deleted)
     topics_created: list[str] = field(default_factory=list)
     translations_recorded: list[str] = field(default_factory=list)  # "<law>, Article N, from <file>"
     translations_updated: list[str] = field(default_factory=list)
@@ -74,6 +86,7 @@ class ImportReport:
             or self.topics_created
             or self.translations_recorded
             or self.translations_updated
+            or self.restored
         )
 
     def lines(self):
@@ -85,6 +98,11 @@ class ImportReport:
         lines += [
             f"Skipped, edited since import: {source} (use --overwrite-edited to overwrite)" for source in self.skipped
         ]
+        lines += [
+            f"Skipped, deleted by an editor: {source} (use --restore-deleted to import it again)"
+            for source in self.deleted
+        ]
+        lines += [f"Restored, deleted by an editor before: {source}" for source in self.restored]
         lines.append(
             f"Answers: {len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped. "
@@ -299,9 +317,11 @@ class _Corpus:
 
 
 class _Loader:
-    def __init__(self, report, overwrite_edited):
+    def __init__(self, report, overwrite_edited, restore_deleted=False):
         self.report = report
         self.overwrite_edited = overwrite_edited
+        self.restore_deleted = restore_deleted
+        self.deleted = {}  # (site, section, title) -> the DeletedSource of an answer an editor deleted
         self.corpus = None
         self.topics = {}
         self.answers = {}  # (site, section, title) -> what the import needs to know of the stored answer
@@ -325,6 +345,8 @@ class _Loader:
                 "pk", "source_site", "source_section", "source_title", "imported_fingerprint"
             ):
                 self.answers[tuple(identity)] = StoredAnswer(pk, imported, current[pk])
+            for deleted in DeletedSource.objects.filter(source_title__in=titles[start : start + TITLES_PER_QUERY]):
+                self.deleted[deleted.identity] = deleted
         bases = sorted({slug_base(source.question, "question") for source in sources})
         for start in range(0, len(bases), TITLES_PER_QUERY):
             self.stored_slugs.update(
@@ -444,10 +466,17 @@ class _Loader:
         return self.topics[title]
 
     def load(self, source):
-        stored = self.answers.get((source.site, source.section, source.title))
+        identity = (source.site, source.section, source.title)
+        stored = self.answers.get(identity)
         if stored and stored.edited and not self.overwrite_edited:
             self.report.skipped.append(source.name)  # before anything else is written for it
             return
+        if stored is None and identity in self.deleted:
+            if not self.restore_deleted:
+                self.report.deleted.append(source.name)  # nothing of it is written, its translations neither
+                return
+            self.deleted.pop(identity).delete()
+            self.report.restored.append(source.name)
         provisions = []
         for quoted in source.quoted:
             provision = self.corpus.provision(quoted)
@@ -491,7 +520,7 @@ class _Loader:
         self.sources.append(source)
 
 
-def load_sources(sources, *, overwrite_edited=False, dry_run=False):
+def load_sources(sources, *, overwrite_edited=False, restore_deleted=False, dry_run=False):
     """Create or update answers, sections and citations from parsed sources, and record the English they quote
     as translations of the articles quoted.
 
@@ -504,7 +533,7 @@ def load_sources(sources, *, overwrite_edited=False, dry_run=False):
         f"{source.name}, line {line}" for source in sources for line in getattr(source, "stripped_lines", ())
     ]
     try:
-        _load(sources, _Loader(report, overwrite_edited=overwrite_edited), dry_run)
+        _load(sources, _Loader(report, overwrite_edited=overwrite_edited, restore_deleted=restore_deleted), dry_run)
     except (OperationalError, InterfaceError) as error:  # not the sources' fault: a lock, a lost connection
         raise database_failure(error) from error
     return report
