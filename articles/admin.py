@@ -5,6 +5,8 @@ they answer only signed-in staff who may change answers (others are sent to
 the login page or get 403), and they render with the site's one renderer.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -14,23 +16,31 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from markdownx.widgets import AdminMarkdownxWidget
 
 from legal_refs.admin import ProvisionAdmin
 from legal_refs.models import Law, Provision
+from textkit.controls import ControlCharactersForm
 
 from . import review
-from .markdown import render_markdown, unknown_references_error
-from .models import MAX_POSITION, Answer, Citation, Section, Status, Topic
+from .markdown import MarkdownTooComplex, render_markdown, unknown_references_error
+from .models import MAX_POSITION, Answer, Citation, DeletedSource, Section, Status, Topic
+from .search_document import check_index_size
 from .services import delete_answers, delete_topics, save_answer, save_topic
-from .uploads import ImageUploadForm
+from .uploads import ImageUploadForm, LimitedUploadHandler, max_upload_bytes, too_large_error
 
 PUBLISH_PERMISSION = "articles.publish_answer"
 
 
+class TopicForm(ControlCharactersForm, forms.ModelForm):
+    pass
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = TopicForm
     list_display = ["title", "slug"]
     search_fields = ["title"]
     prepopulated_fields = {"slug": ["title"]}
@@ -63,7 +73,7 @@ class MarkdownEditorWidget(AdminMarkdownxWidget):
         js = ["articles/admin/editor.js"]
 
 
-class PositionedForm(forms.ModelForm):
+class PositionedForm(ControlCharactersForm, forms.ModelForm):
     """A section or citation of an answer: its position orders it; a new one goes last unless told otherwise."""
 
     position = forms.IntegerField(
@@ -96,6 +106,18 @@ class PositionedFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data.get("position") is None:
                 form.instance.position = form.cleaned_data["position"] = following
                 following += 1
+
+
+class SectionFormSet(PositionedFormSet):
+    def clean(self):
+        """The answer with these sections must fit in the search index (PostgreSQL's tsvector)."""
+        super().clean()
+        kept = [form for form in self.forms if getattr(form, "cleaned_data", None)]
+        kept = [form.cleaned_data for form in kept if not self._should_delete_form(form)]
+        answer = self.instance
+        texts = [answer.question or "", answer.short_answer or ""]
+        texts += [text for data in kept for text in (data.get("heading") or "", data.get("body") or "")]
+        check_index_size(texts)
 
 
 class SectionForm(PositionedForm):
@@ -142,7 +164,7 @@ class AnswerPartInline:
 class SectionInline(AnswerPartInline, admin.StackedInline):
     model = Section
     form = SectionForm
-    formset = PositionedFormSet
+    formset = SectionFormSet
     extra = 0
     ordering = ["position", "pk"]
 
@@ -184,7 +206,7 @@ class CitationInline(AnswerPartInline, admin.TabularInline):
         return gettext("in force from %(date)s") % {"date": citation.version.effective_from}
 
 
-class AnswerForm(forms.ModelForm):
+class AnswerForm(ControlCharactersForm, forms.ModelForm):
     may_publish = False  # set per request by AnswerAdmin.get_form
 
     class Meta:
@@ -210,6 +232,8 @@ class CitedLawFilter(admin.SimpleListFilter):
         return [(law.slug, str(law)) for law in laws]
 
     def queryset(self, request, queryset):
+        if self.value() and "\x00" in self.value():  # no slug holds one, and PostgreSQL refuses it in a query
+            return queryset.none()
         if self.value():
             return queryset.filter(citations__provision__law__slug=self.value()).distinct()
         return queryset
@@ -335,11 +359,13 @@ class AnswerAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Nothing yet: `save_related` saves the answer together with its sections and citations."""
 
+    # Deleting: an imported answer is remembered as deleted, so that the next import does not bring it back.
+
     def delete_model(self, request, obj):
-        delete_answers([obj])
+        delete_answers([obj], user=request.user)
 
     def delete_queryset(self, request, queryset):
-        delete_answers(queryset)
+        delete_answers(queryset, user=request.user)
 
     def save_related(self, request, form, formsets, change):
         sections, citations, removed, others = [], [], [], []
@@ -367,20 +393,48 @@ class AnswerAdmin(admin.ModelAdmin):
 
     @method_decorator(require_POST)
     def markdownify_view(self, request):
-        """The live preview, rendered by the site's one renderer."""
+        """The live preview, rendered by the site's one renderer; a text beyond its caps shows why instead."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        return HttpResponse(render_markdown(request.POST.get("content", "")), content_type="text/html; charset=utf-8")
+        try:
+            html = render_markdown(request.POST.get("content", ""))
+        except MarkdownTooComplex as error:
+            html = format_html_join("", '<p class="preview-error">{}</p>', ((message,) for message in error.messages))
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
 
     @method_decorator(require_POST)
+    @method_decorator(csrf_exempt)  # checked below, once the size limit is in place: the check reads the body
     def upload_view(self, request):
-        """An image dropped on the editor: JSON with the Markdown to insert, or 400 with the reason."""
+        """An image dropped on the editor: JSON with the Markdown to insert, or 400 with the reason. The body
+        is read no further than the size limit allows."""
         if not self.has_change_permission(request):
             raise PermissionDenied
+        limit = LimitedUploadHandler(request, max_upload_bytes())
+        request.upload_handlers.insert(0, limit)
+        return csrf_protect(partial(self._upload, limit=limit))(request)
+
+    def _upload(self, request, limit):
         form = ImageUploadForm(request.POST, request.FILES)
+        if limit.too_large:
+            return JsonResponse({"image": too_large_error().messages}, status=400)
         if not form.is_valid():
             return JsonResponse({"image": form.errors["image"]}, status=400)
         return JsonResponse({"image_code": f"![]({form.save()})"})
+
+
+@admin.register(DeletedSource)
+class DeletedSourceAdmin(admin.ModelAdmin):
+    """The imported answers editors deleted. Deleting a row here lets the next import bring the answer back."""
+
+    list_display = ["__str__", "question", "deleted_at", "deleted_by"]
+    search_fields = ["source_title", "question"]
+    readonly_fields = ["source_site", "source_section", "source_title", "question", "deleted_at", "deleted_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class CitingAnswerInline(admin.TabularInline):

@@ -5,11 +5,29 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from textkit.controls import strip_control_characters
+
 from .models import Answer
 
 
+def _xml_safe(value):
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom without the control characters XML 1.0 forbids: text stored before the forms refused them
+    would otherwise make the whole feed fail."""
+
+    def add_item(self, **kwargs):
+        super().add_item(**{name: _xml_safe(value) for name, value in kwargs.items()})
+
+
 class UpdatedAnswersFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     title = _("Social security card answers: recently updated")
     subtitle = _("Answers to social security card questions, each backed by the law it rests on.")
     link = reverse_lazy("articles:home")

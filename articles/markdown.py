@@ -12,6 +12,13 @@ paragraph as `[[social-insurance-law 4(2)]]`. Such a reference renders as a
 link to the article's page; a reference to a law or an article that is not in
 the database is left as text and reported (see `render` and
 `validate_references`).
+
+Python-Markdown takes time that grows with the square of some inputs (each unclosed `[` is read to the end
+of its paragraph, again and again) and recurses once per level of nesting. So a text is measured first, in
+linear time, and refused with a `MarkdownTooComplex` error (a ValidationError: the admin shows it on the
+field, the importer names the file and line) when it is longer than `MAX_LENGTH`, nests deeper than
+`MAX_NESTING`, or its brackets would make the renderer read more than `MAX_BRACKET_SCAN` characters.
+Within these caps any text renders in well under a second (bench/render_markdown.py prints the worst cases).
 """
 
 import re
@@ -63,6 +70,93 @@ REFERENCE_PATTERN = (
 REFERENCE_RE = re.compile(REFERENCE_PATTERN)
 MAX_REFERENCES = 200  # distinct references resolved in one text (keeps the query small)
 MAX_REPORTED = 10  # unknown references named in one error
+
+MAX_LENGTH = 200_000  # characters in one text (a section's body)
+MAX_NESTING = 40  # levels of lists and quotes (indentation of four columns, or a marker, is a level)
+MAX_BRACKET_SCAN = 1_000_000  # characters the link patterns read from each "[" and "](" to where they close
+
+
+class MarkdownTooComplex(ValidationError):
+    """A text the renderer would take too long over, or recurse too deep in (see the module's docstring)."""
+
+
+# A line's prefix of indentation, quote markers and list markers: each is a level of nesting.
+NESTING_PREFIX = re.compile(r"(?:[ \t]|>|[*+-](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))*")
+NESTING_MARKER = re.compile(r">|[*+-](?=[ \t])|[0-9]{1,9}[.)](?=[ \t])")
+# A line that starts a block of its own (a blank line, a list item, a heading, a quote) ends a paragraph.
+BLOCK_START = re.compile(r"[ \t]*(?:$|[*+-][ \t]|[0-9]{1,9}[.)][ \t]|#|>)")
+
+
+def nesting_depth(line):
+    prefix = NESTING_PREFIX.match(line).group()
+    markers = NESTING_MARKER.findall(prefix)
+    columns = len(prefix.expandtabs(4)) - sum(len(marker) for marker in markers)
+    return len(markers) + columns // 4
+
+
+BRACKETS = re.compile(r"\\.|[][()]", re.DOTALL)
+
+
+def bracket_scan(paragraph):
+    """How many characters the link patterns read in `paragraph`: from each unescaped "[" to its "]" (to the
+    end when none closes it), and from the "(" right after a "]" to its ")". Linear: one pass, with stacks."""
+    end = len(paragraph)
+    marks = [(match.start(), match.group()) for match in BRACKETS.finditer(paragraph)]
+    closing, parens = {}, []  # position of each "(" -> that of its ")"
+    for position, mark in marks:
+        if mark == "(":
+            parens.append(position)
+        elif mark == ")" and parens:
+            closing[parens.pop()] = position
+    total, opened = 0, []
+    for position, mark in marks:
+        if mark == "[":
+            opened.append(position)
+        elif mark == "]" and opened:
+            total += position - opened.pop()
+            if paragraph.startswith("(", position + 1):
+                total += closing.get(position + 1, end) - position
+    return total + sum(end - start for start in opened)
+
+
+def inline_runs(text):
+    """The runs of lines an inline pattern may span: a blank line or the start of a block ends one."""
+    current = []
+    for line in text.split("\n"):
+        if BLOCK_START.match(line) and current:
+            yield "\n".join(current)
+            current = []
+        current.append(line)
+    if current:
+        yield "\n".join(current)
+
+
+def check_bounds(text):
+    """Raise `MarkdownTooComplex` when `text` is too long, too deeply nested or has too many open brackets."""
+    if len(text) > MAX_LENGTH:
+        raise MarkdownTooComplex(
+            _("The text is %(length)s characters long; a text may have at most %(limit)s.")
+            % {"length": f"{len(text):,}", "limit": f"{MAX_LENGTH:,}"},
+            code="too_long",
+        )
+    for number, line in enumerate(text.split("\n"), start=1):
+        if nesting_depth(line) > MAX_NESTING:
+            raise MarkdownTooComplex(
+                _(
+                    "Line %(line)s is nested more than %(limit)s levels deep (in lists, quotes or indentation): "
+                    "flatten it."
+                )
+                % {"line": number, "limit": MAX_NESTING},
+                code="too_deep",
+            )
+    if "[" in text and sum(bracket_scan(paragraph) for paragraph in inline_runs(text)) > MAX_BRACKET_SCAN:
+        raise MarkdownTooComplex(
+            _(
+                "The text has too many “[” that are not closed, or closed far away, to be rendered: close "
+                "each “[” with “]” in the same paragraph, or write “\\[” for a bracket shown as it is."
+            ),
+            code="too_many_brackets",
+        )
 
 
 @dataclass(frozen=True)
@@ -219,10 +313,13 @@ def sanitize_html(html):
 
 
 def render(text):
-    """Render Markdown `text`; the result holds the HTML and the article references found in it."""
+    """Render Markdown `text`; the result holds the HTML and the article references found in it.
+
+    Raises `MarkdownTooComplex` for a text beyond the caps (see the module's docstring)."""
     result = Rendered(html="")
     if not text:
         return result
+    check_bounds(text)
     kind = "full" if SPECIAL_CHARACTERS.search(text) else "plain"
     md = _converter(kind)
     references = md.inlinePatterns["ref"]

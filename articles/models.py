@@ -373,3 +373,42 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class DeletedSource(models.Model):
+    """The source text of an imported answer that an editor deleted: the importer does not bring it back.
+
+    Written by `articles.services.delete_answers`; the importer skips a source recorded here (and says so)
+    unless told to restore it (`--restore-deleted`), which imports it again and removes the record.
+    """
+
+    source_site = models.CharField(_("source site"), max_length=200)
+    source_section = models.CharField(_("source section"), max_length=200)
+    source_title = models.CharField(_("source title"), max_length=500)
+    question = models.CharField(_("question"), max_length=500, help_text=_("As it was when the answer was deleted."))
+    deleted_at = models.DateTimeField(_("deleted"), auto_now_add=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deleted by"),
+    )
+
+    class Meta:
+        ordering = ["-deleted_at", "pk"]
+        verbose_name = _("deleted source text")
+        verbose_name_plural = _("deleted source texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_site", "source_section", "source_title"], name="deletedsource_unique_identity"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source_site} - {self.source_section} - {self.source_title}"
+
+    @property
+    def identity(self):
+        return (self.source_site, self.source_section, self.source_title)

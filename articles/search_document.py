@@ -6,17 +6,51 @@ answer (B) and `search_document` (C: its sections' headings and text, then the l
 law article cited ("article10"). On PostgreSQL, migrations add a generated, GIN-indexed ``tsvector``
 over exactly these columns (see the search app). They are rebuilt once at the end of each save of an
 answer (articles.services), never by the search itself.
+
+PostgreSQL holds at most 1 MB in one ``tsvector``: an answer whose text would go past it cannot be saved.
+`check_index_size` refuses such an answer beforehand (the admin's sections and the importer call it), from an
+estimate that errs on the large side: about 2 bytes per character of words, 14 per Chinese character (each
+is in two distinct two-character tokens, with their positions).
 """
 
 import html
 from collections.abc import Iterable
 
 import nh3
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from textkit.tokens import cjk_tokens, provision_token, vocabulary_words
+from textkit.tokens import CJK_RUN, cjk_tokens, provision_token, vocabulary_words
 
 from .models import Answer, Citation, SearchWord, Section, Status
+
+MAX_INDEX_BYTES = 900_000  # of the estimate; PostgreSQL refuses a tsvector past 1,048,575 bytes
+BYTES_PER_CHARACTER, BYTES_PER_CHINESE_CHARACTER = 2, 14
+
+
+def index_size(texts: Iterable[str]) -> int:
+    """An estimate of the bytes the ``tsvector`` of an answer made of `texts` takes (see the module's docstring)."""
+    size = 0
+    for text in texts:
+        chinese = sum(len(run) for run in CJK_RUN.findall(text))
+        size += BYTES_PER_CHARACTER * len(text) + BYTES_PER_CHINESE_CHARACTER * chinese
+    return size
+
+
+def check_index_size(texts: Iterable[str]) -> None:
+    """Raise a ValidationError if an answer made of `texts` (question, short answer, section headings and
+    bodies) is too large for the search index."""
+    size = index_size(texts)
+    if size > MAX_INDEX_BYTES:
+        raise ValidationError(
+            _(
+                "The answer is too long for the search index: its text comes to about %(percent)s%% of what "
+                "the index holds for one answer. Shorten its sections or split it into several answers."
+            )
+            % {"percent": size * 100 // MAX_INDEX_BYTES},
+            code="too_large_for_index",
+        )
 
 
 def section_text(section: Section) -> str:

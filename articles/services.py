@@ -16,7 +16,7 @@ from django.utils import timezone
 from legal_refs.models import ProvisionVersion
 from serving.pages import content_changed
 
-from .models import MAX_POSITION, Answer, Citation, Section, Topic
+from .models import MAX_POSITION, Answer, Citation, DeletedSource, Section, Topic
 from .search_document import add_to_vocabulary, answer_words, search_columns, store_search_columns
 
 
@@ -202,11 +202,28 @@ def save_topic(topic: Topic) -> Topic:
     return topic
 
 
-def delete_answers(answers: Iterable[Answer]) -> None:
-    """Delete answers with their sections and citations."""
+def delete_answers(answers: Iterable[Answer], user=None) -> int:
+    """Delete answers with their sections and citations; an imported one leaves a `DeletedSource`, so that the
+    next import does not bring it back. Returns the number of answers deleted."""
+    answers = list(answers)
     with transaction.atomic(using=router.db_for_write(Answer)):
+        imported = [answer for answer in answers if answer.source_title]
+        DeletedSource.objects.bulk_create(
+            [
+                DeletedSource(
+                    source_site=answer.source_site,
+                    source_section=answer.source_section,
+                    source_title=answer.source_title,
+                    question=answer.question,
+                    deleted_by=user,
+                )
+                for answer in imported
+            ],
+            ignore_conflicts=True,  # one recorded already stays as it is
+        )
         Answer.objects.filter(pk__in=[answer.pk for answer in answers]).delete()
         content_changed()
+    return len(answers)
 
 
 def delete_topics(topics: Iterable[Topic]) -> None:

@@ -5,6 +5,10 @@ recognise PNG and JPEG; the pixels are then copied into a fresh image and
 encoded again, which drops metadata (EXIF, text chunks, ICC profiles) and
 anything appended to the file. The result is stored under a random name with
 the extension of its real format, so it is never served as anything else.
+
+The size limit is kept while the request is read (`LimitedUploadHandler`): a body announced larger is not
+read at all, and one that grows past it is cut off. The pixel limit is checked from the image's header,
+before any pixel is decoded; Pillow's own decompression-bomb check is reported as what it is.
 """
 
 import io
@@ -14,11 +18,15 @@ from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 FORMATS = {"PNG": "png", "JPEG": "jpg"}
+MULTIPART_OVERHEAD = 16 * 1024  # the boundaries, headers and CSRF token around the file in a request body
 
 
 def max_upload_bytes():
@@ -33,10 +41,61 @@ def max_dimensions():
     return settings.MARKDOWNX_IMAGE_MAX_SIZE["size"]
 
 
+class LimitedUploadHandler(FileUploadHandler):
+    """First of the request's upload handlers: stops reading a body that is larger than `limit` allows.
+
+    A body announced larger (Content-Length) is not read; one whose files grow past `limit` is cut off there
+    (`StopUpload` with the connection reset, so the rest is never read). `too_large` says it happened."""
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit, self.received, self.too_large = limit, 0, False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803 (Django's name)
+        if content_length > self.limit + MULTIPART_OVERHEAD:
+            self.too_large = True
+            return QueryDict(encoding=encoding), MultiValueDict()  # parse nothing: the body is left unread
+        return None
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.too_large = True
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def too_large_error():
+    return forms.ValidationError(
+        _("The file is larger than %(limit)s; images may be at most %(limit)s."),
+        code="too_large",
+        params={"limit": filesizeformat(max_upload_bytes())},
+    )
+
+
+def too_many_pixels_error(width=None, height=None):
+    if width is None:
+        return forms.ValidationError(
+            _("The image is too large in pixels; images may have at most %(limit)s pixels."),
+            code="too_many_pixels",
+            params={"limit": max_pixels()},
+        )
+    return forms.ValidationError(
+        _("The image is %(width)s × %(height)s pixels; images may have at most %(limit)s pixels."),
+        code="too_many_pixels",
+        params={"width": width, "height": height, "limit": max_pixels()},
+    )
+
+
 def reencode(image):
     """A clean copy of `image` in its own format (PNG or JPEG), no larger than the configured dimensions."""
     image_format = "JPEG" if image.format == "MPO" else image.format
-    image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF data asked for, then drop the data
+    if image_format == "JPEG":
+        image.draft("RGB", max_dimensions())  # decode at a half, a quarter or an eighth of the size if that fits
+    ImageOps.exif_transpose(image, in_place=True)  # keep the orientation the EXIF data asked for (no copy)
     image.thumbnail(max_dimensions())
     if image_format == "JPEG":
         image = image.convert("RGB")
@@ -69,18 +128,15 @@ class ImageUploadForm(forms.Form):
             _("Only PNG and JPEG images can be uploaded; this file is neither."), code="format"
         )
         try:
-            with Image.open(upload, formats=list(FORMATS)) as image:
+            with Image.open(upload, formats=list(FORMATS)) as image:  # reads the header only
                 if image.width * image.height > max_pixels():
-                    raise forms.ValidationError(
-                        _("The image is %(width)s × %(height)s pixels; images may have at most %(limit)s pixels."),
-                        code="too_many_pixels",
-                        params={"width": image.width, "height": image.height, "limit": max_pixels()},
-                    )
-                image.load()
+                    raise too_many_pixels_error(image.width, image.height)
                 # A multi-picture JPEG (MPO, as phones make) is kept as a JPEG of its first picture.
                 self.image_format = "JPEG" if image.format == "MPO" else image.format
-                self.image_bytes = reencode(image)
-        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
+                self.image_bytes = reencode(image)  # decodes the pixels, reduced where the format allows
+        except Image.DecompressionBombError as error:  # past Pillow's own limit, from the header
+            raise too_many_pixels_error() from error
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
             raise not_an_image from error
         return upload
 

@@ -9,6 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from textkit.controls import ControlCharactersForm
+
 from .models import Chapter, Correction, Law, Provision, ProvisionVersion, Translation
 from .services import (
     amend,
@@ -46,7 +48,7 @@ class TextListField(forms.CharField):
         return (initial or []) != self.to_python(data)
 
 
-class LawForm(forms.ModelForm):
+class LawForm(ControlCharactersForm, forms.ModelForm):
     aliases = TextListField(
         label=_("aliases"),
         separator="\n",
@@ -76,7 +78,7 @@ class LawForm(forms.ModelForm):
         ]
 
 
-class ProvisionForm(forms.ModelForm):
+class ProvisionForm(ControlCharactersForm, forms.ModelForm):
     class Meta:
         model = Provision
         fields = ["law", "number", "chapter"]
@@ -107,8 +109,13 @@ def numbered_paragraphs(paragraphs):
     )
 
 
+class ChapterForm(ControlCharactersForm, forms.ModelForm):
+    pass
+
+
 class ChapterInline(admin.TabularInline):
     model = Chapter
+    form = ChapterForm
     fields = ["number", "title", "title_zh", "first_article", "last_article"]
     extra = 0
 
@@ -207,6 +214,11 @@ class ProvisionAdmin(admin.ModelAdmin):
         # The autocomplete of citations labels each article with its law.
         return super().get_queryset(request).select_related("law", "chapter")
 
+    def get_search_results(self, request, queryset, search_term):
+        if "\x00" in search_term:  # names nothing, and PostgreSQL refuses it in a query (the autocomplete's too)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
         if not request.user.has_perm("legal_refs.add_provisionversion"):
@@ -234,7 +246,7 @@ class ProvisionAdmin(admin.ModelAdmin):
         return format_html('<a href="{}?provision={}">{}</a>', url, provision.pk, _("Add a version (an amendment)"))
 
 
-class VersionForm(forms.ModelForm):
+class VersionForm(ControlCharactersForm, forms.ModelForm):
     """Adding a version is an amendment; changing one is a correction, which needs a note."""
 
     paragraphs = TextListField(
@@ -325,7 +337,7 @@ class ProvisionVersionAdmin(admin.ModelAdmin):
             obj.pk, obj._state.adding = saved.pk, False
 
 
-class TranslationForm(forms.ModelForm):
+class TranslationForm(ControlCharactersForm, forms.ModelForm):
     paragraphs = TextListField(
         label=_("translation"),
         separator="\n\n",

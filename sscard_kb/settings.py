@@ -301,3 +301,8 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 # /metrics (Prometheus): from these addresses, or with `Authorization: Bearer $METRICS_TOKEN`; 404 otherwise.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 METRICS_TOKEN = env("METRICS_TOKEN")
+
+# Request bodies: form fields at most 4 MiB (an answer at the search index's cap, URL-encoded, is under 2 MB);
+# a file over 1 MiB goes to a temporary file, not memory (uploads stop at MARKDOWNX_UPLOAD_MAX_SIZE while read).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024

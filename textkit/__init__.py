@@ -1,6 +1,7 @@
 """Text tools shared by the law corpus, the Q&A content and the search, below all three.
 
-Plain Python (and Django's HTML escaping): no models, no database. `numerals` reads Chinese numerals,
+Plain Python (and Django's HTML escaping and forms): no models, no database. `numerals` reads Chinese numerals,
 `tokens` makes the search tokens (Chinese bigrams, cited-article tokens, vocabulary words), `query` is the
-reader's query language and `highlight` marks matches in escaped HTML.
+reader's query language, `highlight` marks matches in escaped HTML and `controls` keeps control characters
+out of text (with a form mixin for the admin's forms).
 """

@@ -6,22 +6,40 @@ one per article and source (saved all at once, `legal_refs.services.save_transla
 compared with the official text, which is kept.
 """
 
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils.text import slugify
 
 from legal_refs.models import Law, Provision, Translation, normalize_law_name
 from legal_refs.services import save_translations
 from serving.pages import content_changed
 
-from ..models import Answer, Citation, Section, Status, Topic, content_fingerprint, slug_base, unique_slug
+from ..markdown import check_bounds
+from ..models import (
+    Answer,
+    Citation,
+    DeletedSource,
+    Section,
+    Status,
+    Topic,
+    content_fingerprint,
+    slug_base,
+    unique_slug,
+)
+from ..search_document import check_index_size
 from ..services import AnswerWrite, save_answers, save_topic
 from .parser import CHINESE, ENGLISH, SourceError, decode_source, parse_source
 
 TITLES_PER_QUERY = 500  # source titles (and question slugs) named in one query
+MAX_FILE_BYTES = 1_000_000  # a source text is a few kilobytes; docs/source-format.md
+# Any number, the same in every run: the PostgreSQL advisory lock an import run holds until it commits.
+IMPORT_LOCK = 7_310_012
 
 
 class ImportFailed(Exception):
@@ -53,10 +71,13 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)  # the sources of answers an editor deleted: not imported
+    restored: list[str] = field(default_factory=list)  # such sources imported again (--restore-deleted)
     topics_created: list[str] = field(default_factory=list)
     translations_recorded: list[str] = field(default_factory=list)  # "<law>, Article N, from <file>"
     translations_updated: list[str] = field(default_factory=list)
     warnings: list[QuoteWarning] = field(default_factory=list)
+    stripped: list[str] = field(default_factory=list)  # "<file>, line N" where control characters were removed
 
     @property
     def changed(self):
@@ -66,6 +87,7 @@ class ImportReport:
             or self.topics_created
             or self.translations_recorded
             or self.translations_updated
+            or self.restored
         )
 
     def lines(self):
@@ -73,9 +95,15 @@ class ImportReport:
         lines += [f"Translation recorded: {translation}" for translation in self.translations_recorded]
         lines += [f"Translation updated: {translation}" for translation in self.translations_updated]
         lines += [f"Warning: {warning}" for warning in self.warnings]
+        lines += [f"Control characters removed: {where}" for where in self.stripped]
         lines += [
             f"Skipped, edited since import: {source} (use --overwrite-edited to overwrite)" for source in self.skipped
         ]
+        lines += [
+            f"Skipped, deleted by an editor: {source} (use --restore-deleted to import it again)"
+            for source in self.deleted
+        ]
+        lines += [f"Restored, deleted by an editor before: {source}" for source in self.restored]
         lines.append(
             f"Answers: {len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped. "
@@ -98,8 +126,8 @@ def source_files(paths):
             if not found:
                 missing.append(SourceError(str(path), 0, "the folder holds no *.txt files"))
             files.extend(found)
-        elif path.is_file():
-            files.append(path)
+        elif path.exists() or path.is_symlink():
+            files.append(path)  # read only if it is a regular file (read_source_file)
         else:
             missing.append(SourceError(str(path), 0, "no such file or folder"))
     if missing:
@@ -107,17 +135,73 @@ def source_files(paths):
     return files
 
 
+def read_source_file(path, limit=MAX_FILE_BYTES):
+    """The bytes of the regular file at `path` (after symlinks), at most `limit` of them; a SourceError for
+    anything else. Opened without blocking (a FIFO does not wait for a writer) and checked before it is read
+    (a device such as /dev/zero is never read)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError(str(path), 0, "not a regular file (a device, a FIFO or a socket): not read")
+        if status.st_size > limit:
+            raise SourceError(str(path), 0, f"the file is {status.st_size:,} bytes; a source text may have {limit:,}")
+        data = file.read(limit + 1)
+    if len(data) > limit:  # grown since
+        raise SourceError(str(path), 0, f"the file is over {limit:,} bytes; a source text may have {limit:,}")
+    return data
+
+
 def _parse_files(files):
     """(sources parsed, errors) of `files`."""
     parsed, errors = [], []
     for path in files:
         try:
-            parsed.append(parse_source(decode_source(path.read_bytes(), str(path)), str(path)))
+            parsed.append(parse_source(decode_source(read_source_file(path), str(path)), str(path)))
         except SourceError as error:
             errors.append(error)
         except OSError as error:
             errors.append(SourceError(str(path), 0, f"cannot be read ({error.strerror})"))
     return parsed, errors
+
+
+def answer_errors(source):
+    """SourceErrors for a source whose answer is too large: a section beyond the renderer's caps, or an answer
+    too large for the search index."""
+    errors = []
+    bodies = [(section, section.markdown) for section in source.sections]
+    for section, body in bodies:
+        try:
+            check_bounds(body)
+        except ValidationError as error:
+            errors.append(SourceError(source.name, section.line, f"the section cannot be shown: {error.messages[0]}"))
+    try:
+        check_index_size([source.question, source.short_answer, *(part for s, b in bodies for part in (s.heading, b))])
+    except ValidationError as error:
+        errors.append(SourceError(source.name, source.line, error.messages[0]))
+    return errors
+
+
+def database_failure(error):
+    """An ImportFailed that says what happened to the database (not which file was being saved)."""
+    if "database is locked" in str(error):
+        problem = (
+            "the database is locked by another write (SQLite takes one writer at a time, and the other did not "
+            "finish in time); run the import again when it is done"
+        )
+    else:
+        problem = f"the database failed during the import ({str(error).strip() or type(error).__name__})"
+    return ImportFailed([SourceError("Import", 0, f"{problem}. Nothing was saved.")])
+
+
+def _serialise_import_runs():
+    """Wait until no other import run holds the database, and hold it until this transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock (two runs that update the same answer would otherwise both
+    delete its sections and both add theirs). SQLite takes one writer at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
 def read_sources(paths):
@@ -234,9 +318,11 @@ class _Corpus:
 
 
 class _Loader:
-    def __init__(self, report, overwrite_edited):
+    def __init__(self, report, overwrite_edited, restore_deleted=False):
         self.report = report
         self.overwrite_edited = overwrite_edited
+        self.restore_deleted = restore_deleted
+        self.deleted = {}  # (site, section, title) -> the DeletedSource of an answer an editor deleted
         self.corpus = None
         self.topics = {}
         self.answers = {}  # (site, section, title) -> what the import needs to know of the stored answer
@@ -260,6 +346,8 @@ class _Loader:
                 "pk", "source_site", "source_section", "source_title", "imported_fingerprint"
             ):
                 self.answers[tuple(identity)] = StoredAnswer(pk, imported, current[pk])
+            for deleted in DeletedSource.objects.filter(source_title__in=titles[start : start + TITLES_PER_QUERY]):
+                self.deleted[deleted.identity] = deleted
         bases = sorted({slug_base(source.question, "question") for source in sources})
         for start in range(0, len(bases), TITLES_PER_QUERY):
             self.stored_slugs.update(
@@ -286,6 +374,7 @@ class _Loader:
             if identity in identities:
                 errors.append(SourceError(source.name, source.line, f"the same source as {identities[identity]}"))
             identities.setdefault(identity, source.name)
+            errors += answer_errors(source)
         return errors + self.corpus.errors(sources)
 
     def save(self):
@@ -295,6 +384,8 @@ class _Loader:
             with transaction.atomic():
                 save_answers(self.writes)
                 return
+        except (OperationalError, InterfaceError) as error:
+            raise database_failure(error) from error
         except DatabaseError:
             pass
         for write, source, new in zip(self.writes, self.sources, adding, strict=True):
@@ -302,6 +393,8 @@ class _Loader:
             try:
                 with transaction.atomic():
                     save_answers([write])
+            except (OperationalError, InterfaceError) as error:
+                raise database_failure(error) from error
             except DatabaseError as error:
                 raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
 
@@ -374,10 +467,17 @@ class _Loader:
         return self.topics[title]
 
     def load(self, source):
-        stored = self.answers.get((source.site, source.section, source.title))
+        identity = (source.site, source.section, source.title)
+        stored = self.answers.get(identity)
         if stored and stored.edited and not self.overwrite_edited:
             self.report.skipped.append(source.name)  # before anything else is written for it
             return
+        if stored is None and identity in self.deleted:
+            if not self.restore_deleted:
+                self.report.deleted.append(source.name)  # nothing of it is written, its translations neither
+                return
+            self.deleted.pop(identity).delete()
+            self.report.restored.append(source.name)
         provisions = []
         for quoted in source.quoted:
             provision = self.corpus.provision(quoted)
@@ -421,7 +521,7 @@ class _Loader:
         self.sources.append(source)
 
 
-def load_sources(sources, *, overwrite_edited=False, dry_run=False):
+def load_sources(sources, *, overwrite_edited=False, restore_deleted=False, dry_run=False):
     """Create or update answers, sections and citations from parsed sources, and record the English they quote
     as translations of the articles quoted.
 
@@ -430,23 +530,37 @@ def load_sources(sources, *, overwrite_edited=False, dry_run=False):
     leaves the database as it was; a dry run rolls back.
     """
     report = ImportReport(dry_run=dry_run)
-    loader = _Loader(report, overwrite_edited=overwrite_edited)
+    report.stripped = [
+        f"{source.name}, line {line}" for source in sources for line in getattr(source, "stripped_lines", ())
+    ]
+    try:
+        _load(sources, _Loader(report, overwrite_edited=overwrite_edited, restore_deleted=restore_deleted), dry_run)
+    except (OperationalError, InterfaceError) as error:  # not the sources' fault: a lock, a lost connection
+        raise database_failure(error) from error
+    return report
+
+
+def _load(sources, loader, dry_run):
     with transaction.atomic():
+        _serialise_import_runs()  # first: what is read next is what the run before this one left
         loader.preload(sources)
         if errors := loader.errors(sources):
             raise ImportFailed(errors)
         for source in sources:
             try:
                 loader.load(source)
+            except (OperationalError, InterfaceError):
+                raise
             except DatabaseError as error:
                 raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
         loader.save()
         try:
             save_translations(loader.changed_translations)
+        except (OperationalError, InterfaceError):
+            raise
         except DatabaseError as error:
             raise ImportFailed([SourceError("the translations quoted", 0, f"cannot be saved: {error}")]) from error
         if dry_run:
             transaction.set_rollback(True)
         else:
             content_changed()  # the topics it creates itself; the answers and translations through the services
-    return report

@@ -8,6 +8,7 @@ Every problem raises `SourceError`, which names the file and the line.
 import re
 from dataclasses import dataclass, field
 
+from textkit.controls import control_character_lines, normalize_newlines, strip_control_characters
 from textkit.numerals import NUMERAL_CHARACTERS, chinese_number
 
 METHODS, PRECAUTIONS, ANALYSIS, CONDITIONS, GENERAL = "methods", "precautions", "analysis", "conditions", "general"
@@ -17,6 +18,7 @@ MAX_LAW_NAME_LENGTH = 300
 MAX_QUESTION_LENGTH = 500
 MAX_SITE_LENGTH = MAX_SECTION_LENGTH = 200
 MAX_TITLE_LENGTH = 500
+MAX_ARTICLE = 9999  # the highest article number read (Chinese numerals go as far)
 
 
 class SourceError(ValueError):
@@ -83,6 +85,7 @@ class ParsedSource:
     short_answer: str
     sections: list[ParsedSection]
     quoted: list[QuotedProvision]  # the law articles quoted in the legal basis
+    stripped_lines: tuple[int, ...] = ()  # the lines control characters were removed from
 
 
 # ---------------------------------------------------------------- decoding and blocks
@@ -314,8 +317,15 @@ def _law_name(text):
 
 
 def parse_source(text, name="<text>"):
-    """Parse the text of one source into a `ParsedSource`; raise `SourceError` when it is malformed."""
-    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Parse the text of one source into a `ParsedSource`; raise `SourceError` when it is malformed.
+
+    Control characters (C0 but tab and line ends) are not text: they are removed, and the lines they were on
+    recorded (`ParsedSource.stripped_lines`)."""
+    text = normalize_newlines(text.lstrip("\ufeff"))
+    stripped = tuple(control_character_lines(text))
+    if stripped:
+        text = strip_control_characters(text)
+    lines = text.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise SourceError(name, 0, "the file is empty")
@@ -342,6 +352,7 @@ def parse_source(text, name="<text>"):
         short_answer=short_answer,
         sections=sections,
         quoted=quoted,
+        stripped_lines=stripped,
     )
 
 
@@ -374,11 +385,10 @@ def _parse_answer(blocks):
             if current is None:
                 current = ParsedSection(kind=GENERAL, heading="", line=block.line)
                 sections.append(current)
-            if current.blocks and isinstance(current.blocks[-1], OrderedList):
-                previous = current.blocks[-1]
-                current.blocks[-1] = OrderedList(items=(*previous.items, item), line=previous.line)
+            if current.blocks and isinstance(current.blocks[-1], _OpenList):
+                current.blocks[-1].items.append(item)  # in place: a tuple rebuilt per item is quadratic
             else:
-                current.blocks.append(OrderedList(items=(item,), line=block.line))
+                current.blocks.append(_OpenList([item], block.line))
             continue
         analysis = LEGAL_ANALYSIS.match(block.text)
         if analysis:
@@ -397,7 +407,20 @@ def _parse_answer(blocks):
         else:
             current.blocks.append(Paragraph(block.text, block.line))
     _demote_if_empty(sections, lead)
+    for section in sections:
+        section.blocks = [
+            OrderedList(tuple(block.items), block.line) if isinstance(block, _OpenList) else block
+            for block in section.blocks
+        ]
     return "\n\n".join(lead), sections
+
+
+@dataclass
+class _OpenList:
+    """An ordered list being read: its items grow in place; it becomes an `OrderedList` at the end."""
+
+    items: list
+    line: int
 
 
 def _demote_if_empty(sections, lead):
@@ -506,7 +529,7 @@ def quote_language(paragraphs, default):
     return CHINESE if chinese >= latin else ENGLISH
 
 
-_ARTICLE_OF_LAW = re.compile(r"^Article\s+(\d{1,4})\s+of\s+(?:the\s+)?(.+)$", re.IGNORECASE | re.DOTALL)
+_ARTICLE_OF_LAW = re.compile(r"^Article\s+(\d+)\s+of\s+(?:the\s+)?(.+)$", re.IGNORECASE | re.DOTALL)
 _CJK_ARTICLE_OF_LAW = re.compile(r"^《(.+?)》\s*第\s*" + _CJK_NUMBER + r"\s*条", re.DOTALL)
 
 
@@ -535,6 +558,8 @@ def _checked_law_name(text, block, name):
 
 def _provision_number(text, name, line):
     """The article number written as `text` (digits or Chinese numerals); a SourceError if it is none."""
+    if text.isdigit() and len(text) > 4:  # no law has ten thousand articles: not a law's name either
+        raise SourceError(name, line, f"Article {text}: no law has that many articles (at most {MAX_ARTICLE:,})")
     number = chinese_number(text)
     if number is None:
         problem = "article numbers start at 1" if text.isdigit() else f"“{text}” is not a number"

@@ -1,4 +1,5 @@
 import base64
+import functools
 import io
 
 import qrcode
@@ -67,8 +68,7 @@ class StaffAdminSite(admin.AdminSite):
                     return redirect("admin:two_factor")
             return wrapped(request, *args, **kwargs)
 
-        guarded.__wrapped__ = wrapped
-        return guarded
+        return functools.wraps(wrapped)(guarded)  # keeps what the view says of itself (csrf_exempt, …)
 
     def two_factor_view(self, request):
         """Set up (or replace) the authenticator app: scan the QR code, enter a code to confirm."""

@@ -2,6 +2,7 @@
 
 import io
 import re
+import zlib
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -164,8 +165,70 @@ def test_file_over_the_size_limit_is_refused(editor_client, media, settings):
     settings.MARKDOWNX_UPLOAD_MAX_SIZE = 1024
     response = upload(editor_client, png_bytes() + b"\0" * (3072 - len(png_bytes())))
     assert response.status_code == 400
-    assert response.json()["image"] == ["The file is 3.0\xa0KB; images may be at most 1.0\xa0KB."]
+    assert response.json()["image"] == ["The file is larger than 1.0\xa0KB; images may be at most 1.0\xa0KB."]
     assert stored_files(media) == []
+
+
+@pytest.fixture
+def bytes_stored(monkeypatch):
+    """The bytes of uploaded files that reach Django's own upload handlers (memory or temporary file)."""
+    from django.core.files import uploadhandler
+
+    received = []
+    for handler in (uploadhandler.MemoryFileUploadHandler, uploadhandler.TemporaryFileUploadHandler):
+        original = handler.receive_data_chunk
+
+        def counting(self, raw_data, start, original=original):
+            received.append(len(raw_data))
+            return original(self, raw_data, start)
+
+        monkeypatch.setattr(handler, "receive_data_chunk", counting)
+    return received
+
+
+def test_a_body_announced_over_the_limit_is_not_read(editor_client, media, bytes_stored):
+    """30 MB were read in full before the size was checked."""
+    response = upload(editor_client, png_bytes() + b"\0" * 30_000_000)
+    assert response.status_code == 400
+    assert response.json()["image"] == ["The file is larger than 5.0\xa0MB; images may be at most 5.0\xa0MB."]
+    assert sum(bytes_stored) == 0
+    assert stored_files(media) == []
+
+
+def test_a_body_is_cut_off_where_its_file_passes_the_limit():
+    """A body that says nothing of its length, or less than it holds, is read no further than the limit."""
+    from django.core.files.uploadhandler import StopUpload
+
+    from articles.uploads import LimitedUploadHandler
+
+    handler = LimitedUploadHandler(None, limit=100)
+    assert handler.handle_raw_input(None, {}, 50, b"boundary") is None
+    assert handler.receive_data_chunk(b"x" * 60, 0) == b"x" * 60
+    with pytest.raises(StopUpload) as stopped:
+        handler.receive_data_chunk(b"x" * 60, 60)
+    assert stopped.value.connection_reset and handler.too_large
+
+
+def test_upload_needs_the_csrf_token(db, media):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("editor", "editor"))
+    assert upload(client, png_bytes()).status_code == 403
+    assert stored_files(media) == []
+
+
+def test_a_decompression_bomb_is_reported_as_too_many_pixels(editor_client, media, settings):
+    """A PNG past Pillow's own pixel limit (Image.MAX_IMAGE_PIXELS) was "neither PNG nor JPEG"."""
+    settings.EDITOR_IMAGE_MAX_PIXELS = 10**12  # so that Pillow's check is the one that fires
+    small = png_bytes(size=(1, 1))
+    header = b"IHDR" + (20_000).to_bytes(4, "big") * 2 + small[24:29]  # 20,000 × 20,000 pixels, the rest as is
+    bomb = small[:12] + header + zlib.crc32(header).to_bytes(4, "big") + small[33:]
+    response = upload(editor_client, bomb)
+    assert response.status_code == 400
+    assert response.json()["image"] == [
+        "The image is too large in pixels; images may have at most 1000000000000 pixels."
+    ]
 
 
 def test_image_with_too_many_pixels_is_refused(editor_client, media, settings):

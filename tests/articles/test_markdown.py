@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from articles.markdown import render, render_markdown, validate_references
+from articles.markdown import MarkdownTooComplex, bracket_scan, render, render_markdown, validate_references
 from articles.models import Answer, Section
 from articles.services import save_answer
 from tests.content import UPGRADE_HALFWAY_SLUG
@@ -123,9 +123,58 @@ def test_images_come_only_from_this_site():
     assert '<img alt="b" src="/media/markdownx/x.png">' in html
 
 
-def test_a_render_that_fails_half_way_leaves_no_state_for_the_next_one():
-    with pytest.raises(RecursionError):  # a list nested a thousand deep
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("* " * 1000 + "x", "too_deep"),  # a RecursionError in Python-Markdown, before the cap
+        ("".join("    " * level + "* a\n" for level in range(300)), "too_deep"),
+        ("> " * 41 + "x", "too_deep"),
+        ("[" * 10_000, "too_many_brackets"),  # 12.6 s before the cap
+        ("[x](" * 20_000, "too_many_brackets"),  # 81 s
+        ("[a][" * 20_000, "too_many_brackets"),  # over 4 minutes
+        ("[" * 10 + "a " * 99_000, "too_many_brackets"),  # a few unclosed brackets in one long paragraph
+        ("a" * 200_001, "too_long"),
+    ],
+)
+def test_a_text_beyond_the_renderers_caps_is_refused_with_a_clear_error(text, code):
+    with pytest.raises(MarkdownTooComplex) as refused:
+        render_markdown(text)
+    assert refused.value.code == code
+    assert refused.value.messages[0].startswith(
+        ("Line 1 is nested", "Line 41 is", "The text has too many", "The text is")
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join("    " * level + "* a\n" for level in range(40)),  # 40 levels: the deepest allowed
+        "[" * 5 + "a " * 99_000,
+        "[" * 1000 + "]" * 1000,  # balanced, nested a thousand deep: read in 10^6 steps
+        ("[a link](/topics/x/) and \\[ escaped \\] " * 10 + "\n\n") * 450,
+        "a" * 200_000,
+    ],
+)
+def test_a_text_within_the_caps_renders(text):
+    assert render_markdown(text)
+
+
+def test_the_bracket_measure_reads_escapes_nesting_and_link_targets():
+    assert bracket_scan("\\[ \\[ x") == 0  # escaped brackets open nothing
+    assert bracket_scan("[ab] x") == 3
+    assert bracket_scan("[a](bcd) x") == 2 + 5
+    assert bracket_scan("[a](bcd x") == 2 + 7  # an unclosed target is read to the end
+    assert bracket_scan("[[a]] x") == 4 + 2
+    assert bracket_scan("[abc") == 4
+
+
+def test_a_render_that_fails_half_way_leaves_no_state_for_the_next_one(monkeypatch):
+    from articles import markdown
+
+    monkeypatch.setattr(markdown, "check_bounds", lambda text: None)  # past the caps: Python-Markdown recurses
+    with pytest.raises(RecursionError):
         render_markdown("* " * 1000 + "x")
+    monkeypatch.undo()
     assert render_markdown("1. a\n2. b\n\nText after.\n") == "<ol>\n<li>a</li>\n<li>b</li>\n</ol>\n<p>Text after.</p>"
 
 

@@ -249,3 +249,23 @@ def test_a_translation_changed_in_the_admin_translates_the_wording_in_force(clie
     assert client.post(url, {**data, "paragraphs": "New.\r\n\r\nWords."}).status_code == 302
     translation.refresh_from_db()
     assert translation.version.effective_from == datetime.date(2026, 1, 1)
+
+
+def test_law_texts_refuse_control_characters(client, social_insurance_law):
+    article = Provision.objects.get(law=social_insurance_law, number=4)
+    client.force_login(make_user("publisher", "publisher"))
+    response = client.post(
+        reverse("admin:legal_refs_translation_add"),
+        {"provision": article.pk, "language": "en", "paragraphs": "First\x0c English.\r\n\r\nSecond."},
+    )
+    assert response.status_code == 200
+    assert "The text holds the invisible control character U+000C" in response.content.decode()
+    assert not Translation.objects.filter(provision=article).exists()
+    version = article.versions.get()
+    response = client.post(
+        reverse("admin:legal_refs_provisionversion_change", args=[version.pk]),
+        {"paragraphs": "新\x1b文本。", "note": "A fix\x0b.", **correction_management_form()},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "U+001B" in content and "U+000B" in content

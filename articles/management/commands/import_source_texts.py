@@ -17,6 +17,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Overwrite answers that editors have changed since they were imported.",
         )
+        parser.add_argument(
+            "--restore-deleted",
+            action="store_true",
+            help="Import again the sources of answers that editors deleted (skipped otherwise).",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -24,6 +29,7 @@ class Command(BaseCommand):
                 options["paths"],
                 dry_run=options["dry_run"],
                 overwrite_edited=options["overwrite_edited"],
+                restore_deleted=options["restore_deleted"],
             )
         except ImportFailed as failure:
             raise CommandError(f"Import refused; the database is unchanged.\n{failure}") from None
