@@ -182,6 +182,11 @@ def main():
     parser.add_argument("--before", type=float, default=4, help="seconds of load before the fault")
     parser.add_argument("--after", type=float, default=20, help="seconds of load after it")
     parser.add_argument("--port", type=int, default=8095)
+    parser.add_argument(
+        "--uncached",
+        action="store_true",
+        help="ask for the answer page with a query parameter the page cache does not know: built every time",
+    )
     args = parser.parse_args()
 
     spec = cluster(args.cluster)
@@ -192,6 +197,8 @@ def main():
         site.start()
         _, _, home = fetch(f"{site.url}/")
         path = next(part.split('"')[0] for part in home.split('href="')[1:] if part.startswith("/questions/"))
+        if args.uncached:
+            path += "?uncached=1"
         for _ in range(20):
             fetch(site.url + path)
         print(f"## Faults: PostgreSQL {args.cluster} under load, {site.project}\n")

@@ -1,6 +1,7 @@
 """What a reader gets while the database is down or hung: a plain 503 page, rendered without the database."""
 
 import logging
+import time
 
 from django.http import HttpResponse
 from django.template import loader
@@ -8,6 +9,26 @@ from django.template import loader
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER = 10  # seconds
+# After the database failed a request, a worker answers 503 at once for this many seconds instead of waiting on it
+# again for each request (each would wait up to DB_CLIENT_TIMEOUT, and the requests queued behind it longer).
+SHORT_CIRCUIT = 5  # seconds
+
+_down_until = 0.0  # this process's view: until when the database is taken as down
+
+
+def mark_down():
+    global _down_until
+    _down_until = time.monotonic() + SHORT_CIRCUIT
+
+
+def database_down():
+    return time.monotonic() < _down_until
+
+
+def needs_no_database(view):
+    """Mark a view that answers without the database (it is served while the database is taken as down)."""
+    view.needs_no_database = True
+    return view
 
 
 def unavailable(request):

@@ -8,6 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from .faults import needs_no_database
 from .pages import cache
 
 logger = logging.getLogger(__name__)
@@ -15,6 +16,7 @@ logger = logging.getLogger(__name__)
 _migrated = False  # once every migration is applied, it stays so for this process
 
 
+@needs_no_database
 @never_cache
 def healthz(request):
     return JsonResponse({"status": "ok"})
@@ -50,6 +52,7 @@ def _check(name, check):
         return "failed"
 
 
+@needs_no_database  # it asks the database itself, and says so
 @never_cache
 def readyz(request):
     checks = {"database": _check("database", database_ready), "cache": _check("cache", cache_ready)}

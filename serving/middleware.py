@@ -12,7 +12,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
-from . import metrics, pages
+from . import faults, metrics, pages
 from .faults import unavailable
 
 logger = logging.getLogger(__name__)
@@ -54,12 +54,21 @@ class ReaderPageMiddleware:
         return response
 
     def process_view(self, request, view, args, kwargs):
-        if not getattr(view, "reader_page", False) or request.method not in {"GET", "HEAD"}:
-            return None
+        if getattr(view, "reader_page", False) and request.method in {"GET", "HEAD"}:
+            response = self.reader_page_view(request)
+            if response is not None:
+                return response
+        if faults.database_down() and not getattr(view, "needs_no_database", False):
+            return unavailable(request)  # at once: the database failed a request of this worker a moment ago
+        return None
+
+    def reader_page_view(self, request):
+        """The cached page, or None to build it (noting what to store it under)."""
         try:
             request.signed_in = signed_in(request)
         except (OperationalError, InterfaceError):
             logger.warning("The database did not answer (session of %s).", request.path, exc_info=True)
+            faults.mark_down()
             return unavailable(request)
         if request.signed_in:
             return None  # staff never get nor fill a cached page
@@ -103,6 +112,7 @@ class ReaderPageMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, (OperationalError, InterfaceError)):
             logger.warning("The database did not answer (%s): %s", request.path, exception)
+            faults.mark_down()
             return unavailable(request)
         return None
 

@@ -151,6 +151,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "keepalives_interval": 2,
         "keepalives_count": 3,
     }
+# The web server's deadline on each PostgreSQL round trip, in seconds (serving/deadline.py, installed by wsgi.py
+# and asgi.py): a server that is stopped but still reachable gives a 503 after this long instead of a hung worker.
+DB_CLIENT_TIMEOUT = env_int("DB_CLIENT_TIMEOUT", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache shared by every worker (reader pages, rate limits): Redis when REDIS_URL is set (several app

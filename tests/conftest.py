@@ -26,6 +26,14 @@ def empty_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def database_up(monkeypatch):
+    """Each test starts with the database taken as up (a test that made it fail leaves no short circuit)."""
+    from serving import faults
+
+    monkeypatch.setattr(faults, "_down_until", 0.0)
+
+
 @pytest.fixture(scope="session")
 def law_files():
     """The four law texts of fixtures/laws/, parsed (once a session)."""

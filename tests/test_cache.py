@@ -253,6 +253,22 @@ def test_without_a_cached_page_the_database_down_is_a_503_with_retry_after(clien
     assert "Temporarily unavailable" in response.text and "Traceback" not in response.text
 
 
+def test_after_a_database_failure_a_worker_answers_503_at_once_for_a_moment(client, answer, monkeypatch):
+    from serving import faults
+
+    clock = [1000.0]
+    monkeypatch.setattr(faults.time, "monotonic", lambda: clock[0])
+    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=OperationalError("down")):
+        assert client.get(answer.get_absolute_url()).status_code == 503
+    topic = answer.topic.get_absolute_url()
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get(topic)  # another page, the database not asked again
+    assert response.status_code == 503 and response["Retry-After"] == "10" and len(asked) == 0
+    assert client.get("/healthz").status_code == 200  # the process is up
+    clock[0] += faults.SHORT_CIRCUIT
+    assert client.get(topic).status_code == 200  # tried again, and it answers
+
+
 def test_a_cache_that_does_not_answer_leaves_the_site_serving_from_the_database(client, answer, settings, caplog):
     settings.CACHES = {
         **settings.CACHES,
