@@ -9,7 +9,7 @@ from .feeds import UpdatedAnswersFeed
 app_name = "articles"
 urlpatterns = [
     path("", reader_page(views.HomeView.as_view()), name="home"),
-    path("topics/<uslug:slug>/", reader_page(views.TopicDetailView.as_view()), name="topic"),
+    path("topics/<uslug:slug>/", reader_page(views.TopicDetailView.as_view(), paginated=True), name="topic"),
     path("questions/<uslug:slug>/", reader_page(views.AnswerDetailView.as_view()), name="answer"),
     path("feed/", reader_page(UpdatedAnswersFeed()), name="feed"),
 ]

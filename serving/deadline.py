@@ -5,8 +5,9 @@ tcp_user_timeout do not either, since the kernel still acknowledges what is sent
 OperationalError, which the site answers with its 503 page (serving.middleware) and which makes Django close
 that connection at the end of the request (it will not be used again).
 
-Installed by the WSGI/ASGI entry points (`install`) when the default database is PostgreSQL; not in tests or
-management commands (a wait callback turns COPY off, which the benchmarks use).
+Installed by the WSGI/ASGI entry points (`install`) when the default database is PostgreSQL, so in the web
+server (and `runserver`, which loads the WSGI application); not in tests or other management commands. A wait
+callback turns off COPY, which only the benchmarks use; server-side cursors and transactions work as before.
 """
 
 import select
@@ -29,18 +30,25 @@ def wait_with_deadline(seconds):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise psycopg2.OperationalError(f"the database did not answer within {seconds:g} s")
-            if state == extensions.POLL_READ:
-                select.select([connection.fileno()], [], [], remaining)
-            elif state == extensions.POLL_WRITE:
-                select.select([], [connection.fileno()], [], remaining)
-            else:
+            if state not in (extensions.POLL_READ, extensions.POLL_WRITE):
                 raise psycopg2.OperationalError(f"bad state from poll: {state}")
+            poller = select.poll()  # not select.select: a worker may hold file descriptors over 1023
+            poller.register(connection.fileno(), select.POLLIN if state == extensions.POLL_READ else select.POLLOUT)
+            poller.poll(remaining * 1000)
 
     return wait
 
 
 def install():
-    """Set the deadline (DB_CLIENT_TIMEOUT seconds, 0 for none) when the default database is PostgreSQL."""
+    """Set the deadline (DB_CLIENT_TIMEOUT seconds, 0 for none) when the default database is PostgreSQL. The
+    web server's statements then end on the server a little before it (statement_timeout), so that a slow but
+    live statement is cancelled by the server, which keeps the connection, rather than given up by the client;
+    and the server stops a statement whose client has gone (client_connection_check_interval)."""
     seconds = getattr(settings, "DB_CLIENT_TIMEOUT", 0)
-    if seconds and settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        extensions.set_wait_callback(wait_with_deadline(seconds))
+    database = settings.DATABASES["default"]
+    if not seconds or database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    extensions.set_wait_callback(wait_with_deadline(seconds))
+    statement_ms = max(100, int(seconds * 1000) - 500)
+    options = database.setdefault("OPTIONS", {})  # read when each connection opens
+    options["options"] = f"-c statement_timeout={statement_ms} -c client_connection_check_interval=1000"

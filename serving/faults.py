@@ -3,6 +3,7 @@
 import logging
 import time
 
+from django.db import InterfaceError, connection
 from django.http import HttpResponse
 from django.template import loader
 
@@ -23,6 +24,17 @@ def mark_down():
 
 def database_down():
     return time.monotonic() < _down_until
+
+
+def is_connection_failure(exception):
+    """Whether `exception` says the database is unreachable (and not that one statement failed: a timeout, a
+    deadlock, a lock held, SQLite's "database is locked"): only that takes the database as down."""
+    if isinstance(exception, InterfaceError):
+        return True
+    if connection.vendor != "postgresql":
+        return False
+    code = getattr(exception.__cause__, "pgcode", None)
+    return code is None or code.startswith("08")  # no code: the connection; class 08: connection exceptions
 
 
 def needs_no_database(view):

@@ -27,6 +27,7 @@ from prometheus_client import (
 )
 
 from serving.client import client_address
+from serving.faults import needs_no_database
 
 REQUESTS = Counter("sscard_kb_http_requests", "Requests answered, by view (URL name) and status.", ["view", "status"])
 LATENCY = Histogram(
@@ -115,6 +116,7 @@ def allowed(request):
     return any(address in ipaddress.ip_network(allowed, strict=False) for allowed in settings.METRICS_ALLOWED_IPS)
 
 
+@needs_no_database  # scraped most when the database is away
 @require_safe
 @never_cache
 def metrics_view(request):

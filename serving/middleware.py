@@ -55,20 +55,22 @@ class ReaderPageMiddleware:
 
     def process_view(self, request, view, args, kwargs):
         if getattr(view, "reader_page", False) and request.method in {"GET", "HEAD"}:
-            response = self.reader_page_view(request)
+            response = self.reader_page_view(request, paginated=getattr(view, "paginated", False))
             if response is not None:
                 return response
         if faults.database_down() and not getattr(view, "needs_no_database", False):
             return unavailable(request)  # at once: the database failed a request of this worker a moment ago
         return None
 
-    def reader_page_view(self, request):
+    def reader_page_view(self, request, paginated=False):
         """The cached page, or None to build it (noting what to store it under)."""
         try:
             request.signed_in = signed_in(request)
-        except (OperationalError, InterfaceError):
+        except (OperationalError, InterfaceError) as error:
             logger.warning("The database did not answer (session of %s).", request.path, exc_info=True)
-            faults.mark_down()
+            metrics.database_error(error)
+            if faults.is_connection_failure(error):
+                faults.mark_down()
             return unavailable(request)
         if request.signed_in:
             return None  # staff never get nor fill a cached page
@@ -79,8 +81,8 @@ class ReaderPageMiddleware:
             token, stored = pages.lookup(key) if key else (None, None)
             if stored is not None:
                 return self.serve(request, stored)
-        if token is None:
-            key = None  # the cache does not answer: nothing is stored
+        if token is None or (request.GET and not paginated):
+            key = None  # the cache does not answer, or a page number on a page that has none: nothing is stored
         request.reader_page = {"key": key, "hit": False, "token": token}
         if key:
             metrics.cache_miss()
@@ -104,6 +106,7 @@ class ReaderPageMiddleware:
         metrics.cache_hit()
         request.metrics_view = stored["view"]
         response = HttpResponse(stored["content"])
+        response.headers["Content-Length"] = str(len(response.content))
         for name, value in stored["headers"].items():
             response.headers[name] = value
         response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
@@ -112,7 +115,12 @@ class ReaderPageMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, (OperationalError, InterfaceError)):
             logger.warning("The database did not answer (%s): %s", request.path, exception)
-            faults.mark_down()
+            metrics.database_error(exception)
+            if faults.is_connection_failure(exception):
+                faults.mark_down()
+            return unavailable(request)
+        if isinstance(exception, pages.CacheUnavailable):
+            logger.warning("The cache did not take a change (%s); the write was refused.", request.path)
             return unavailable(request)
         return None
 

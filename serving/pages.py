@@ -15,6 +15,7 @@ import datetime
 import functools
 import hashlib
 import logging
+import re
 import uuid
 
 from django.conf import settings
@@ -28,17 +29,26 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pages:generation"
 PAGE_TIMEOUT = 24 * 60 * 60  # seconds a page is kept at most (a change of content drops it sooner)
 CDN_MAX_AGE = 60  # seconds a shared cache in front of the site (a CDN) may keep a page: the bound on staleness
-QUERY_PARAMETERS = {"page", "p"}  # a page with any other query parameter is not cached (it is served as usual)
+# The one query parameter a cached page may have: a page number, on a view that declares it (`reader_page`). A
+# page with any other query, or another value, is built as usual and not stored (no flooding the cache).
+QUERY_PARAMETERS = {"page", "p"}
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 
-def reader_page(view):
-    """`view` as a reader page: the same for every anonymous reader, cached (see serving.middleware)."""
+class CacheUnavailable(Exception):
+    """The cache did not take a new content generation: the write is refused (pages would stay stale)."""
+
+
+def reader_page(view, *, paginated=False):
+    """`view` as a reader page: the same for every anonymous reader, cached (see serving.middleware).
+    `paginated`: it takes a page number (`?page=`, `?p=`), and each page is cached."""
 
     @functools.wraps(view)
     def page(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
     page.reader_page = True
+    page.paginated = paginated
     return page
 
 
@@ -75,22 +85,37 @@ def generation():
 
 
 def _new_generation():
-    cache_set(GENERATION_KEY, uuid.uuid4().hex, None)
+    """A new content generation; CacheUnavailable if the cache does not take it."""
+    try:
+        cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception as error:
+        raise CacheUnavailable("the page cache did not take the change") from error
+
+
+def _new_generation_after_commit():
+    try:
+        _new_generation()
+    except CacheUnavailable:  # the first change went through, before the commit: pages built since may linger
+        logger.error("The cache did not take the change at commit; pages built during it may stay.", exc_info=True)
 
 
 def content_changed(using=None):
     """Every reader page is stale: called by each write of content. The generation changes now (for what the
     writing transaction itself reads) and again when the transaction commits, so that a page built from what
-    was read before the commit cannot be kept under the new generation."""
+    was read before the commit cannot be kept under the new generation. If the cache does not take the change,
+    CacheUnavailable is raised inside the writing transaction, which is then rolled back: a write the cache
+    cannot follow is refused (the site answers 503, try again), never left behind stale pages."""
     _new_generation()
-    transaction.on_commit(_new_generation, using=using)
+    transaction.on_commit(_new_generation_after_commit, using=using)
 
 
 def page_key(request):
     """The cache key of the page `request` asks for, or None if it is not cached (a query parameter other than
     the page number). The entry stored under it holds the generation it was built in (`lookup`)."""
-    if not set(request.GET) <= QUERY_PARAMETERS:
-        return None
+    if request.GET:
+        (name, values), *others = request.GET.lists()
+        if others or name not in QUERY_PARAMETERS or len(values) != 1 or not PAGE_NUMBER.fullmatch(values[0]):
+            return None
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
 

@@ -43,7 +43,12 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    path("sitemap.xml", reader_page(sitemap), {"sitemaps": sitemaps}, name="django.contrib.sitemaps.views.sitemap"),
+    path(
+        "sitemap.xml",
+        reader_page(sitemap, paginated=True),
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     # The law pages, with the answers citing each article (the articles app extends the law app's views).
     path("laws/", include((law_urls.law_urlpatterns(LawView, ProvisionView), law_urls.app_name))),
     path("search/", include("search.urls")),

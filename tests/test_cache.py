@@ -4,7 +4,7 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -258,7 +258,8 @@ def test_after_a_database_failure_a_worker_answers_503_at_once_for_a_moment(clie
 
     clock = [1000.0]
     monkeypatch.setattr(faults.time, "monotonic", lambda: clock[0])
-    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=OperationalError("down")):
+    lost = InterfaceError("connection already closed")  # the database unreachable
+    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=lost):
         assert client.get(answer.get_absolute_url()).status_code == 503
     topic = answer.topic.get_absolute_url()
     with CaptureQueriesContext(connection) as asked:
@@ -267,6 +268,43 @@ def test_after_a_database_failure_a_worker_answers_503_at_once_for_a_moment(clie
     assert client.get("/healthz").status_code == 200  # the process is up
     clock[0] += faults.SHORT_CIRCUIT
     assert client.get(topic).status_code == 200  # tried again, and it answers
+
+
+def test_one_failed_statement_does_not_take_the_database_as_down(client, answer):
+    class StatementTimeout(Exception):
+        pgcode = "57014"  # query_canceled, as PostgreSQL says it
+
+    timeout = OperationalError("canceling statement due to statement timeout")
+    timeout.__cause__ = StatementTimeout()
+    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=timeout):
+        assert client.get(answer.get_absolute_url()).status_code == 503  # that request only
+    assert client.get(answer.topic.get_absolute_url()).status_code == 200
+
+
+def test_a_write_the_cache_cannot_follow_is_refused_and_nothing_is_saved(answer, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("the cache is away")
+
+    monkeypatch.setattr(pages.cache(), "set", refuse)
+    answer.question = "Changed while the cache is away?"
+    with pytest.raises(pages.CacheUnavailable):
+        save_answer(answer)
+    assert Answer.objects.get(pk=answer.pk).question != "Changed while the cache is away?"
+
+
+def test_only_a_page_number_of_a_paginated_page_is_cached(client, answer, django_assert_num_queries):
+    home = "/"
+    for query in ["?page=2", "?page=abc", "?page=1&page=2", "?utm=x"]:
+        client.get(home + query)
+        response = client.get(home + query)
+        assert response.status_code in {200, 404}
+        with CaptureQueriesContext(connection) as asked:
+            client.get(home + query)
+        assert len(asked) > 0, query  # built every time: never stored
+    topic = answer.topic.get_absolute_url() + "?page=1"
+    client.get(topic)
+    with django_assert_num_queries(0):
+        client.get(topic)
 
 
 def test_a_cache_that_does_not_answer_leaves_the_site_serving_from_the_database(client, answer, settings, caplog):

@@ -61,6 +61,8 @@ def test_installed_only_for_postgresql(monkeypatch):
     configured("postgresql", 5)
     deadline.install()
     assert len(installed) == 1
+    options = deadline.settings.DATABASES["default"]["OPTIONS"]["options"]
+    assert "statement_timeout=4500" in options  # the server ends a slow statement first, keeping the connection
     configured("postgresql", 0)
     deadline.install()
     assert len(installed) == 1
