@@ -14,6 +14,20 @@ from .pages import cache
 logger = logging.getLogger(__name__)
 
 
+def hit(key, seconds):
+    """Count one more event under `key`, a counter that lives `seconds` from its first event: the count, or None
+    when the cache does not answer (then nothing is limited, and a warning is logged)."""
+    try:
+        cache().add(key, 0, seconds + 1)
+        return cache().incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache().set(key, 1, seconds + 1)
+        return 1
+    except Exception:
+        logger.warning("The cache did not answer (counter %s).", key.split(":")[0], exc_info=True)
+        return None
+
+
 def rate_limited(name, requests, seconds):
     """At most `requests` requests per client in each window of `seconds`; then 429 with `Retry-After`. (A fixed
     window: a client may make up to twice as many across the edge of two windows.) The cache down: no limit."""
@@ -23,14 +37,8 @@ def rate_limited(name, requests, seconds):
         def limited(request, *args, **kwargs):
             window = int(time.time() // seconds)
             client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
-            key = f"limit:{name}:{window}:{client}"
-            try:
-                cache().add(key, 0, seconds + 1)
-                count = cache().incr(key)
-            except Exception:
-                logger.warning("The cache did not answer (rate limit %s).", name, exc_info=True)
-                count = 0
-            if count > requests:
+            count = hit(f"limit:{name}:{window}:{client}", seconds)
+            if count is not None and count > requests:
                 response = HttpResponse(
                     _("Too many requests: please wait a few seconds."), status=429, content_type="text/plain"
                 )

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from serving.client import client_address
+from serving.limits import hit
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +48,13 @@ def locked_for(request, username):
 
 
 def record_failure(request, username):
-    try:
-        for key, _ in _keys(request, username):
+    for key, _ in _keys(request, username):
+        try:
             cache.add(f"{key}:since", time.time(), settings.LOGIN_LOCK_SECONDS)
-            cache.add(key, 0, settings.LOGIN_LOCK_SECONDS)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, settings.LOGIN_LOCK_SECONDS)
-    except Exception:
-        logger.warning("A failed sign-in was not counted: the cache does not answer.", exc_info=True)
+        except Exception:
+            logger.warning("A failed sign-in was not counted: the cache does not answer.", exc_info=True)
+            return
+        hit(key, settings.LOGIN_LOCK_SECONDS)
 
 
 def record_success(request, username):
@@ -69,12 +67,5 @@ def record_success(request, username):
 
 def allow_password_reset(request):
     """Whether this client may ask for another password reset email (PASSWORD_RESETS_PER_CLIENT per window)."""
-    key = f"password-resets:client:{client_address(request)}"
-    try:
-        cache.add(key, 0, settings.LOGIN_LOCK_SECONDS)
-        return cache.incr(key) <= PASSWORD_RESETS_PER_CLIENT
-    except ValueError:  # expired between add and incr
-        return True
-    except Exception:
-        logger.warning("Password reset requests are not limited: the cache does not answer.", exc_info=True)
-        return True
+    count = hit(f"password-resets:client:{client_address(request)}", settings.LOGIN_LOCK_SECONDS)
+    return count is None or count <= PASSWORD_RESETS_PER_CLIENT
