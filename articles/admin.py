@@ -9,6 +9,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.urls import path, reverse
@@ -28,7 +29,7 @@ from . import review
 from .markdown import MarkdownTooComplex, render_markdown, unknown_references_error
 from .models import MAX_POSITION, Answer, Citation, DeletedSource, Section, Status, Topic
 from .search_document import check_index_size
-from .services import delete_answers, delete_topics, save_answer, save_topic
+from .services import delete_answers, delete_topics, link_translations, save_answer, save_topic
 from .uploads import ImageUploadForm, LimitedUploadHandler, max_upload_bytes, too_large_error
 
 PUBLISH_PERMISSION = "articles.publish_answer"
@@ -41,8 +42,8 @@ class TopicForm(ControlCharactersForm, forms.ModelForm):
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     form = TopicForm
-    list_display = ["title", "slug"]
-    search_fields = ["title"]
+    list_display = ["title", "title_zh", "slug"]
+    search_fields = ["title", "title_zh"]
     prepopulated_fields = {"slug": ["title"]}
 
     def save_model(self, request, obj, form, change):
@@ -208,10 +209,31 @@ class CitationInline(AnswerPartInline, admin.TabularInline):
 
 class AnswerForm(ControlCharactersForm, forms.ModelForm):
     may_publish = False  # set per request by AnswerAdmin.get_form
+    # Not the model field itself: `link_translations` writes the link both ways once the answer is saved.
+    translation = forms.ModelChoiceField(
+        queryset=Answer.objects.all(),
+        required=False,
+        widget=AutocompleteSelect(Answer._meta.get_field("translation"), admin.site),
+        label=_("Translation"),
+        help_text=_("The same answer in the other language; the link is made both ways."),
+    )
 
     class Meta:
         model = Answer
-        fields = ["question", "slug", "topic", "short_answer", "status"]
+        fields = ["question", "slug", "language", "topic", "short_answer", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["translation"].queryset = Answer.objects.exclude(pk=self.instance.pk)
+            self.initial.setdefault("translation", self.instance.translation_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        translation, language = cleaned.get("translation"), cleaned.get("language")
+        if translation is not None and language and translation.language == language:
+            self.add_error("translation", _("A translation must be in another language than this answer."))
+        return cleaned
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -274,7 +296,7 @@ class AnswerAdmin(admin.ModelAdmin):
         "review_reasons",
     ]
     fieldsets = [
-        (None, {"fields": ["question", "slug", "topic", "short_answer"]}),
+        (None, {"fields": ["question", "slug", "language", "topic", "short_answer", "translation"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
         (_("Review against the law"), {"fields": ["review_reasons", "checked_at", "checked_by"]}),
         (_("Imported from"), {"fields": ["source_site", "source_section", "source_title"], "classes": ["collapse"]}),
@@ -378,6 +400,8 @@ class AnswerAdmin(admin.ModelAdmin):
                 others = [f.instance for f in formset.initial_forms if f.instance.pk not in touched]
         added = save_answer(form.instance, sections=sections, citations=citations, removed=removed, others=others)
         form.save_m2m()
+        if "translation" in form.changed_data:
+            link_translations(form.instance, form.cleaned_data["translation"])
         for formset in formsets:
             if formset.model is Citation:
                 formset.new_objects.extend(map(CitedInText, added))  # the change message lists new objects

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from legal_refs.models import Provision, ProvisionVersion
@@ -58,10 +59,23 @@ class TopicQuerySet(models.QuerySet):
         )
 
 
+class Language(models.TextChoices):
+    """The languages content is written in: the codes of `settings.LANGUAGES`, each named in itself."""
+
+    ZH_HANS = "zh-hans", "简体中文"
+    EN = "en", "English"
+
+
+def is_chinese(language):
+    return (language or "").lower().startswith("zh")
+
+
 class Topic(models.Model):
-    title = models.CharField(_("title"), max_length=200, unique=True)
+    title = models.CharField(_("title (English)"), max_length=200, unique=True)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
 
     objects = TopicQuerySet.as_manager()
 
@@ -75,6 +89,22 @@ class Topic(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def title_in(self, language):
+        """The topic's name in `language` (a language code): the Chinese one for Chinese when there is one."""
+        return self.title_zh if is_chinese(language) and self.title_zh else self.title
+
+    def description_in(self, language):
+        return self.description_zh if is_chinese(language) and self.description_zh else self.description
+
+    @property
+    def display_title(self):
+        """The name in the active language (templates)."""
+        return self.title_in(get_language())
+
+    @property
+    def display_description(self):
+        return self.description_in(get_language())
 
 
 class Status(models.TextChoices):
@@ -172,6 +202,18 @@ class Answer(models.Model):
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="answers", verbose_name=_("topic"))
     short_answer = models.TextField(_("short answer"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=Language, default=Language.ZH_HANS)
+    # The same answer in the other language, linked by editors (`articles.services.link_translations` keeps
+    # the link both ways); the importer never guesses it.
+    translation = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("translation"),
+        help_text=_("The same answer in the other language."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     source_site = models.CharField(_("source site"), max_length=200, blank=True)
     source_section = models.CharField(_("source section"), max_length=200, blank=True)
@@ -219,6 +261,9 @@ class Answer(models.Model):
                 fields=["source_site", "source_section", "source_title"],
                 condition=~models.Q(source_title=""),
                 name="answer_unique_source_identity",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(translation=models.F("pk")), name="answer_translation_not_itself"
             ),
         ]
         indexes = [models.Index(fields=["status", "-updated_at"], name="answer_status_updated_idx")]

@@ -10,8 +10,11 @@ version of the article in force when it was written (`Citation.version`, see art
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from legal_refs.models import ProvisionVersion
 from serving.pages import content_changed
@@ -230,4 +233,27 @@ def delete_topics(topics: Iterable[Topic]) -> None:
     """Delete topics (and so their answers)."""
     with transaction.atomic(using=router.db_for_write(Topic)):
         Topic.objects.filter(pk__in=[topic.pk for topic in topics]).delete()
+        content_changed()
+
+
+def link_translations(answer: Answer, other: Answer | None) -> None:
+    """Make `answer` and `other` translations of each other (None: `answer` has no translation).
+
+    The link is kept both ways: each points at the other, and an answer previously linked to either is
+    left without a translation. The two must be in different languages (`ValidationError` otherwise).
+    """
+    if other is not None and (other.pk == answer.pk or other.language == answer.language):
+        raise ValidationError(
+            {"translation": _("A translation must be another answer, in another language than this one.")}
+        )
+    with transaction.atomic(using=router.db_for_write(Answer)):
+        pair = [answer.pk] + ([other.pk] if other is not None else [])
+        # Every link into or out of the pair is dropped first, then the pair is linked (one-to-one both ways).
+        Answer.objects.filter(Q(pk__in=pair) | Q(translation__in=pair)).update(translation=None)
+        if other is not None:
+            Answer.objects.filter(pk=answer.pk).update(translation=other)
+            Answer.objects.filter(pk=other.pk).update(translation=answer)
+        answer.translation = other
+        if other is not None:
+            other.translation = answer
         content_changed()

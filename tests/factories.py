@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from factory.django import DjangoModelFactory
 
-from articles.models import Answer, Citation, Section, SectionKind, Status, Topic, unique_slug
+from articles.models import Answer, Citation, Language, Section, SectionKind, Status, Topic, unique_slug
 from articles.roles import set_role
 from articles.services import save_answer
 from legal_refs.models import Law, Provision
@@ -82,6 +82,7 @@ class AnswerFactory(DjangoModelFactory):
     question = factory.Sequence(lambda n: f"Question {n}?")
     slug = factory.LazyAttribute(lambda answer: unique_slug(Answer.objects, answer.question))
     topic = factory.LazyFunction(_first_topic)  # answers share a topic unless told
+    language = Language.EN
     status = Status.PUBLISHED
     sections = factory.LazyFunction(lambda: [Section(kind=SectionKind.GENERAL, heading="", body="Body text.")])
     citations = factory.LazyFunction(list)

@@ -496,6 +496,7 @@ class _Loader:
         if stored is None:
             answer = Answer(
                 slug=self.new_slug(source.question),
+                language=source.language,
                 status=Status.PUBLISHED,
                 source_site=source.site,
                 source_section=source.section,

@@ -86,6 +86,7 @@ class ParsedSource:
     sections: list[ParsedSection]
     quoted: list[QuotedProvision]  # the law articles quoted in the legal basis
     stripped_lines: tuple[int, ...] = ()  # the lines control characters were removed from
+    language: str = ENGLISH  # of the text: a Chinese text becomes a Chinese (zh-hans) answer
 
 
 # ---------------------------------------------------------------- decoding and blocks

@@ -12,11 +12,13 @@ def answer_form_data(answer=None, *, sections=None, citations=None, **fields):
     ((kind, heading, body) tuples) and `citations` ((provision, paragraph or None) tuples).
     `fields` override the answer's own fields.
     """
-    data = {}
+    data = {"language": "en"}
     if answer is not None:
         data.update(
             question=answer.question,
             slug=answer.slug,
+            language=answer.language,
+            translation=answer.translation_id or "",
             topic=answer.topic_id,
             short_answer=answer.short_answer,
             status=answer.status,
