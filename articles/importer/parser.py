@@ -368,7 +368,7 @@ def parse_source(text, name="<text>"):
             raise SourceError(name, question.line, f"the question is missing: this paragraph begins {what}")
     body = blocks[1:]
     basis_at = next((i for i, block in enumerate(body) if LEGAL_BASIS.match(block.text)), len(body))
-    language = text_language([question.text, *(block.text for block in body[:basis_at])])
+    language = text_language([question.text, *(_words(block.text) for block in body[:basis_at])])
     short_answer, sections = _parse_answer(body[:basis_at], language)
     if not short_answer and not sections:
         raise SourceError(name, question.line, "no answer follows the question")
@@ -399,10 +399,20 @@ def _letters(text):
     return chinese, latin
 
 
+def _words(text):
+    """A paragraph of the answer without its label (`法律分析：`) or list marker (`一、`): its words."""
+    if match := LEGAL_ANALYSIS.match(text):
+        return match[1]
+    if match := LIST_MARKER.match(text):
+        return text[match.end() :]
+    return text
+
+
 def text_language(paragraphs):
-    """The language of a source text, from its question and answer (the legal basis, whose quotes may be in
-    either language, does not count): CHINESE when its Chinese characters are at least as many as its Latin
-    letters (and there is one), else ENGLISH. The same measure as `quote_language`."""
+    """The language of a source text, from the words of its question and answer (the legal basis, whose quotes
+    may be in either language, does not count, nor do labels and list markers): CHINESE when its Chinese
+    characters are at least as many as its Latin letters (and there is one), else ENGLISH. The same measure as
+    `quote_language`."""
     chinese, latin = _letters("".join(paragraphs))
     return CHINESE if chinese and chinese >= latin else ENGLISH
 
