@@ -6,7 +6,7 @@ Every problem raises `SourceError`, which names the file and the line.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from textkit.controls import control_character_lines, normalize_newlines, strip_control_characters
 from textkit.numerals import NUMERAL_CHARACTERS, chinese_number
@@ -175,14 +175,13 @@ _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789
 def _starts_block(line):
     """A line that opens a new block even without a blank line before it: a list item, a label, a Chinese
     article marker or a line naming a law (Chinese text is seldom wrapped, and often has no blank lines)."""
-    return bool(
-        LIST_MARKER.match(line)
-        or LEGAL_BASIS.match(line)
-        or LEGAL_ANALYSIS.match(line)
-        or CJK_LAW_ARTICLE_MARKER.match(line)
-        or CJK_ARTICLE_MARKER.match(line)
-        or LAW_NAME_LINE.match(line)
-    )
+    if LIST_MARKER.match(line):
+        return True
+    if line[0] in "Ll法":
+        return bool(LEGAL_BASIS.match(line) or LEGAL_ANALYSIS.match(line))
+    if line[0] == "第":
+        return bool(CJK_ARTICLE_MARKER.match(line))
+    return line[0] == "《" and bool(CJK_LAW_ARTICLE_MARKER.match(line) or LAW_NAME_LINE.match(line))
 
 
 def _join_lines(lines):
@@ -368,8 +367,10 @@ def parse_source(text, name="<text>"):
             raise SourceError(name, question.line, f"the question is missing: this paragraph begins {what}")
     body = blocks[1:]
     basis_at = next((i for i, block in enumerate(body) if LEGAL_BASIS.match(block.text)), len(body))
-    language = text_language([question.text, *(_words(block.text) for block in body[:basis_at])])
-    short_answer, sections = _parse_answer(body[:basis_at], language)
+    answer = body[:basis_at]
+    markers = [LIST_MARKER.match(block.text) for block in answer]  # read once, for the language and the lists
+    language = text_language([question.text, *map(_words, answer, markers)])
+    short_answer, sections = _parse_answer(answer, markers, language)
     if not short_answer and not sections:
         raise SourceError(name, question.line, "no answer follows the question")
     quoted = _parse_legal_basis(body[basis_at:], name)
@@ -388,24 +389,22 @@ def parse_source(text, name="<text>"):
     )
 
 
+_CHINESE_CHARACTERS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_LATIN_LETTERS = re.compile(r"[A-Za-z]+")
+
+
 def _letters(text):
     """(Chinese characters, Latin letters) in `text`."""
-    chinese = latin = 0
-    for char in text:
-        if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff":
-            chinese += 1
-        elif char.isascii() and char.isalpha():
-            latin += 1
-    return chinese, latin
+    return sum(map(len, _CHINESE_CHARACTERS.findall(text))), sum(map(len, _LATIN_LETTERS.findall(text)))
 
 
-def _words(text):
-    """A paragraph of the answer without its label (`法律分析：`) or list marker (`一、`): its words."""
-    if match := LEGAL_ANALYSIS.match(text):
-        return match[1]
-    if match := LIST_MARKER.match(text):
-        return text[match.end() :]
-    return text
+def _words(block, marker):
+    """A paragraph of the answer without its list marker (`一、`, the match `marker`) or label (`法律分析：`)."""
+    if marker:
+        return block.text[marker.end() :]
+    if block.text[0] in "Ll法" and (label := LEGAL_ANALYSIS.match(block.text)):
+        return label[1]
+    return block.text
 
 
 def text_language(paragraphs):
@@ -432,15 +431,14 @@ def _breadcrumb(line, number, name):
     return site, section, title
 
 
-def _parse_answer(blocks, language):
+def _parse_answer(blocks, markers, language):
     """(short answer, sections) of the answer's blocks. In a Chinese text a list item whose marker is of another
     kind than the list's (`1、` under `一、`) opens a list under the item before it, and one of the kind of an
     enclosing list goes back to that list; in an English text (a translation, whose markers are whatever the
     translation made of them) consecutive items are one list."""
     lead, sections, current = [], [], None
     open_lists = []  # the lists the next item may continue, outermost first: each of another kind
-    for block in blocks:
-        marker = LIST_MARKER.match(block.text)
+    for block, marker in zip(blocks, markers, strict=True):
         if marker:
             item_text = block.text[marker.end() :].strip()
             label_match = ITEM_LABEL.match(item_text)
@@ -448,7 +446,7 @@ def _parse_answer(blocks, language):
             if label_match and len(label_match[1].split()) <= 6:
                 colon = "：" if "：" in item_text[label_match.end(1) : label_match.start(2)] else ":"
                 label, item_text = label_match[1].strip(), label_match[2]
-            item = _OpenItem(item_text, block.line, label, colon)
+            item = ListItem(item_text, block.line, label, colon=colon)
             if current is None:
                 current = ParsedSection(kind=GENERAL, heading="", line=block.line)
                 sections.append(current)
@@ -460,7 +458,7 @@ def _parse_answer(blocks, language):
                 at = next((depth for depth, open_list in enumerate(open_lists) if open_list.kind == kind), None)
                 if at is None:
                     sublist = _OpenList([], block.line, kind)
-                    open_lists[-1].items[-1].sublist = sublist
+                    open_lists[-1].sublists[len(open_lists[-1].items) - 1] = sublist
                     open_lists.append(sublist)
                 else:
                     del open_lists[at + 1 :]
@@ -491,39 +489,27 @@ def _parse_answer(blocks, language):
 
 
 @dataclass
-class _OpenItem:
-    text: str
-    line: int
-    label: str
-    colon: str
-    sublist: "_OpenList | None" = None
-
-
-@dataclass
 class _OpenList:
     """An ordered list being read: its items grow in place; it becomes an `OrderedList` at the end."""
 
     items: list
     line: int
     kind: str  # of its markers
+    sublists: dict = field(default_factory=dict)  # the position of an item -> the list under it
 
     def closed(self):
-        """The `OrderedList` read (iteratively: one pass over the items of the list and of those under it)."""
-        built = {}  # id of an open list -> the OrderedList made of it
-        stack = [(self, False)]
-        while stack:
-            open_list, expanded = stack.pop()
-            if not expanded:
-                stack.append((open_list, True))
-                stack.extend((item.sublist, False) for item in open_list.items if item.sublist is not None)
-                continue
-            items = tuple(
-                ListItem(
-                    item.text, item.line, item.label, built.pop(id(item.sublist)) if item.sublist else None, item.colon
-                )
-                for item in open_list.items
-            )
-            built[id(open_list)] = OrderedList(items, open_list.line)
+        """The `OrderedList` read, the lists under its items included (without recursion)."""
+        order, stack = [], [self]
+        while stack:  # each list before the lists under it
+            open_list = stack.pop()
+            order.append(open_list)
+            stack.extend(open_list.sublists.values())
+        built = {}  # id of an open list -> its OrderedList
+        for open_list in reversed(order):  # the lists under a list before it
+            items = open_list.items
+            for position, sublist in open_list.sublists.items():
+                items[position] = replace(items[position], sublist=built.pop(id(sublist)))
+            built[id(open_list)] = OrderedList(tuple(items), open_list.line)
         return built[id(self)]
 
 
