@@ -271,6 +271,8 @@ def fill(count, rng, rare):
         )
         citations += [(number, provision.pk, None, position) for position, provision in enumerate(cited)]
     with connection.cursor() as cursor:
+        # Filling takes longer than the site's statement timeout allows one statement; the queries keep it.
+        cursor.execute("SET statement_timeout = 0")
         raw = cursor.cursor
         copy_rows(
             raw,
@@ -298,6 +300,7 @@ def fill(count, rng, rare):
         copy_rows(raw, "articles_searchword", ["word"], ((word,) for word in sorted(vocabulary)))
         cursor.execute("SELECT setval(pg_get_serial_sequence('articles_answer', 'id'), %s)", [count])
         cursor.execute("VACUUM ANALYZE")
+        cursor.execute("RESET statement_timeout")
 
 
 def naive_search(text):
