@@ -12,7 +12,7 @@ BODY = (
     "<script>window.injected = true; alert('xss')</script>\n\n"
     '<img src=x onerror="window.injected = true">'
 )
-ARTICLE_LINK = "a[href='/laws/social-insurance-law/articles/4/#paragraph-2']"
+ARTICLE_LINK = "a[href='/en/laws/social-insurance-law/articles/4/#paragraph-2']"
 
 
 def is_error(message):

@@ -23,20 +23,20 @@ def csp_free_page(browser):
 
 def page_types(imported):
     return {
-        "home": "/",
-        "topic": "/topics/social-security-inquiry/",
+        "home": "/en/",
+        "topic": "/en/topics/social-security-inquiry/",
         "answer": Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url(),
-        "laws": "/laws/",
-        "law": "/laws/social-insurance-law/",
-        "article": "/laws/social-insurance-law/articles/4/",
-        "amended article": "/laws/social-insurance-law/articles/57/",
-        "article with items": "/laws/social-insurance-law/articles/30/",
-        "wording on a date": "/laws/social-insurance-law/articles/57/versions/2015-01-01/",
-        "comparison": "/laws/social-insurance-law/articles/57/compare/2015-01-01/2019-01-01/",
-        "article out of range": "/laws/social-insurance-law/articles/99/",
-        "not found": "/no/such/page/",
-        "search results": "/search/?q=upgrade+card",
-        "search, nothing found": "/search/?q=zzqqxx",
+        "laws": "/en/laws/",
+        "law": "/en/laws/social-insurance-law/",
+        "article": "/en/laws/social-insurance-law/articles/4/",
+        "amended article": "/en/laws/social-insurance-law/articles/57/",
+        "article with items": "/en/laws/social-insurance-law/articles/30/",
+        "wording on a date": "/en/laws/social-insurance-law/articles/57/versions/2015-01-01/",
+        "comparison": "/en/laws/social-insurance-law/articles/57/compare/2015-01-01/2019-01-01/",
+        "article out of range": "/en/laws/social-insurance-law/articles/99/",
+        "not found": "/en/no/such/page/",
+        "search results": "/en/search/?q=upgrade+card",
+        "search, nothing found": "/en/search/?q=zzqqxx",
     }
 
 
