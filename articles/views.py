@@ -142,7 +142,7 @@ class AnswerDetailView(DetailView):
             legal_basis=cited_articles(citations, get_language() or "en"),
             cited_provisions=provisions,
             sections=list(answer.sections.all()),
-            related_answers=Answer.objects.related_to(answer, provisions)[:RELATED_ANSWERS] if provisions else [],
+            related_answers=self.related_answers(answer, provisions),
             breadcrumbs=[
                 (answer.topic.display_title, answer.topic.get_absolute_url()),
                 (answer.question, answer.get_absolute_url()),
@@ -151,6 +151,15 @@ class AnswerDetailView(DetailView):
             structured_data=faq_page(self.request, answer),
             **kwargs,
         )
+
+
+    def related_answers(self, answer, provisions):
+        """Other answers citing the same articles, those shown on this language's site (`for_site`), the most
+        shared articles first, then those in the page's language."""
+        if not provisions:
+            return []
+        related = Answer.objects.for_site(get_language()).related_to(answer, provisions)
+        return related.order_by("-shared", "in_other_language", "question", "pk")[:RELATED_ANSWERS]
 
 
 class LawView(LawDetailView):
@@ -168,4 +177,5 @@ class ProvisionView(ProvisionDetailView):
     template_name = "articles/provision_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(citing=Answer.objects.citing_by_paragraph(self.object), **kwargs)
+        citing = Answer.objects.for_site(get_language()).citing_by_paragraph(self.object)
+        return super().get_context_data(citing=citing, **kwargs)

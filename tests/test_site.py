@@ -8,7 +8,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from articles.models import Answer, Citation, Status
+from articles.models import Answer, Citation, Language, Status
+from articles.services import link_translations
 from legal_refs.models import Law, Translation
 from legal_refs.services import amend, correct, save_translation
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
@@ -120,6 +121,13 @@ CONTROL = (
 
 
 def page_urls():
+    """Every page type under both language prefixes (the imported answers are English: under /zh-hans/ they are
+    shown with a notice in the Chinese interface)."""
+    english = english_page_urls()
+    return [*english, *(f"/zh-hans/{url.removeprefix('/en/')}" for url in english)]
+
+
+def english_page_urls():
     return [
         "/en/",
         "/en/topics/social-security-inquiry/",
@@ -172,6 +180,7 @@ def test_every_page_type_is_valid_html(client, imported, law_corpus, html_errors
     draft = make_answer("A draft?", status=Status.DRAFT, cites=[make_provision(99)])
     amended = add_law_history()
     pages = {url: client.get(url).content for url in page_urls()}
+    chinese = chinese_translation(Answer.objects.get(question=UPGRADE_HALFWAY))  # its page, and the English one's
     for url in [
         amended.get_absolute_url(),
         "/en/laws/social-insurance-law/articles/58/",
@@ -179,18 +188,32 @@ def test_every_page_type_is_valid_html(client, imported, law_corpus, html_errors
         "/en/laws/beijing-social-security-card-provisions/",
         "/en/laws/social-insurance-handling-regulation/articles/1/",
     ]:
-        pages[url] = client.get(url).content
+        for language in ("en", "zh-hans"):
+            url = f"/{language}/{url.removeprefix('/en/')}"
+            pages[url] = client.get(url).content
+    for answer in (chinese, chinese.translation):
+        pages[f"{answer.get_absolute_url()} (translated)"] = client.get(answer.get_absolute_url()).content
     pages["500"] = server_error(RequestFactory().get("/")).content
     client.force_login(staff)
     pages["draft preview"] = client.get(draft.get_absolute_url()).content
-    for query in ("upgrade", "nothing-at-all-here"):  # results with highlights; nothing found
-        pages[f"/en/search/?q={query}"] = client.get("/en/search/", {"q": query}).content
+    pages["draft preview, Chinese interface"] = client.get(draft.url_in("zh-hans")).content
+    for query in ("upgrade", "nothing-at-all-here", "社保卡"):  # results with highlights; nothing found
+        for language in ("en", "zh-hans"):
+            pages[f"/{language}/search/?q={query}"] = client.get(f"/{language}/search/", {"q": query}).content
     # Two control documents show that the checker reads what it is given and reports what is invalid.
     pages["control: valid"] = CONTROL
     pages["control: invalid"] = CONTROL.replace("<p>x</p>", "<p><div>x</div></p>")
     errors = html_errors(pages)  # one run of the checker for the whole suite
     assert errors.pop("control: invalid"), "the checker found nothing wrong in an invalid document"
     assert {url: page_errors for url, page_errors in errors.items() if page_errors} == {}
+
+
+def chinese_translation(answer):
+    """A Chinese answer citing article 4, paragraph 2, linked to `answer` as its translation."""
+    four = Law.objects.get(slug="social-insurance-law").provisions.get(number=4)
+    chinese = make_answer("社保卡可以中途升级吗？", topic=answer.topic, language=Language.ZH_HANS, cites=[(four, 2)])
+    link_translations(chinese, answer)
+    return chinese
 
 
 def test_sitemap_lastmod_of_an_article_follows_its_latest_translation_version_or_correction(client):
