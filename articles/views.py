@@ -152,7 +152,6 @@ class AnswerDetailView(DetailView):
             **kwargs,
         )
 
-
     def related_answers(self, answer, provisions):
         """Other answers citing the same articles, those shown on this language's site (`for_site`), the most
         shared articles first, then those in the page's language."""
