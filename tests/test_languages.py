@@ -87,6 +87,12 @@ def test_former_unprefixed_addresses_answer_301_to_their_english_address(client,
     assert not response.cookies
 
 
+def test_a_prefixed_address_without_its_final_slash_answers_301_to_it(client, answers):
+    for language in ("zh-hans", "en"):
+        response = client.get(f"/{language}/laws")
+        assert (response.status_code, response["Location"]) == (301, f"/{language}/laws/")
+
+
 def test_an_unknown_address_outside_the_prefixes_is_a_404(client):
     assert client.get("/no/such/page/").status_code == 404
     assert client.get("/en/no/such/page/").status_code == 404
