@@ -249,3 +249,13 @@ def test_related_answers_are_those_of_the_pages_site(client, pair, topic, social
     related = html[start : html.index("</aside>", start)]
     assert page_of(related, "li a") == [only_english.question]  # not the English translation of the page
     assert '<span class="language-label" lang="en">English</span>' in related
+
+
+def test_an_answers_text_links_the_law_on_its_own_languages_site(topic, social_insurance_law):
+    body = "见 [[social-insurance-law 4(2)]]。"
+    chinese = make_answer(
+        "社保卡丢了怎么办？", topic=topic, language=Language.ZH_HANS, sections=[("general", "", body)]
+    )
+    english = make_answer("Lost card?", topic=topic, language=Language.EN, sections=[("general", "", body)])
+    assert 'href="/zh-hans/laws/social-insurance-law/articles/4/#paragraph-2"' in chinese.sections.get().body_html
+    assert 'href="/en/laws/social-insurance-law/articles/4/#paragraph-2"' in english.sections.get().body_html
