@@ -17,7 +17,8 @@ from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedi
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 FORMER_LANGUAGE = "en"  # the language of every page before the site had two
 # The paths a former address may have: any path but those under a language prefix (a page not found there is
