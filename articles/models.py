@@ -47,14 +47,16 @@ class TopicQuerySet(models.QuerySet):
         return self.filter(Exists(Answer.objects.published().filter(topic=OuterRef("pk"))))
 
     def with_published_answers(self, language, first=10):
-        """Public topics, each with its first `first` answers shown on the site of `language` in
-        `published_answers` (`AnswerQuerySet.for_site`: those in the language first, in question order) and the
-        number of them all in `published_count`."""
+        """Public topics, those with answers in `language` first, each with its first `first` answers shown on the
+        site of `language` in `published_answers` (`AnswerQuerySet.for_site`: those in the language first, in
+        question order) and the number of them all in `published_count`."""
         shown = Answer.objects.for_site(language)
         count = shown.filter(topic=OuterRef("pk")).order_by().values("topic").annotate(n=Count("pk")).values("n")
+        in_language = Answer.objects.published().filter(topic=OuterRef("pk"), language=language)
         return (
             self.public()
-            .annotate(published_count=Subquery(count))
+            .annotate(published_count=Subquery(count), has_answers_in_language=Exists(in_language))
+            .order_by("-has_answers_in_language", "title")
             .prefetch_related(
                 Prefetch(
                     "answers",

@@ -69,7 +69,9 @@ pages = {}
 for path in ("/en/", "/en/no/such/page/"):
     response = client.get(path, secure=True)
     pages[path] = [response.status_code, response.content.decode()]
-response = server_error(RequestFactory(HTTP_HOST="kb.example.org").get("/"))
+from django.utils import translation
+with translation.override("en"):  # as for a request to an /en/ address (serving.languages)
+    response = server_error(RequestFactory(HTTP_HOST="kb.example.org").get("/en/"))
 pages["500"] = [response.status_code, response.content.decode()]
 print(json.dumps(pages))
 """

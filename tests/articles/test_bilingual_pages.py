@@ -259,3 +259,11 @@ def test_an_answers_text_links_the_law_on_its_own_languages_site(topic, social_i
     english = make_answer("Lost card?", topic=topic, language=Language.EN, sections=[("general", "", body)])
     assert 'href="/zh-hans/laws/social-insurance-law/articles/4/#paragraph-2"' in chinese.sections.get().body_html
     assert 'href="/en/laws/social-insurance-law/articles/4/#paragraph-2"' in english.sections.get().body_html
+
+
+def test_home_shows_the_topics_with_answers_in_its_language_first(client, pair):
+    chinese, english = pair
+    other = make_topic("Applying for a card")  # sorts first by title, and has English answers only
+    make_answer("How do I apply?", topic=other, language=Language.EN)
+    assert page_of(client.get("/zh-hans/").text, "h2 a")[:2] == ["挂失补办", "Applying for a card"]
+    assert page_of(client.get("/en/").text, "h2 a")[:2] == ["Applying for a card", "Losing a card"]
