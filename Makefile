@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEV_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run serve test install setup lint clean
+.PHONY: run serve test install setup lint messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "sscard-kb needs Python 3.12 or newer (Django 6.1); found " + sys.version.split()[0] + ". Set PYTHON=python3.13 or use pyenv.")'
@@ -54,6 +54,15 @@ test: install node_modules/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The interface's catalogues: gather the marked strings into locale/zh_Hans/LC_MESSAGES/django.po (no line
+# numbers and no obsolete entries, so that the file changes only where the strings do), then compile django.mo,
+# which is committed (`make run` needs no gettext; `make test` checks it matches the .po). Needs GNU gettext.
+MESSAGE_DIRS := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=media --ignore=cache \
+	--ignore=bench --ignore=tests --ignore=deploy --ignore=fixtures
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --add-location file $(MESSAGE_DIRS)
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles .pytest_cache .ruff_cache

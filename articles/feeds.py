@@ -3,8 +3,10 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from serving.languages import html_lang
 from textkit.controls import strip_control_characters
 
 from .models import Answer
@@ -27,6 +29,8 @@ class XmlSafeAtom1Feed(Atom1Feed):
 
 
 class UpdatedAnswersFeed(Feed):
+    """The answers recently updated in the feed's language (each language's site has its own feed)."""
+
     feed_type = XmlSafeAtom1Feed
     title = _("Social security card answers: recently updated")
     subtitle = _("Answers to social security card questions, each backed by the law it rests on.")
@@ -35,7 +39,13 @@ class UpdatedAnswersFeed(Feed):
     limit = 20
 
     def items(self):
-        return Answer.objects.published().select_related("topic").prefetch_related("sections")[: self.limit]
+        answers = Answer.objects.published().filter(language=get_language())
+        return answers.select_related("topic").prefetch_related("sections")[: self.limit]
+
+    @property
+    def language(self):
+        """The feed's language, as xml:lang writes it (zh-Hans, en)."""
+        return html_lang(get_language())
 
     def item_title(self, item):
         return item.question
@@ -47,4 +57,4 @@ class UpdatedAnswersFeed(Feed):
         return item.created_at
 
     def item_categories(self, item):
-        return [item.topic.title]
+        return [item.topic.display_title]

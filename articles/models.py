@@ -6,14 +6,15 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from legal_refs.models import Provision, ProvisionVersion
+from serving.languages import html_lang
 
 from .markdown import render
 
@@ -45,16 +46,23 @@ class TopicQuerySet(models.QuerySet):
         """Topics with at least one published answer (the others are not public pages yet)."""
         return self.filter(Exists(Answer.objects.published().filter(topic=OuterRef("pk"))))
 
-    def with_published_answers(self, first=10):
-        """Public topics, each with its first `first` published answers in `published_answers`
-        (question order) and the number of them all in `published_count`."""
-        published = Answer.objects.published()
-        count = published.filter(topic=OuterRef("pk")).order_by().values("topic").annotate(n=Count("pk")).values("n")
+    def with_published_answers(self, language, first=10):
+        """Public topics, those with answers in `language` first, each with its first `first` answers shown on the
+        site of `language` in `published_answers` (`AnswerQuerySet.for_site`: those in the language first, in
+        question order) and the number of them all in `published_count`."""
+        shown = Answer.objects.for_site(language)
+        count = shown.filter(topic=OuterRef("pk")).order_by().values("topic").annotate(n=Count("pk")).values("n")
+        in_language = Answer.objects.published().filter(topic=OuterRef("pk"), language=language)
         return (
             self.public()
-            .annotate(published_count=Subquery(count))
+            .annotate(published_count=Subquery(count), has_answers_in_language=Exists(in_language))
+            .order_by("-has_answers_in_language", "title")
             .prefetch_related(
-                Prefetch("answers", queryset=published.order_by("question", "pk")[:first], to_attr="published_answers")
+                Prefetch(
+                    "answers",
+                    queryset=shown.order_by("in_other_language", "question", "pk")[:first],
+                    to_attr="published_answers",
+                )
             )
         )
 
@@ -113,13 +121,29 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+def may_preview(user):
+    """Whether `user` sees answers that are not published (staff who may change answers)."""
+    return user.is_staff and user.has_perm("articles.change_answer")
+
+
 class AnswerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def for_site(self, language):
+        """The published answers the site of `language` lists: those in `language`, and those in the other language
+        that have no published translation into it (so that every answer can be reached from either site); each
+        with `in_other_language` (0 or 1), to order those in the language first."""
+        other = ~Q(language=language)
+        return (
+            self.published()
+            .exclude(other & Q(translation__status=Status.PUBLISHED))
+            .annotate(in_other_language=Case(When(other, then=Value(1)), default=Value(0)))
+        )
+
     def visible_to(self, user):
         """What `user` may read: published answers; staff who may change answers also preview the others."""
-        return self if user.is_staff and user.has_perm("articles.change_answer") else self.published()
+        return self if may_preview(user) else self.published()
 
     def for_page(self):
         """One answer page's data in a fixed number of queries; `is_public` says whether readers see it. The
@@ -280,7 +304,24 @@ class Answer(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:answer", kwargs={"slug": self.slug})
+        """The answer's page on the site of its own language."""
+        return self.url_in(self.language)
+
+    def url_in(self, language):
+        """The answer's address on the site of `language`: its page there, or (in the other language) the page
+        that leads to its translation or shows it with a notice (`articles.views.AnswerDetailView`)."""
+        with override(language):
+            return reverse("articles:answer", kwargs={"slug": self.slug})
+
+    @property
+    def site_url(self):
+        """The answer's address on the site of the active language (lists link there)."""
+        return self.url_in(get_language())
+
+    @property
+    def html_lang(self):
+        """The answer's language as `lang` attributes write it (zh-Hans, en)."""
+        return html_lang(self.language)
 
     def update_published_at(self):
         """Publishing sets `published_at`; taking an answer off the site clears it (done by every save)."""
@@ -341,12 +382,21 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def rendered(self):
-        """The body rendered: sanitised HTML and the law articles it cites inline. Rendered once per body
-        text: saving the section and finding the articles it cites use the same rendering."""
+        """The body rendered: sanitised HTML and the law articles it cites inline, in the answer's language (the
+        links to the articles lead to their pages on that language's site). Rendered once per body text: saving
+        the section and finding the articles it cites use the same rendering."""
+        language = self.language()
         cached = self.__dict__.get("_rendered")
-        if cached is None or cached[0] != self.body:
-            cached = self._rendered = (self.body, render(self.body))
-        return cached[1]
+        if cached is None or cached[:2] != (self.body, language):
+            with override(language):
+                cached = self._rendered = (self.body, language, render(self.body))
+        return cached[2]
+
+    def language(self):
+        """The language of the section's answer (the active one for a section not yet given an answer)."""
+        if Section.answer.is_cached(self) or self.answer_id:
+            return self.answer.language
+        return get_language()
 
 
 class Citation(models.Model):

@@ -87,6 +87,8 @@ def _save_editing(write):
     if others is None:
         others = list(Section.objects.filter(answer=answer).exclude(pk__in=[section.pk for section in write.sections]))
     sections = write.sections + others
+    for section in others:
+        section.answer = answer  # rendered in the answer's language (`Section.rendered`), read without a query
     citations = list(Citation.objects.filter(answer=answer).select_related("provision__law"))
     write.cited_in_text = _text_citations(answer, sections, citations)
     _record_versions(write.cited_in_text, checked)

@@ -18,7 +18,7 @@ def faq_page(request, answer):
         "@context": "https://schema.org",
         "@type": "FAQPage",
         "url": request.build_absolute_uri(answer.get_absolute_url()),
-        "inLanguage": "en",
+        "inLanguage": answer.html_lang,
         "dateModified": answer.updated_at,
         "mainEntity": [
             {

@@ -3,7 +3,7 @@ each article (the law app's views, extended here, since only this side knows ans
 
 from dataclasses import dataclass
 
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -13,7 +13,7 @@ from legal_refs.models import Law, ProvisionVersion, Translation
 from legal_refs.pages import today
 from legal_refs.views import LawDetailView, ProvisionDetailView
 
-from .models import Answer, Citation, Topic
+from .models import Answer, Citation, Status, Topic, may_preview
 from .review import Amended, amended
 from .structured_data import answer_text, faq_page
 
@@ -26,11 +26,12 @@ class HomeView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        return Topic.objects.with_published_answers()
+        return Topic.objects.with_published_answers(get_language())
 
     def get_context_data(self, **kwargs):
+        recent = Answer.objects.for_site(get_language()).order_by("in_other_language", "-updated_at", "pk")
         return super().get_context_data(
-            recent_answers=Answer.objects.published()[:RECENT_ANSWERS],
+            recent_answers=recent[:RECENT_ANSWERS],
             laws=Law.objects.all(),
             **kwargs,
         )
@@ -46,12 +47,13 @@ class TopicDetailView(ListView):
     def get_queryset(self):
         # A topic with no published answer is not a public page yet.
         self.topic = get_object_or_404(Topic.objects.public(), slug=self.kwargs["slug"])
-        return Answer.objects.published().filter(topic=self.topic).order_by("question", "pk")
+        shown = Answer.objects.for_site(get_language()).filter(topic=self.topic)
+        return shown.order_by("in_other_language", "question", "pk")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             topic=self.topic,
-            breadcrumbs=[(self.topic.title, self.topic.get_absolute_url())],
+            breadcrumbs=[(self.topic.display_title, self.topic.get_absolute_url())],
             **kwargs,
         )
 
@@ -89,12 +91,33 @@ def cited_articles(citations, language):
 
 
 class AnswerDetailView(DetailView):
-    """An answer; drafts are 404 for readers and shown to staff with a banner."""
+    """An answer; drafts are 404 for readers and shown to staff with a banner.
+
+    An answer's page is on the site of its language. On the other language's site, its address leads to its
+    translation where one is published (302: editors may link another), else shows the answer in that site's
+    interface with a notice that it exists in its own language only, and a canonical link to its own page (the
+    same content: search engines keep the one page; no `hreflang` names this one)."""
 
     context_object_name = "answer"
 
     def get_queryset(self):
-        return Answer.objects.visible_to(self.request.user).for_page()
+        return Answer.objects.visible_to(self.request.user).for_page().select_related("translation")
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        translation = self.shown_translation()
+        if self.object.language != get_language() and translation is not None:
+            return redirect(translation.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def shown_translation(self):
+        """The answer's translation, if the reader may see it (published, or a preview for staff)."""
+        translation = self.object.translation
+        if translation is None or translation.language == self.object.language:
+            return None
+        if translation.status != Status.PUBLISHED and not may_preview(self.request.user):
+            return None
+        return translation
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -106,20 +129,36 @@ class AnswerDetailView(DetailView):
         answer = self.object
         citations = list(answer.citations.all())
         provisions = [citation.provision for citation in citations]
+        translation = self.shown_translation()
+        urls = {answer.language: answer.get_absolute_url()}
+        if translation is not None:
+            urls[translation.language] = translation.get_absolute_url()
         return super().get_context_data(
             citations=citations,
+            in_other_language=answer.language != get_language(),
+            translation=translation,
+            language_urls=urls,
+            indexed_languages=set(urls),
             legal_basis=cited_articles(citations, get_language() or "en"),
             cited_provisions=provisions,
             sections=list(answer.sections.all()),
-            related_answers=Answer.objects.related_to(answer, provisions)[:RELATED_ANSWERS] if provisions else [],
+            related_answers=self.related_answers(answer, provisions),
             breadcrumbs=[
-                (answer.topic.title, answer.topic.get_absolute_url()),
+                (answer.topic.display_title, answer.topic.get_absolute_url()),
                 (answer.question, answer.get_absolute_url()),
             ],
             description=Truncator(answer.short_answer or answer_text(answer) or answer.question).words(30),
             structured_data=faq_page(self.request, answer),
             **kwargs,
         )
+
+    def related_answers(self, answer, provisions):
+        """Other answers citing the same articles, those shown on this language's site (`for_site`), the most
+        shared articles first, then those in the page's language."""
+        if not provisions:
+            return []
+        related = Answer.objects.for_site(get_language()).related_to(answer, provisions)
+        return related.order_by("-shared", "in_other_language", "question", "pk")[:RELATED_ANSWERS]
 
 
 class LawView(LawDetailView):
@@ -137,4 +176,5 @@ class ProvisionView(ProvisionDetailView):
     template_name = "articles/provision_detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(citing=Answer.objects.citing_by_paragraph(self.object), **kwargs)
+        citing = Answer.objects.for_site(get_language()).citing_by_paragraph(self.object)
+        return super().get_context_data(citing=citing, **kwargs)

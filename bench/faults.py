@@ -195,8 +195,12 @@ def main():
     try:
         site.prepare()
         site.start()
-        _, _, home = fetch(f"{site.url}/")
-        path = next(part.split('"')[0] for part in home.split('href="')[1:] if part.startswith("/questions/"))
+        _, _, home = fetch(f"{site.url}/en/")
+        path = next(
+            part.split('"')[0]
+            for part in home.split('href="')[1:]
+            if part.startswith(("/en/questions/", "/zh-hans/questions/"))
+        )
         if args.uncached:
             path += "?uncached=1"
         for _ in range(20):

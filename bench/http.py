@@ -31,18 +31,18 @@ import subprocess  # noqa: E402
 from bench.common import machine_check  # noqa: E402
 from bench.production import Nginx, Site, fetch, log, wrk  # noqa: E402
 
-LAW_PATH = "/laws/social-insurance-law/"
+LAW_PATH = "/en/laws/social-insurance-law/"
 
 
 def pages(base):
     """The URLs measured, by label; checked to answer 200 first."""
-    status, _, home = fetch(f"{base}/")
+    status, _, home = fetch(f"{base}/en/")
     if status != 200:
-        raise SystemExit(f"/ answered {status}")
+        raise SystemExit(f"/en/ answered {status}")
     stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', home)
     if not stylesheet:
         raise SystemExit("The home page links no hashed stylesheet: was collectstatic run with DEBUG off?")
-    answers = re.findall(r'href="(/questions/[^"]+/)"', home)
+    answers = own_language_answers(base, home)
     floor = fetch(f"{base}/bench/one-query")[0] == 200  # this checkout's reference views (bench/floor_urls.py)
     answer = answers[len(answers) // 2]
     urls = {"static: hashed stylesheet": stylesheet.group(1)}
@@ -61,12 +61,21 @@ def pages(base):
             "law page, uncached": f"{LAW_PATH}?uncached=1",
             "article page, uncached": f"{LAW_PATH}articles/10/?uncached=1",
         }
-    urls["search ?q=card"] = "/search/?q=card"
+    urls["search ?q=card"] = "/en/search/?q=card"
     for label, path in urls.items():
         status = fetch(base + path)[0]
         if status != 200:
             raise SystemExit(f"{label} {path} answered {status}")
     return urls
+
+
+def own_language_answers(base, home):
+    """The answer pages a home page links in its own language (a link to an answer in the other language has a
+    `lang`); the Chinese site's when the English one has none."""
+    answers = re.findall(r'href="(/en/questions/[^"]+/)">', home)
+    if not answers:
+        answers = re.findall(r'href="(/zh-hans/questions/[^"]+/)">', fetch(f"{base}/zh-hans/")[2])
+    return answers
 
 
 def cache_active(base, path):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from textkit.tokens import cjk_tokens
@@ -30,6 +31,11 @@ def validate_text_list(value):
     """A JSON list of non-empty strings (aliases, paragraphs)."""
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
         raise ValidationError(_("Enter a list of non-empty texts."), code="invalid_text_list")
+
+
+def chinese_active():
+    """Whether the page being built is in Chinese (the active language)."""
+    return (get_language() or "").lower().startswith("zh")
 
 
 class LawQuerySet(models.QuerySet):
@@ -110,6 +116,16 @@ class Law(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def display_title(self):
+        """The title in the active language: the official (Chinese) one on the Chinese site, where it is held."""
+        return self.title_zh if chinese_active() and self.title_zh else self.title
+
+    @property
+    def display_name(self):
+        """The name in the active language: the official title on the Chinese site, else the short title."""
+        return self.title_zh if chinese_active() and self.title_zh else str(self)
 
     def known_names(self):
         names = [self.title, self.short_title, self.title_zh, *self.aliases]

@@ -1,6 +1,7 @@
-from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+
+from serving.languages import LanguageSitemap
 
 from .models import Law, Provision
 
@@ -10,7 +11,7 @@ def latest(*dates):
     return max((date for date in dates if date is not None), default=None)
 
 
-class LawListSitemap(Sitemap):
+class LawListSitemap(LanguageSitemap):
     """The list of instruments, changed when any article was (one query)."""
 
     def items(self):
@@ -23,7 +24,7 @@ class LawListSitemap(Sitemap):
         return Provision.objects.aggregate(last=Max("updated_at"))["last"]
 
 
-class LawSitemap(Sitemap):
+class LawSitemap(LanguageSitemap):
     def items(self):
         return Law.objects.annotate(last_updated=Max("provisions__updated_at")).order_by("pk")
 
@@ -31,7 +32,7 @@ class LawSitemap(Sitemap):
         return law.last_updated
 
 
-class ProvisionSitemap(Sitemap):
+class ProvisionSitemap(LanguageSitemap):
     """Every article, changed when its text, one of its versions (a correction included) or a translation was."""
 
     def items(self):

@@ -10,12 +10,13 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import pages
 from .diff import diff_paragraphs
-from .models import Law, Provision, ProvisionVersion, law_rank
+from .models import Law, Provision, ProvisionVersion, chinese_active, law_rank
 from .structured_data import law_legislation, legislation
 
 
@@ -24,7 +25,7 @@ def laws_crumb():
 
 
 def law_crumbs(law):
-    return [laws_crumb(), (str(law), law.get_absolute_url())]
+    return [laws_crumb(), (law.display_name, law.get_absolute_url())]
 
 
 def provision_crumbs(provision):
@@ -116,12 +117,16 @@ class ProvisionDetailView(DetailView):
         previous_provision, next_provision = self.get_neighbours()
         shown = version or (timeline[0] if timeline else None)
         paragraphs = [block.number for block in shown.blocks] if shown else []
+        translations = pages.sorted_translations(provision, version)
         return super().get_context_data(
+            chinese_page=chinese_active(),
+            # The official (Chinese) text first, except on the site of a language a translation is held in.
+            translation_first=any(translation.language == get_language() for translation in translations),
             version=version,
             earlier_versions=earlier[::-1],
             coming_versions=[v for v in timeline if v.effective_from > today],
             history=pages.history(provision),
-            translations=pages.sorted_translations(provision, version),
+            translations=translations,
             citation_forms=[pages.citation_forms(self.request, provision, n) for n in [None, *paragraphs]],
             previous_provision=previous_provision,
             next_provision=next_provision,

@@ -86,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "serving.middleware.ReaderPageMiddleware",  # reader pages from the cache; 503 when the database is down
+    # The language of the URL's prefix (else the browser's), active while the URL is resolved and the page built;
+    # below the page cache, so a cached page is served without it (its address carries its language).
+    "serving.languages.LanguageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,10 +190,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
-# Every interface string is marked for translation; a language is offered (and LocaleMiddleware
-# added) once its catalogue exists in locale/, so a page never claims a language it is not in.
-LANGUAGES = [("en", "English")]
+# Every reader URL carries its language (/zh-hans/…, /en/…: serving.languages); the browser's Accept-Language
+# chooses only where `/` leads and the language of the admin. Chinese when the browser asks for neither.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# The compiled catalogues (django.mo) are committed: `make messages` makes and compiles them.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

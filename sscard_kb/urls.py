@@ -1,16 +1,17 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
 from articles.sitemaps import AnswerSitemap, TopicSitemap
 from articles.views import LawView, ProvisionView
 from legal_refs import urls as law_urls
 from legal_refs.sitemaps import LawListSitemap, LawSitemap, ProvisionSitemap
-from serving import health
+from serving import health, languages
 from serving.metrics import metrics_view
 from serving.pages import reader_page
 from sscard_kb.accounts.views import ThrottledPasswordResetView
@@ -36,6 +37,8 @@ password_reset_urlpatterns = [
     path("admin/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 
+# Unprefixed: the staff's pages and the machines'; `/` leads to a language; then the reader's pages, each under
+# its language's prefix (serving.languages); uploads in development; last, former unprefixed reader URLs (301).
 urlpatterns = [
     *password_reset_urlpatterns,
     path("admin/", admin.site.urls),
@@ -43,6 +46,10 @@ urlpatterns = [
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("", languages.root, name="root"),
+]
+
+urlpatterns += i18n_patterns(
     path(
         "sitemap.xml",
         reader_page(sitemap, paginated=True),
@@ -53,7 +60,8 @@ urlpatterns = [
     path("laws/", include((law_urls.law_urlpatterns(LawView, ProvisionView), law_urls.app_name))),
     path("search/", include("search.urls")),
     path("", include("articles.urls")),
-]
+)
 
 # Uploaded images in development; in production the web server or object storage serves MEDIA_URL.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+urlpatterns += [re_path(languages.FORMER_ADDRESS, languages.former_address, name="former-address")]

@@ -30,6 +30,33 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def english():
+    """Each test runs with English active outside requests (the language of the content so far): `reverse()` and
+    `get_absolute_url()` give `/en/` addresses. A request is in the language of its address (serving.languages);
+    a test of another language activates it (`translation.override`)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client():
+    """The test client as a browser that asks for English (Accept-Language: en). Reader pages are in the language
+    of their address whatever the browser asks; the staff's pages (the admin) follow the browser's language."""
+    from django.test import Client
+
+    return Client(headers={"Accept-Language": "en"})
+
+
+@pytest.fixture
+def admin_client(admin_user, client):
+    """pytest-django's admin_client, asking for English like `client`."""
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture(autouse=True)
 def database_up(monkeypatch):
     """Each test starts with the database taken as up (a test that made it fail leaves no short circuit)."""
     from serving import faults

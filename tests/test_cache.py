@@ -20,7 +20,7 @@ from tests.conftest import SOURCE_DIR
 from tests.content import LAW_SLUG
 from tests.factories import make_answer, make_staff, make_topic, make_user
 
-ARTICLE = f"/laws/{LAW_SLUG}/articles/4/"
+ARTICLE = f"/en/laws/{LAW_SLUG}/articles/4/"
 
 
 @pytest.fixture
@@ -31,16 +31,16 @@ def answer(social_insurance_law):
 
 def reader_pages(answer):
     return [
-        "/",
+        "/en/",
         answer.topic.get_absolute_url(),
         answer.get_absolute_url(),
-        "/laws/",
-        f"/laws/{LAW_SLUG}/",
+        "/en/laws/",
+        f"/en/laws/{LAW_SLUG}/",
         ARTICLE,
         f"{ARTICLE}versions/2012-01-01/",
         f"{ARTICLE}compare/2011-07-01/2019-01-01/",
-        "/sitemap.xml",
-        "/feed/",
+        "/en/sitemap.xml",
+        "/en/feed/",
     ]
 
 
@@ -73,15 +73,15 @@ def test_cache_lookups_are_counted_for_the_metrics(client, answer):
 
 
 def test_search_and_admin_are_not_cached(client, answer):
-    client.get("/search/?q=card")
-    assert queries(client, "/search/?q=card")[1] > 0
+    client.get("/en/search/?q=card")
+    assert queries(client, "/en/search/?q=card")[1] > 0
     assert "public" not in client.get("/admin/login/").get("Cache-Control", "")
 
 
 def test_a_page_with_another_query_parameter_is_not_cached(client, answer):
-    client.get("/?q=<b>hello</b>")
-    assert queries(client, "/?q=<b>hello</b>")[1] > 0
-    assert "&lt;b&gt;hello" not in client.get("/").text  # the search box of another reader's page
+    client.get("/en/?q=<b>hello</b>")
+    assert queries(client, "/en/?q=<b>hello</b>")[1] > 0
+    assert "&lt;b&gt;hello" not in client.get("/en/").text  # the search box of another reader's page
 
 
 def test_anonymous_reader_pages_set_no_cookie_and_do_not_vary_on_it(client, answer):
@@ -195,7 +195,7 @@ def test_every_write_makes_every_page_stale(client, answer, write, django_captur
         Answer.objects.filter(pk=answer.pk).update(status=Status.DRAFT)
         answer.refresh_from_db()
         pages.cache().clear()
-    urls = ["/", ARTICLE, "/feed/"]
+    urls = ["/en/", ARTICLE, "/en/feed/"]
     for url in urls:
         client.get(url)
         assert queries(client, url)[1] == 0
@@ -210,8 +210,8 @@ def test_a_write_made_stale_pages_stay_stale_after_its_commit(client, answer, dj
     """A page built while the write's transaction was open is not served once it has committed."""
     with django_capture_on_commit_callbacks(execute=True):
         change_question(answer)
-        client.get("/")  # built (and stored) before the commit
-    assert queries(client, "/")[1] > 0
+        client.get("/en/")  # built (and stored) before the commit
+    assert queries(client, "/en/")[1] > 0
 
 
 def test_a_page_expires_when_a_coming_wording_takes_effect(client, answer):
@@ -242,7 +242,7 @@ def test_a_cached_page_is_served_while_the_database_is_down(client, answer):
     with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=OperationalError("down")):
         response = client.get(url)
         assert response.status_code == 200 and answer.question in response.text
-        unavailable = client.get(answer.topic.get_absolute_url().replace("/topics/", "/questions/"))
+        unavailable = client.get(answer.topic.get_absolute_url().replace("/en/topics/", "/en/questions/"))
     assert unavailable.status_code == 503
 
 
@@ -293,7 +293,7 @@ def test_a_write_the_cache_cannot_follow_is_refused_and_nothing_is_saved(answer,
 
 
 def test_only_a_page_number_of_a_paginated_page_is_cached(client, answer, django_assert_num_queries):
-    home = "/"
+    home = "/en/"
     for query in ["?page=2", "?page=abc", "?page=1&page=2", "?utm=x"]:
         client.get(home + query)
         response = client.get(home + query)
@@ -316,26 +316,26 @@ def test_a_cache_that_does_not_answer_leaves_the_site_serving_from_the_database(
     for _ in range(2):
         response, count = queries(client, answer.get_absolute_url())
         assert response.status_code == 200 and count > 0
-    assert client.get("/search/?q=card").status_code == 200
+    assert client.get("/en/search/?q=card").status_code == 200
     assert "The cache did not answer" in caplog.text
 
 
 def test_search_is_limited_per_client(client, answer, settings):
     settings.BEHIND_TLS_PROXY = False
     with mock.patch("serving.limits.time.time", return_value=1000.0):
-        statuses = [client.get("/search/?q=card").status_code for _ in range(31)]
+        statuses = [client.get("/en/search/?q=card").status_code for _ in range(31)]
         assert statuses == [200] * 30 + [429]
-        limited = client.get("/search/?q=card")
+        limited = client.get("/en/search/?q=card")
         assert limited["Retry-After"] == "10"
-        assert client.get("/search/?q=card", REMOTE_ADDR="10.0.0.2").status_code == 200  # another client
+        assert client.get("/en/search/?q=card", REMOTE_ADDR="10.0.0.2").status_code == 200  # another client
     with mock.patch("serving.limits.time.time", return_value=1010.0):
-        assert client.get("/search/?q=card").status_code == 200  # the next window
+        assert client.get("/en/search/?q=card").status_code == 200  # the next window
 
 
 def test_behind_a_proxy_the_client_is_the_first_forwarded_address(client, answer, settings):
     settings.BEHIND_TLS_PROXY = True
     with mock.patch("serving.limits.time.time", return_value=2000.0):
         for _ in range(30):
-            client.get("/search/?q=card", headers={"x-forwarded-for": "203.0.113.7, 10.0.0.1"})
-        assert client.get("/search/?q=card", headers={"x-forwarded-for": "203.0.113.7"}).status_code == 429
-        assert client.get("/search/?q=card", headers={"x-forwarded-for": "203.0.113.8"}).status_code == 200
+            client.get("/en/search/?q=card", headers={"x-forwarded-for": "203.0.113.7, 10.0.0.1"})
+        assert client.get("/en/search/?q=card", headers={"x-forwarded-for": "203.0.113.7"}).status_code == 429
+        assert client.get("/en/search/?q=card", headers={"x-forwarded-for": "203.0.113.8"}).status_code == 200

@@ -66,10 +66,12 @@ from django.views.defaults import server_error
 call_command("migrate", verbosity=0)
 client = Client(HTTP_HOST="kb.example.org", raise_request_exception=False)
 pages = {}
-for path in ("/", "/no/such/page/"):
+for path in ("/en/", "/en/no/such/page/"):
     response = client.get(path, secure=True)
     pages[path] = [response.status_code, response.content.decode()]
-response = server_error(RequestFactory(HTTP_HOST="kb.example.org").get("/"))
+from django.utils import translation
+with translation.override("en"):  # as for a request to an /en/ address (serving.languages)
+    response = server_error(RequestFactory(HTTP_HOST="kb.example.org").get("/en/"))
 pages["500"] = [response.status_code, response.content.decode()]
 print(json.dumps(pages))
 """
@@ -106,10 +108,10 @@ def test_pages_and_error_pages_link_hashed_static_files_with_debug_off(collected
 
     pages = production_pages(collected_static, tmp_path)
 
-    assert [pages[page][0] for page in ("/", "/no/such/page/", "500")] == [200, 404, 500]
-    for page in ("/", "/no/such/page/", "500"):
+    assert [pages[page][0] for page in ("/en/", "/en/no/such/page/", "500")] == [200, 404, 500]
+    for page in ("/en/", "/en/no/such/page/", "500"):
         html = pages[page][1]
         assert f'href="/static/{hashed_css}"' in html, page
         assert "Traceback" not in html
-    assert "Page not found" in pages["/no/such/page/"][1]
+    assert "Page not found" in pages["/en/no/such/page/"][1]
     assert "Something went wrong" in pages["500"][1]

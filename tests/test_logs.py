@@ -59,12 +59,12 @@ def test_records_written_during_a_request_carry_its_id(client, db):
     handler, logger = Collect(), logging.getLogger("django.request")
     logger.addHandler(handler)
     try:
-        response = client.get("/questions/no-such-question/")
+        response = client.get("/en/questions/no-such-question/")
     finally:
         logger.removeHandler(handler)
     (record,) = handler.records
     assert record.request_id == response["X-Request-ID"]
-    assert json.loads(JSONFormatter().format(record))["path"] == "/questions/no-such-question/"
+    assert json.loads(JSONFormatter().format(record))["path"] == "/en/questions/no-such-question/"
 
 
 def test_an_exception_is_one_json_line():

@@ -64,8 +64,8 @@ def test_behind_the_proxy_the_clients_address_decides(client, db, settings):
 def test_requests_are_counted_by_view_and_status(client, db):
     before = sample("sscard_kb_http_requests_total", view="articles:answer", status="404")
     unmatched = sample("sscard_kb_http_requests_total", view="(unmatched)", status="404")
-    client.get("/questions/no-such-question/")
-    client.get("/no/such/page/")
+    client.get("/en/questions/no-such-question/")
+    client.get("/en/no/such/page/")
     assert sample("sscard_kb_http_requests_total", view="articles:answer", status="404") == before + 1
     assert sample("sscard_kb_http_requests_total", view="(unmatched)", status="404") == unmatched + 1
 

@@ -8,7 +8,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
 
-from articles.models import Answer, Citation, Status
+from articles.models import Answer, Citation, Language, Status
+from articles.services import link_translations
 from legal_refs.models import Law, Translation
 from legal_refs.services import amend, correct, save_translation
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
@@ -22,10 +23,10 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def test_unknown_page_is_a_404_in_the_site_design(client):
-    response = client.get("/no/such/page/")
+    response = client.get("/en/no/such/page/")
     assert response.status_code == 404
     assert "Page not found" in response.text
-    assert 'class="site-header"' in response.text and 'action="/search/"' in response.text
+    assert 'class="site-header"' in response.text and 'action="/en/search/"' in response.text
     assert "/static/css/site.css" in response.text
 
 
@@ -41,13 +42,14 @@ def test_robots_txt_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
-    assert "Disallow: /admin/" in response.text
-    assert "Sitemap: http://testserver/sitemap.xml" in response.text
+    lines = response.text.splitlines()
+    assert {"Disallow: /admin/", "Disallow: /zh-hans/search/", "Disallow: /en/search/"} <= set(lines)
+    assert {"Sitemap: http://testserver/zh-hans/sitemap.xml", "Sitemap: http://testserver/en/sitemap.xml"} <= set(lines)
 
 
 def test_sitemap_lists_published_answers_topics_laws_and_articles_with_lastmod(client, imported):
     draft = make_answer("A draft?", status=Status.DRAFT)
-    response = client.get("/sitemap.xml")
+    response = client.get("/en/sitemap.xml")
     assert response.status_code == 200
     urls = {
         url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text
@@ -55,10 +57,10 @@ def test_sitemap_lists_published_answers_topics_laws_and_articles_with_lastmod(c
     }
     answers = [Answer.objects.get(question=q) for q in (UPGRADE_HALFWAY, FIRST_CLASS_CARD)]
     expected = {f"http://testserver{answer.get_absolute_url()}" for answer in answers} | {
-        "http://testserver/topics/social-security-inquiry/",
-        "http://testserver/laws/",
-        "http://testserver/laws/social-insurance-law/",
-        *(f"http://testserver/laws/social-insurance-law/articles/{n}/" for n in range(1, 99)),
+        "http://testserver/en/topics/social-security-inquiry/",
+        "http://testserver/en/laws/",
+        "http://testserver/en/laws/social-insurance-law/",
+        *(f"http://testserver/en/laws/social-insurance-law/articles/{n}/" for n in range(1, 99)),
     }
     assert set(urls) == expected
     assert f"http://testserver{draft.get_absolute_url()}" not in urls
@@ -70,7 +72,7 @@ def test_sitemap_lists_published_answers_topics_laws_and_articles_with_lastmod(c
 
 def test_feed_lists_recently_updated_published_answers(client, imported):
     make_answer("A draft?", status=Status.DRAFT)
-    response = client.get("/feed/")
+    response = client.get("/en/feed/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(response.content)  # noqa: S314  (our own output)
@@ -90,14 +92,15 @@ def test_feed_and_sitemap_run_a_fixed_number_of_queries(client, django_assert_nu
         make_answer(cites=[make_provision()])
     # the answers, their sections; the next date a wording takes effect (the pages' cache, once per content change)
     with django_assert_num_queries(3):
-        client.get("/feed/")
-    # a count and a page for each of answers, topics, laws, articles; the latest change of any article
-    with django_assert_num_queries(9):
-        client.get("/sitemap.xml")
+        client.get("/en/feed/")
+    # the items of answers, topics, laws and articles (each listed once: the count and page are of that list); the
+    # latest change of any article
+    with django_assert_num_queries(5):
+        client.get("/en/sitemap.xml")
 
 
 def test_pages_send_a_strict_content_security_policy(client, imported):
-    policy = client.get("/").headers["Content-Security-Policy"]
+    policy = client.get("/en/").headers["Content-Security-Policy"]
     directives = dict(d.split(" ", 1) for d in policy.split("; "))
     assert directives["default-src"] == "'none'"
     assert directives["script-src"] == "'self'"
@@ -118,24 +121,31 @@ CONTROL = (
 
 
 def page_urls():
+    """Every page type under both language prefixes (the imported answers are English: under /zh-hans/ they are
+    shown with a notice in the Chinese interface)."""
+    english = english_page_urls()
+    return [*english, *(f"/zh-hans/{url.removeprefix('/en/')}" for url in english)]
+
+
+def english_page_urls():
     return [
-        "/",
-        "/topics/social-security-inquiry/",
+        "/en/",
+        "/en/topics/social-security-inquiry/",
         Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url(),
         Answer.objects.get(question=FIRST_CLASS_CARD).get_absolute_url(),
-        "/laws/",
-        "/laws/social-insurance-law/",
-        "/laws/social-insurance-law/articles/4/",
-        "/laws/social-insurance-law/articles/57/",
-        "/laws/social-insurance-law/articles/30/",
-        "/laws/social-insurance-law/articles/57/versions/2015-01-01/",
-        "/laws/social-insurance-law/articles/57/compare/2015-01-01/2019-01-01/",
-        "/laws/social-insurance-law/articles/64/compare/2011-07-01/2018-12-29/",
-        "/laws/social-insurance-law/articles/99/",
-        "/no/such/page/",
-        "/search/?q=upgrade+card",
-        "/search/?q=zzqqxx",
-        "/search/?q=" + "x" * 300,
+        "/en/laws/",
+        "/en/laws/social-insurance-law/",
+        "/en/laws/social-insurance-law/articles/4/",
+        "/en/laws/social-insurance-law/articles/57/",
+        "/en/laws/social-insurance-law/articles/30/",
+        "/en/laws/social-insurance-law/articles/57/versions/2015-01-01/",
+        "/en/laws/social-insurance-law/articles/57/compare/2015-01-01/2019-01-01/",
+        "/en/laws/social-insurance-law/articles/64/compare/2011-07-01/2018-12-29/",
+        "/en/laws/social-insurance-law/articles/99/",
+        "/en/no/such/page/",
+        "/en/search/?q=upgrade+card",
+        "/en/search/?q=zzqqxx",
+        "/en/search/?q=" + "x" * 300,
     ]
 
 
@@ -170,25 +180,40 @@ def test_every_page_type_is_valid_html(client, imported, law_corpus, html_errors
     draft = make_answer("A draft?", status=Status.DRAFT, cites=[make_provision(99)])
     amended = add_law_history()
     pages = {url: client.get(url).content for url in page_urls()}
+    chinese = chinese_translation(Answer.objects.get(question=UPGRADE_HALFWAY))  # its page, and the English one's
     for url in [
         amended.get_absolute_url(),
-        "/laws/social-insurance-law/articles/58/",
-        "/laws/social-insurance-law/articles/64/",
-        "/laws/beijing-social-security-card-provisions/",
-        "/laws/social-insurance-handling-regulation/articles/1/",
+        "/en/laws/social-insurance-law/articles/58/",
+        "/en/laws/social-insurance-law/articles/64/",
+        "/en/laws/beijing-social-security-card-provisions/",
+        "/en/laws/social-insurance-handling-regulation/articles/1/",
     ]:
-        pages[url] = client.get(url).content
+        for language in ("en", "zh-hans"):
+            url = f"/{language}/{url.removeprefix('/en/')}"
+            pages[url] = client.get(url).content
+    for answer in (chinese, chinese.translation):
+        pages[f"{answer.get_absolute_url()} (translated)"] = client.get(answer.get_absolute_url()).content
     pages["500"] = server_error(RequestFactory().get("/")).content
     client.force_login(staff)
     pages["draft preview"] = client.get(draft.get_absolute_url()).content
-    for query in ("upgrade", "nothing-at-all-here"):  # results with highlights; nothing found
-        pages[f"/search/?q={query}"] = client.get("/search/", {"q": query}).content
+    pages["draft preview, Chinese interface"] = client.get(draft.url_in("zh-hans")).content
+    for query in ("upgrade", "nothing-at-all-here", "社保卡"):  # results with highlights; nothing found
+        for language in ("en", "zh-hans"):
+            pages[f"/{language}/search/?q={query}"] = client.get(f"/{language}/search/", {"q": query}).content
     # Two control documents show that the checker reads what it is given and reports what is invalid.
     pages["control: valid"] = CONTROL
     pages["control: invalid"] = CONTROL.replace("<p>x</p>", "<p><div>x</div></p>")
     errors = html_errors(pages)  # one run of the checker for the whole suite
     assert errors.pop("control: invalid"), "the checker found nothing wrong in an invalid document"
     assert {url: page_errors for url, page_errors in errors.items() if page_errors} == {}
+
+
+def chinese_translation(answer):
+    """A Chinese answer citing article 4, paragraph 2, linked to `answer` as its translation."""
+    four = Law.objects.get(slug="social-insurance-law").provisions.get(number=4)
+    chinese = make_answer("社保卡可以中途升级吗？", topic=answer.topic, language=Language.ZH_HANS, cites=[(four, 2)])
+    link_translations(chinese, answer)
+    return chinese
 
 
 def test_sitemap_lastmod_of_an_article_follows_its_latest_translation_version_or_correction(client):
@@ -198,7 +223,7 @@ def test_sitemap_lastmod_of_an_article_follows_its_latest_translation_version_or
     Translation.objects.filter(pk=translation.pk).update(updated_at=later)
 
     def lastmod():
-        urls = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314  (our own output)
+        urls = ET.fromstring(client.get("/en/sitemap.xml").content)  # noqa: S314  (our own output)
         for url in urls.iter(f"{SITEMAP}url"):
             if url.find(f"{SITEMAP}loc").text.endswith(provision.get_absolute_url()):
                 return url.find(f"{SITEMAP}lastmod").text

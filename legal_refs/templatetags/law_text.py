@@ -1,4 +1,5 @@
-"""Template filters of the law pages: Chinese numerals and the segments of a comparison."""
+"""Template filters of the law pages: Chinese numerals, the Chinese citation of an article and the segments of a
+comparison."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -7,6 +8,7 @@ from django.utils.safestring import mark_safe
 from textkit.numerals import to_chinese_number
 
 from ..diff import DELETE, INSERT
+from ..pages import chinese_citation as official_citation
 
 register = template.Library()
 
@@ -15,6 +17,12 @@ register = template.Library()
 def chinese_numeral(number):
     """12 → 十二, for chapter and article labels in Chinese."""
     return to_chinese_number(int(number))
+
+
+@register.filter
+def chinese_citation(provision, paragraph=None):
+    """《中华人民共和国社会保险法》第四条第二款: how Chinese cites the article (and its paragraph)."""
+    return official_citation(provision, int(paragraph) if paragraph else None)
 
 
 @register.filter

@@ -1,5 +1,5 @@
-"""Template tags of every page, whatever app renders it: breadcrumbs, schema.org data, machine dates and
-the search box.
+"""Template tags of every page, whatever app renders it: breadcrumbs, schema.org data, machine dates, the search
+box and the page's languages (switcher and alternates).
 
 Registered as the library `page_meta` in settings (`TEMPLATES` … `libraries`): the project's own, like
 `templates/base.html` and `templates/includes/`.
@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from serving import languages
 from textkit.query import MAX_QUERY_LENGTH
 
 register = template.Library()
@@ -64,3 +65,23 @@ def query_max_length():
 def iso_datetime(value):
     """A datetime for `<time datetime>`: local time, whole seconds, with its offset."""
     return timezone.localtime(value).replace(microsecond=0).isoformat() if value else ""
+
+
+@register.filter
+def html_lang(code):
+    """A language code as `lang` and `hreflang` write it: zh-hans → zh-Hans."""
+    return languages.html_lang(code) if code else ""
+
+
+@register.simple_tag(takes_context=True)
+def page_languages(context):
+    """{"versions": the page in each language, "default": the x-default address}, for the switcher and the
+    `hreflang` alternates. The view may name the pages (`language_urls`: {code: url}, `indexed_languages`), else
+    the same path under each language's prefix is the page (query string kept). Nothing without a request (the
+    server error page)."""
+    request = context.get("request")
+    if request is None:
+        return {"versions": [], "default": ""}
+    path = request.get_full_path()
+    versions = languages.page_versions(path, context.get("language_urls"), context.get("indexed_languages"))
+    return {"versions": versions, "default": languages.default_version(path, versions)}

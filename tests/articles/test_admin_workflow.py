@@ -78,9 +78,9 @@ def test_editor_drafts_publisher_publishes_and_readers_see_it_with_its_legal_bas
     client.logout()
     page = client.get(answer.get_absolute_url()).content.decode()
     assert "How do I replace a lost social security card?" in page
-    assert '<a href="/laws/social-insurance-law/articles/4/#paragraph-2"' in page
+    assert '<a href="/en/laws/social-insurance-law/articles/4/#paragraph-2"' in page
     assert "paragraph 2 of Article 4 of the Social Insurance Law" in page
-    assert 'href="/laws/social-insurance-law/articles/10/"' in page
+    assert 'href="/en/laws/social-insurance-law/articles/10/"' in page
     assert "<li>Report the loss.</li>" in page
 
 

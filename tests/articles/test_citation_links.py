@@ -25,7 +25,7 @@ def test_bare_mention_links_the_only_cited_article_with_that_number(laws):
     social, _ = laws
     four = make_provision(4, law=social)
     html = str(link_cited_provisions(render_markdown("See Article 4, and Article 40."), [four]))
-    assert html == '<p>See <a href="/laws/social-insurance-law/articles/4/">Article 4</a>, and Article 40.</p>'
+    assert html == '<p>See <a href="/en/laws/social-insurance-law/articles/4/">Article 4</a>, and Article 40.</p>'
 
 
 def test_named_law_picks_among_cited_articles_with_the_same_number(laws):
@@ -36,8 +36,8 @@ def test_named_law_picks_among_cited_articles_with_the_same_number(laws):
         "Article 4 of the Labour Law, Article 4."
     )
     html = str(link_cited_provisions(render_markdown(text), cited))
-    assert '<a href="/laws/social-insurance-law/articles/4/">Article 4</a> of the People' in html
-    assert '<a href="/laws/labour-law/articles/4/">Article 4</a> of the Labour Law' in html
+    assert '<a href="/en/laws/social-insurance-law/articles/4/">Article 4</a> of the People' in html
+    assert '<a href="/en/laws/labour-law/articles/4/">Article 4</a> of the Labour Law' in html
     assert html.endswith(", Article 4.</p>")  # ambiguous: left as text
 
 
@@ -65,7 +65,8 @@ def test_attribute_values_are_never_rewritten_even_with_a_raw_angle_bracket(laws
     four = make_provision(4, law=laws[0])
     html = '<p><img alt="x > Article 4 y" src="/x.png"> Article 4</p>'
     assert str(link_cited_provisions(html, [four])) == (
-        '<p><img alt="x > Article 4 y" src="/x.png"> <a href="/laws/social-insurance-law/articles/4/">Article 4</a></p>'
+        '<p><img alt="x > Article 4 y" src="/x.png"> '
+        '<a href="/en/laws/social-insurance-law/articles/4/">Article 4</a></p>'
     )
 
 

@@ -36,9 +36,9 @@ def test_inline_citation_renders_as_a_link_to_the_article(imported, django_asser
     with django_assert_num_queries(1):
         html = render_markdown("See [[social-insurance-law 4]] and [[social-insurance-law 10(2)]].")
     assert html == (
-        '<p>See <a href="/laws/social-insurance-law/articles/4/" rel="noopener noreferrer nofollow">'
+        '<p>See <a href="/en/laws/social-insurance-law/articles/4/" rel="noopener noreferrer nofollow">'
         "Article 4 of the Social Insurance Law</a> and "
-        '<a href="/laws/social-insurance-law/articles/10/#paragraph-2" rel="noopener noreferrer nofollow">'
+        '<a href="/en/laws/social-insurance-law/articles/10/#paragraph-2" rel="noopener noreferrer nofollow">'
         "paragraph 2 of Article 10 of the Social Insurance Law</a>.</p>"
     )
 
@@ -79,7 +79,7 @@ def test_saved_section_links_inline_citations_and_the_answer_cites_them(imported
     answer = Answer.objects.get(slug=UPGRADE_HALFWAY_SLUG)  # cites 4 and 10
     section = Section(position=9, body="[[social-insurance-law 5(1)]], [[social-insurance-law 4(2)]]")
     added = save_answer(answer, sections=[section])
-    assert 'href="/laws/social-insurance-law/articles/5/#paragraph-1"' in answer.sections.last().body_html
+    assert 'href="/en/laws/social-insurance-law/articles/5/#paragraph-1"' in answer.sections.last().body_html
     assert [(c.provision.number, c.paragraph, c.position) for c in added] == [(5, 1, 2)]
     assert save_answer(answer) == []
 

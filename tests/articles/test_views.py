@@ -28,14 +28,14 @@ def staff_client(client):
 
 def test_home_lists_topics_with_their_published_questions(client, imported):
     make_answer("A draft question?", topic=imported_topic(), status=Status.DRAFT)
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     html = response.text
     assert "Social security inquiry" in html
     # each under its topic and under "Recently updated"
     assert html.count(UPGRADE_HALFWAY) == 2 and html.count(FIRST_CLASS_CARD) == 2
     assert "A draft question?" not in html
-    assert 'action="/search/"' in html and 'name="q"' in html
+    assert 'action="/en/search/"' in html and 'name="q"' in html
     assert reverse("legal_refs:law", kwargs={"slug": LAW_SLUG}) in links(html)
 
 
@@ -44,7 +44,7 @@ def imported_topic():
 
 
 def test_home_without_content_says_so(client, db):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     assert "No questions have been published yet." in response.text
 
@@ -57,9 +57,9 @@ def test_home_runs_four_queries_whatever_the_number_of_answers(client, django_as
     # topics, their published answers, recently updated answers, laws; the next date a wording takes effect
     # (the expiry of the pages' cache, once per content change)
     with django_assert_num_queries(5):
-        response = client.get("/")
+        response = client.get("/en/")
     # at most ten questions a topic (and a link to the topic's page), and the five most recent
-    assert response.text.count('href="/questions/') == min(answers, 10) + min(answers, 5)
+    assert response.text.count('href="/en/questions/') == min(answers, 10) + min(answers, 5)
     assert ("All 30 questions on “Cards”" in response.text) == (answers == 30)
 
 
@@ -81,10 +81,10 @@ def test_topic_page_is_paginated_keeping_other_parameters(client, db):
     for number in range(30):
         make_answer(f"Question {number:02}?", topic=topic)
     first = client.get(topic.get_absolute_url(), {"utm": "x"})
-    assert first.text.count('href="/questions/') == 25
+    assert first.text.count('href="/en/questions/') == 25
     assert 'href="?utm=x&amp;page=2"' in first.text
     second = client.get(topic.get_absolute_url(), {"page": 2})
-    assert second.text.count('href="/questions/') == 5
+    assert second.text.count('href="/en/questions/') == 5
     assert "Question 29?" in second.text and "Question 00?" not in second.text
     assert f'<link rel="canonical" href="http://testserver{topic.get_absolute_url()}?page=2">' in second.text
 
@@ -97,7 +97,7 @@ def test_topic_page_out_of_range_is_404(client, db, page):
 
 
 def test_unknown_topic_is_404(client, db):
-    assert client.get("/topics/no-such-topic/").status_code == 404
+    assert client.get("/en/topics/no-such-topic/").status_code == 404
 
 
 @pytest.mark.parametrize("answers", [1, 30])
@@ -187,12 +187,12 @@ def test_legal_basis_shows_the_default_translation_labelled_unofficial_with_the_
     )
     answer = make_answer(cites=[(provision, 2)])
     basis = legal_basis(client.get(answer.get_absolute_url()).text)
-    assert '<blockquote cite="/laws/social-insurance-law/articles/4/" lang="en">' in basis
+    assert '<blockquote cite="/en/laws/social-insurance-law/articles/4/" lang="en">' in basis
     assert "<p>Chosen first.</p>" in basis
     assert '<p class="cited"><mark>Chosen second.</mark>' in basis
     assert "Employers" not in basis
     assert "Unofficial translation, quoted in the source text “Q”." in page_of(basis, "p")[-1]
-    assert "/laws/social-insurance-law/articles/4/#paragraph-2" in links(basis)
+    assert "/en/laws/social-insurance-law/articles/4/#paragraph-2" in links(basis)
     assert "用人单位" not in basis
 
 
@@ -236,7 +236,7 @@ def test_legal_basis_says_a_cited_article_was_amended_until_a_publisher_checks_t
     content_changed()  # the update above is the test's own, past the write services
     basis = legal_basis(client.get(answer.get_absolute_url()).text)
     assert '<p class="amended">This article was amended on 2018-12-29. <a href="' in basis
-    assert "/laws/social-insurance-law/articles/57/compare/2011-07-01/2018-12-29/" in links(basis)
+    assert "/en/laws/social-insurance-law/articles/57/compare/2011-07-01/2018-12-29/" in links(basis)
     assert "市场监督管理部门" in basis  # the wording in force is shown
     mark_checked(answer, make_user("publisher", role="publisher"))
     assert 'class="amended"' not in client.get(answer.get_absolute_url()).text
@@ -249,7 +249,7 @@ def test_legal_basis_says_when_a_cited_article_will_change(client, social_insura
     amend(provision, ["New wording."], coming_on, "A decision")
     basis = legal_basis(client.get(answer.get_absolute_url()).text)
     assert f"This article will change on {coming_on.isoformat()}." in basis
-    assert f"/laws/social-insurance-law/articles/58/compare/2011-07-01/{coming_on.isoformat()}/" in links(basis)
+    assert f"/en/laws/social-insurance-law/articles/58/compare/2011-07-01/{coming_on.isoformat()}/" in links(basis)
     assert "New wording." not in basis and "用人单位应当自用工之日起三十日内" in basis
 
 
@@ -257,7 +257,7 @@ def test_legal_basis_says_when_a_cited_article_will_change(client, social_insura
 def test_answer_links_each_cited_article(client, imported, answer_question, cited):
     html = client.get(Answer.objects.get(question=answer_question).get_absolute_url()).text
     article_links = dict.fromkeys(href for href in links(html) if "/articles/" in href)
-    assert list(article_links) == [f"/laws/social-insurance-law/articles/{number}/" for number in cited]
+    assert list(article_links) == [f"/en/laws/social-insurance-law/articles/{number}/" for number in cited]
 
 
 def test_answer_links_mentions_of_its_cited_articles_only(client, db):
@@ -312,7 +312,8 @@ def test_imported_answers_are_related_through_article_4(client, imported):
 def test_answer_page_has_breadcrumbs_and_structured_data(client, imported):
     answer = Answer.objects.get(question=UPGRADE_HALFWAY)
     html = client.get(answer.get_absolute_url()).text
-    nav = html[html.index('class="breadcrumbs"') : html.index("</nav>")]
+    start = html.index('class="breadcrumbs"')
+    nav = html[start : html.index("</nav>", start)]
     assert page_of(nav, "a") == ["Home", "Social security inquiry", UPGRADE_HALFWAY]
     faq, breadcrumbs = json_ld(html)
     assert faq["@type"] == "FAQPage"
@@ -320,8 +321,8 @@ def test_answer_page_has_breadcrumbs_and_structured_data(client, imported):
     assert "Online upgrade:" in faq["mainEntity"][0]["acceptedAnswer"]["text"]
     assert breadcrumbs["@type"] == "BreadcrumbList"
     assert [item["item"] for item in breadcrumbs["itemListElement"]] == [
-        "http://testserver/",
-        "http://testserver/topics/social-security-inquiry/",
+        "http://testserver/en/",
+        "http://testserver/en/topics/social-security-inquiry/",
         f"http://testserver{answer.get_absolute_url()}",
     ]
     assert f'<link rel="canonical" href="http://testserver{answer.get_absolute_url()}">' in html
@@ -342,7 +343,7 @@ def test_answer_with_a_chinese_question_has_a_unicode_url(client, db):
     answer = make_answer("社保卡可以升级吗?")
     assert (
         answer.get_absolute_url()
-        == "/questions/%E7%A4%BE%E4%BF%9D%E5%8D%A1%E5%8F%AF%E4%BB%A5%E5%8D%87%E7%BA%A7%E5%90%97/"
+        == "/en/questions/%E7%A4%BE%E4%BF%9D%E5%8D%A1%E5%8F%AF%E4%BB%A5%E5%8D%87%E7%BA%A7%E5%90%97/"
     )
     response = client.get(answer.get_absolute_url())
     assert response.status_code == 200
@@ -350,7 +351,7 @@ def test_answer_with_a_chinese_question_has_a_unicode_url(client, db):
 
 
 def test_unknown_answer_is_404(client, db):
-    assert client.get("/questions/no-such-question/").status_code == 404
+    assert client.get("/en/questions/no-such-question/").status_code == 404
 
 
 # --------------------------------------------------------------------- drafts
@@ -382,7 +383,7 @@ def test_drafts_are_not_related_questions_nor_listed(client, db):
     provision = make_provision(4)
     answer = make_answer("Published?", cites=[provision])
     make_answer("Draft?", cites=[provision], status=Status.DRAFT)
-    for url in ["/", answer.topic.get_absolute_url(), answer.get_absolute_url(), provision.get_absolute_url()]:
+    for url in ["/en/", answer.topic.get_absolute_url(), answer.get_absolute_url(), provision.get_absolute_url()]:
         assert "Draft?" not in client.get(url).text, url
 
 

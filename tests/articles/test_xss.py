@@ -59,4 +59,4 @@ def test_public_answer_page_is_safe(client, cited_provision, django_assert_max_n
     for section in answer.sections.all():
         assert section.body_html in page
     # The citation shortcode in the corpus was rendered as a link on the public page too.
-    assert '<a href="/laws/social-insurance-law/articles/4/"' in page
+    assert '<a href="/en/laws/social-insurance-law/articles/4/"' in page

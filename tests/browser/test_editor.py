@@ -12,7 +12,7 @@ BODY = (
     "<script>window.injected = true; alert('xss')</script>\n\n"
     '<img src=x onerror="window.injected = true">'
 )
-ARTICLE_LINK = "a[href='/laws/social-insurance-law/articles/4/#paragraph-2']"
+ARTICLE_LINK = "a[href='/en/laws/social-insurance-law/articles/4/#paragraph-2']"
 
 
 def is_error(message):
@@ -66,6 +66,7 @@ def test_editor_previews_and_saves_markdown_with_a_citation_and_a_script(live_se
     page.get_by_label("Question").press_sequentially("Where can I see my social insurance records?")
     assert page.get_by_label("Slug").input_value() == "where-can-i-see-my-social-insurance-records"
     page.get_by_label("Topic").select_option(index=1)
+    page.get_by_label("Language").select_option("en")  # its links to the law lead to the English site
     page.get_by_role("button", name="Add another Section").click()
     page.locator("#id_sections-0-heading").fill("Your right to ask")
     page.locator("#id_sections-0-body").fill(BODY)

@@ -10,6 +10,8 @@ from tests.factories import make_answer, make_staff
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+LANGUAGES = ("en", "zh-hans")
+
 
 @pytest.fixture
 def csp_free_page(browser):
@@ -22,21 +24,31 @@ def csp_free_page(browser):
 
 
 def page_types(imported):
+    """Every page type under both language prefixes (the imported answers are English: under /zh-hans/ they are
+    shown with a notice in the Chinese interface)."""
+    english = english_page_types(imported)
     return {
-        "home": "/",
-        "topic": "/topics/social-security-inquiry/",
+        **{f"{page_type} (en)": url for page_type, url in english.items()},
+        **{f"{page_type} (zh-hans)": f"/zh-hans/{url.removeprefix('/en/')}" for page_type, url in english.items()},
+    }
+
+
+def english_page_types(imported):
+    return {
+        "home": "/en/",
+        "topic": "/en/topics/social-security-inquiry/",
         "answer": Answer.objects.get(question=UPGRADE_HALFWAY).get_absolute_url(),
-        "laws": "/laws/",
-        "law": "/laws/social-insurance-law/",
-        "article": "/laws/social-insurance-law/articles/4/",
-        "amended article": "/laws/social-insurance-law/articles/57/",
-        "article with items": "/laws/social-insurance-law/articles/30/",
-        "wording on a date": "/laws/social-insurance-law/articles/57/versions/2015-01-01/",
-        "comparison": "/laws/social-insurance-law/articles/57/compare/2015-01-01/2019-01-01/",
-        "article out of range": "/laws/social-insurance-law/articles/99/",
-        "not found": "/no/such/page/",
-        "search results": "/search/?q=upgrade+card",
-        "search, nothing found": "/search/?q=zzqqxx",
+        "laws": "/en/laws/",
+        "law": "/en/laws/social-insurance-law/",
+        "article": "/en/laws/social-insurance-law/articles/4/",
+        "amended article": "/en/laws/social-insurance-law/articles/57/",
+        "article with items": "/en/laws/social-insurance-law/articles/30/",
+        "wording on a date": "/en/laws/social-insurance-law/articles/57/versions/2015-01-01/",
+        "comparison": "/en/laws/social-insurance-law/articles/57/compare/2015-01-01/2019-01-01/",
+        "article out of range": "/en/laws/social-insurance-law/articles/99/",
+        "not found": "/en/no/such/page/",
+        "search results": "/en/search/?q=upgrade+card",
+        "search, nothing found": "/en/search/?q=zzqqxx",
     }
 
 
@@ -54,7 +66,7 @@ def test_reader_goes_from_home_to_an_answer_to_its_article_and_on_to_the_other_a
     assert page.get_by_role("heading", level=1).inner_text() == UPGRADE_HALFWAY
 
     page.get_by_role("link", name="Social Insurance Law, Article 4").click()
-    assert page.url == f"{live_server.url}/laws/social-insurance-law/articles/4/"
+    assert page.url == f"{live_server.url}/en/laws/social-insurance-law/articles/4/"
     assert page.get_by_role("heading", level=1).inner_text() == "Social Insurance Law — Article 4"
 
     citing = page.locator("section.citing")
@@ -76,7 +88,7 @@ def test_print_stylesheet_keeps_the_legal_basis_and_prints_link_targets(live_ser
     assert page.evaluate(style, ["nav.breadcrumbs", None, "display"]) == "none"
     assert page.evaluate(style, [".legal-basis", None, "display"]) == "block"
     assert page.locator(".legal-basis").is_visible()
-    assert page.evaluate(style, [link, "::after", "content"]) == '" </laws/social-insurance-law/articles/4/>"'
+    assert page.evaluate(style, [link, "::after", "content"]) == '" </en/laws/social-insurance-law/articles/4/>"'
 
 
 def test_axe_finds_no_violations_on_any_page_type(live_server, csp_free_page, axe_violations, imported):
@@ -91,7 +103,10 @@ def test_axe_finds_no_violations_on_any_page_type(live_server, csp_free_page, ax
     response = csp_free_page.goto(live_server.url + make_answer("A draft?", status=Status.DRAFT).get_absolute_url())
     statuses["draft preview"] = response.status
     found["draft preview"] = axe_violations(csp_free_page)
-    expected = {page_type: 404 if page_type in ("article out of range", "not found") else 200 for page_type in urls}
+    not_found = {
+        f"{page_type} ({language})" for page_type in ("article out of range", "not found") for language in LANGUAGES
+    }
+    expected = {page_type: 404 if page_type in not_found else 200 for page_type in urls}
     assert statuses == {**expected, "draft preview": 200}
     assert {page_type: violations for page_type, violations in found.items() if violations} == {}
 
@@ -107,3 +122,40 @@ def test_pages_load_under_the_content_security_policy_without_violations(live_se
         assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # the stylesheet applied
     # Only the two deliberate 404 pages may complain (about their own status), nothing about the policy.
     assert [p for p in problems if "404" not in p] == []
+
+
+@pytest.mark.parametrize(("locale", "language"), [("en-US", "en"), ("zh-CN", "zh-hans"), ("fr-FR", "zh-hans")])
+def test_the_root_opens_the_site_in_the_browsers_language(live_server, browser, imported, locale, language):
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.url == f"{live_server.url}/{language}/"
+    assert page.locator("html").get_attribute("lang") == {"en": "en", "zh-hans": "zh-Hans"}[language]
+    assert context.cookies() == []
+    context.close()
+
+
+def test_the_switcher_keeps_the_reader_on_the_same_page_without_javascript(live_server, browser, imported):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/en/laws/social-insurance-law/articles/4/")
+    page.locator("nav.languages").get_by_role("link", name="简体中文").click()
+    assert page.url == f"{live_server.url}/zh-hans/laws/social-insurance-law/articles/4/"
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert page.get_by_role("heading", level=1).inner_text() == "《中华人民共和国社会保险法》第四条"
+
+    page.goto(live_server.url + "/zh-hans/search/?q=upgrade+card")
+    page.locator("nav.languages").get_by_role("link", name="English").click()
+    assert page.url == f"{live_server.url}/en/search/?q=upgrade+card"
+    assert page.get_by_role("searchbox").first.input_value() == "upgrade card"
+
+    answer = Answer.objects.get(question=UPGRADE_HALFWAY)
+    page.goto(live_server.url + answer.get_absolute_url())
+    page.locator("nav.languages").get_by_role(
+        "link", name="简体中文"
+    ).click()  # no Chinese version: shown in the Chinese interface
+    assert page.url == live_server.url + answer.url_in("zh-hans")
+    assert page.locator(".language-notice").is_visible()
+    assert page.get_by_role("heading", level=1).get_attribute("lang") == "en"
+    assert context.cookies() == []
+    context.close()

@@ -16,10 +16,10 @@ from tests.site_helpers import json_ld, links, page_of
 
 pytestmark = pytest.mark.django_db
 
-LAWS = "/laws/"
-LAW = f"/laws/{LAW_SLUG}/"
-BEIJING = "/laws/beijing-social-security-card-provisions/"
-REGULATION = "/laws/social-insurance-handling-regulation/"
+LAWS = "/en/laws/"
+LAW = f"/en/laws/{LAW_SLUG}/"
+BEIJING = "/en/laws/beijing-social-security-card-provisions/"
+REGULATION = "/en/laws/social-insurance-handling-regulation/"
 
 
 def article_url(number, law=LAW):
@@ -61,7 +61,7 @@ def test_law_list_shows_each_instrument_with_kind_body_dates_status_and_article_
     assert [href for href in links(html) if href.startswith(LAWS) and href != LAWS] == [LAW, REGULATION, BEIJING]
     assert '<p class="title-zh" lang="zh-Hans">社会保险经办条例</p>' in html
     law, regulation, beijing = (
-        between(html, f'id="law-{slug}"', "</dl>") for slug in (LAW_SLUG, REGULATION[6:-1], BEIJING[6:-1])
+        between(html, f'id="law-{slug}"', "</dl>") for slug in (LAW_SLUG, REGULATION[9:-1], BEIJING[9:-1])
     )
     assert page_of(law, "dt") == ["Kind", "Issued by", "Adopted", "Took effect", "Last amended", "Status", "Articles"]
     assert page_of(law, "dd") == [
@@ -86,12 +86,12 @@ def test_law_list_says_when_an_instrument_is_not_in_force(client, db):
 
 
 def test_law_list_is_linked_from_every_page_and_its_breadcrumbs(client, social_insurance_law):
-    for url in ["/", LAWS, LAW, article_url(4)]:
+    for url in ["/en/", LAWS, LAW, article_url(4)]:
         footer = between(client.get(url).text, '<footer class="site-footer">', "</footer>")
         assert LAWS in links(footer), url
     nav = between(client.get(article_url(4)).text, 'class="breadcrumbs"', "</nav>")
     assert page_of(nav, "a") == ["Home", "Laws", "Social Insurance Law", "Article 4"]
-    assert links(nav) == ["/", LAWS, LAW, article_url(4)]
+    assert links(nav) == ["/en/", LAWS, LAW, article_url(4)]
 
 
 def test_law_list_runs_one_query(client, law_corpus, django_assert_num_queries):
@@ -178,8 +178,8 @@ def test_law_page_structured_data_is_the_instrument(client, social_insurance_law
 
 
 def test_unknown_law_is_404(client, db):
-    assert client.get("/laws/no-such-law/").status_code == 404
-    assert client.get("/laws/no-such-law/articles/4/").status_code == 404
+    assert client.get("/en/laws/no-such-law/").status_code == 404
+    assert client.get("/en/laws/no-such-law/articles/4/").status_code == 404
 
 
 def test_law_page_runs_four_queries_whatever_the_number_of_articles(client, law_corpus, django_assert_num_queries):
@@ -361,7 +361,7 @@ def test_article_uncited_says_so(client, social_insurance_law):
     assert "No published answer cites this article yet." in client.get(article_url(7)).text
 
 
-@pytest.mark.parametrize("url", [article_url(99), article_url(0), article_url(4, "/laws/no-such-law/")])
+@pytest.mark.parametrize("url", [article_url(99), article_url(0), article_url(4, "/en/laws/no-such-law/")])
 def test_article_out_of_range_is_a_plain_404(client, social_insurance_law, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -388,7 +388,7 @@ def test_article_page_runs_six_queries(client, social_insurance_law, django_asse
     # the answers citing it; the next date a wording takes effect (the pages' cache, once per content change)
     with django_assert_num_queries(7):
         response = client.get(article_url(57))
-    assert response.text.count('href="/questions/') == citing
+    assert response.text.count('href="/en/questions/') == citing
 
 
 # --------------------------------------------------------------------- the wording on a date

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.urls import reverse
 
 from articles.models import Answer, Section, SectionKind, Status
 from articles.services import save_answer
@@ -13,7 +12,7 @@ from search.backends import cjk_tsquery
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
 from tests.factories import make_answer, make_law, make_provision, make_topic
 
-SEARCH_URL = reverse("search:search")
+SEARCH_URL = "/en/search/"
 
 
 def search(client, q, **params):
@@ -54,7 +53,7 @@ def test_imported_article_4_puts_the_article_first_then_the_answers_citing_it(cl
     assert provisions_found(response)[0] == 4
     assert sorted(answers_found(response)) == sorted([UPGRADE_HALFWAY, FIRST_CLASS_CARD])
     html = text_of(response)
-    assert html.index('href="/laws/social-insurance-law/articles/4/"') < html.index('href="/questions/')
+    assert html.index('href="/en/laws/social-insurance-law/articles/4/"') < html.index('href="/en/questions/')
 
 
 @pytest.mark.django_db
@@ -594,9 +593,9 @@ def test_chinese_runs_become_a_phrase_of_overlapping_tokens_on_postgresql():
 
 
 def test_a_chinese_snippet_of_a_law_article_is_marked_as_chinese(client, social_insurance_law):
-    html = client.get("/search/", {"q": "市场监督管理部门"}).text
+    html = client.get("/en/search/", {"q": "市场监督管理部门"}).text
     assert re.search(r'<p class="snippet" lang="zh-Hans">[^<]*<mark>市场监督管理部门</mark>', html)
     english = make_provision(7, law=make_law("other"), paragraphs=["Employers shall register with the agency."])
-    html = client.get("/search/", {"q": "register agency"}).text
+    html = client.get("/en/search/", {"q": "register agency"}).text
     assert english.get_absolute_url() in html
     assert '<p class="snippet">' in html and '<p class="snippet" lang' not in html

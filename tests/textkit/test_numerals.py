@@ -77,6 +77,13 @@ def test_what_is_not_a_number_is_none(text):
 )
 def test_numbers_in_chinese_numerals(number, text):
     assert to_chinese_number(number) == text
+    assert chinese_number(text) == number  # and back
+
+
+def test_every_numeral_written_is_read_back_and_each_number_has_one_numeral():
+    written = {n: to_chinese_number(n) for n in range(1, 10000)}
+    assert len(set(written.values())) == 9999
+    assert [n for n, text in written.items() if to_chinese_number(chinese_number(text)) != text] == []
 
 
 def test_chinese_numerals_round_trip_from_one_to_9999():
