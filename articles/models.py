@@ -122,17 +122,12 @@ class AnswerQuerySet(models.QuerySet):
         return self if user.is_staff and user.has_perm("articles.change_answer") else self.published()
 
     def for_page(self):
-        """One answer page's data in a fixed number of queries; `is_public` says whether readers see it. The
-        cited articles come with their versions and translations (the text shown, and `articles.review`)."""
-        return (
-            self.select_related("topic")
-            .annotate(is_public=Exists(Answer.objects.published().filter(pk=OuterRef("pk"))))
-            .prefetch_related(
-                "sections",
-                Prefetch("citations", queryset=Citation.objects.select_related("provision__law", "provision__chapter")),
-                "citations__provision__versions",
-                "citations__provision__translations",
-            )
+        """One answer page's data in three queries: the answer with its topic, its sections, its citations with
+        their articles, laws and chapters. The cited articles' versions and translations are fetched by the page
+        only for the legal-basis blocks it does not find in the cache (`articles.views.cited_articles`)."""
+        return self.select_related("topic").prefetch_related(
+            "sections",
+            Prefetch("citations", queryset=Citation.objects.select_related("provision__law", "provision__chapter")),
         )
 
     def related_to(self, answer, provisions):
@@ -141,6 +136,7 @@ class AnswerQuerySet(models.QuerySet):
             self.published()
             .exclude(pk=answer.pk)
             .filter(citations__provision__in=provisions)
+            .only("question", "slug")
             .annotate(shared=Count("citations"))
             .order_by("-shared", "question", "pk")
         )
@@ -281,6 +277,11 @@ class Answer(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:answer", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        """Whether readers see it (staff also preview the others)."""
+        return self.status == Status.PUBLISHED
 
     def update_published_at(self):
         """Publishing sets `published_at`; taking an answer off the site clears it (done by every save)."""
