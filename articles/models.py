@@ -113,6 +113,10 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# What a reader's page never shows of an answer: its search columns (the document is about as long as the answer).
+PAGE_DEFERRED = ("search_document", "search_cjk", "search_citations", "imported_fingerprint")
+
+
 class AnswerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -125,9 +129,18 @@ class AnswerQuerySet(models.QuerySet):
         """One answer page's data in three queries: the answer with its topic, its sections, its citations with
         their articles, laws and chapters. The cited articles' versions and translations are fetched by the page
         only for the legal-basis blocks it does not find in the cache (`articles.views.cited_articles`)."""
-        return self.select_related("topic").prefetch_related(
-            "sections",
-            Prefetch("citations", queryset=Citation.objects.select_related("provision__law", "provision__chapter")),
+        return (
+            self.select_related("topic")
+            .defer(*PAGE_DEFERRED)
+            .prefetch_related(
+                "sections",
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related("provision__law", "provision__chapter").defer(
+                        "provision__search_text", "provision__search_cjk"
+                    ),
+                ),
+            )
         )
 
     def related_to(self, answer, provisions):
@@ -175,6 +188,7 @@ class AnswerQuerySet(models.QuerySet):
         for citation in (
             Citation.objects.filter(provision=provision, answer__in=self.published())
             .select_related("answer")
+            .only("paragraph", "answer__question", "answer__slug")
             .order_by("answer__question", "answer__pk")
         ):
             groups.setdefault(citation.paragraph, []).append(citation.answer)

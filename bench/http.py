@@ -127,6 +127,10 @@ def main():
     parser.add_argument("--port", type=int, default=8091, help="gunicorn's port; nginx listens on the next")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
     parser.add_argument(
+        "--database-name", default="sscard_serve_bench", help="the PostgreSQL database (sscard_serve…), recreated"
+    )
+    parser.add_argument("--redis-db", type=int, default=11, help="the Redis database number (flushed)")
+    parser.add_argument(
         "--only", help="measure only the pages whose label contains one of these (comma-separated; e.g. 'answer page')"
     )
     args = parser.parse_args()
@@ -139,6 +143,8 @@ def main():
         workers=args.workers,
         port=args.port,
         answers=args.answers,
+        database_url=f"postgres://postgres@127.0.0.1:5432/{args.database_name}" if args.postgres else None,
+        redis_url=f"redis://127.0.0.1:6379/{args.redis_db}",
         settings_module="bench.floor_settings" if reference_views else None,
     )
     nginx = Nginx(site, port=args.port + 1) if args.nginx else None
