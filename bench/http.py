@@ -58,6 +58,8 @@ def pages(base):
     if floor:  # a query parameter the page cache does not know: the page is built every time
         urls |= {
             "answer page, uncached": f"{answer}?uncached=1",
+            # and none of its fragments either (serving.fragments): the first page after a change of content
+            "answer page, uncached, no fragments": f"{answer}?uncached=1&fragments=0",
             "law page, uncached": f"{LAW_PATH}?uncached=1",
             "article page, uncached": f"{LAW_PATH}articles/10/?uncached=1",
         }
@@ -104,6 +106,10 @@ def report(title, urls, rows):
         "answer page (cached) / static, target ≥ 0.8": ("answer page", "static: hashed stylesheet"),
         "answer page (cached) / cache floor, target ≥ 0.95": ("answer page", "cache floor: one cached value"),
         "answer page (uncached) / one-query page, target ≥ 0.3": ("answer page, uncached", "one-query page"),
+        "answer page (uncached, no fragments) / one-query page": (
+            "answer page, uncached, no fragments",
+            "one-query page",
+        ),
         "answer page / no-query page": ("answer page", "no-query: /robots.txt"),
     }
     shown = [f"{name}: {last[a] / last[b]:.3f}×" for name, (a, b) in ratios.items() if a in last and b in last]

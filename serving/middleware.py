@@ -110,7 +110,7 @@ class ReaderPageMiddleware:
         metrics.cache_hit()
         request.metrics_view = stored["view"]
         response = HttpResponse(stored["content"])
-        response.headers["Content-Length"] = str(len(response.content))
+        response.headers["Content-Length"] = str(len(stored["content"]))
         for name, value in stored["headers"].items():
             response.headers[name] = value
         response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
