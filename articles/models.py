@@ -126,6 +126,10 @@ def may_preview(user):
     return user.is_staff and user.has_perm("articles.change_answer")
 
 
+# What a reader's page never shows of an answer: its search columns (the document is about as long as the answer).
+PAGE_DEFERRED = ("search_document", "search_cjk", "search_citations", "imported_fingerprint")
+
+
 class AnswerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -146,16 +150,20 @@ class AnswerQuerySet(models.QuerySet):
         return self if may_preview(user) else self.published()
 
     def for_page(self):
-        """One answer page's data in a fixed number of queries; `is_public` says whether readers see it. The
-        cited articles come with their versions and translations (the text shown, and `articles.review`)."""
+        """One answer page's data in three queries: the answer with its topic, its sections, its citations with
+        their articles, laws and chapters. The cited articles' versions and translations are fetched by the page
+        only for the legal-basis blocks it does not find in the cache (`articles.views.cited_articles`)."""
         return (
             self.select_related("topic")
-            .annotate(is_public=Exists(Answer.objects.published().filter(pk=OuterRef("pk"))))
+            .defer(*PAGE_DEFERRED)
             .prefetch_related(
                 "sections",
-                Prefetch("citations", queryset=Citation.objects.select_related("provision__law", "provision__chapter")),
-                "citations__provision__versions",
-                "citations__provision__translations",
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related("provision__law", "provision__chapter").defer(
+                        "provision__search_text", "provision__search_cjk"
+                    ),
+                ),
             )
         )
 
@@ -165,6 +173,7 @@ class AnswerQuerySet(models.QuerySet):
             self.published()
             .exclude(pk=answer.pk)
             .filter(citations__provision__in=provisions)
+            .only("question", "slug", "language")
             .annotate(shared=Count("citations"))
             .order_by("-shared", "question", "pk")
         )
@@ -203,6 +212,7 @@ class AnswerQuerySet(models.QuerySet):
         for citation in (
             Citation.objects.filter(provision=provision, answer__in=self.published())
             .select_related("answer")
+            .only("paragraph", "answer__question", "answer__slug", "answer__language")
             .order_by("answer__question", "answer__pk")
         ):
             groups.setdefault(citation.paragraph, []).append(citation.answer)
@@ -322,6 +332,11 @@ class Answer(models.Model):
     def html_lang(self):
         """The answer's language as `lang` attributes write it (zh-Hans, en)."""
         return html_lang(self.language)
+
+    @property
+    def is_public(self):
+        """Whether readers see it (staff also preview the others)."""
+        return self.status == Status.PUBLISHED
 
     def update_published_at(self):
         """Publishing sets `published_at`; taking an answer off the site clears it (done by every save)."""

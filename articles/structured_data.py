@@ -13,7 +13,8 @@ def answer_text(answer):
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
-def faq_page(request, answer):
+def faq_page(request, answer, text=None):
+    """The FAQPage of `answer`; `text`: its `answer_text`, when the caller has it already."""
     return {
         "@context": "https://schema.org",
         "@type": "FAQPage",
@@ -24,7 +25,7 @@ def faq_page(request, answer):
             {
                 "@type": "Question",
                 "name": answer.question,
-                "acceptedAnswer": {"@type": "Answer", "text": answer_text(answer)},
+                "acceptedAnswer": {"@type": "Answer", "text": answer_text(answer) if text is None else text},
             }
         ],
     }

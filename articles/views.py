@@ -3,6 +3,7 @@ each article (the law app's views, extended here, since only this side knows ans
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
@@ -12,8 +13,10 @@ from django.views.generic import DetailView, ListView
 from legal_refs.models import Law, ProvisionVersion, Translation
 from legal_refs.pages import today
 from legal_refs.views import LawDetailView, ProvisionDetailView
+from serving import fragments
+from serving.fragments import NOT_CACHED, Fragment
 
-from .models import Answer, Citation, Status, Topic, may_preview
+from .models import Answer, Citation, Status, Topic, is_chinese, may_preview
 from .review import Amended, amended
 from .structured_data import answer_text, faq_page
 
@@ -62,31 +65,38 @@ class TopicDetailView(ListView):
 class CitedArticle:
     """A citation as the answer page's legal basis shows it: the cited article's text in the page's language
     where a translation is held (`translation`), else its official wording in force (`version`), and whether
-    it was amended since the citation was checked (`amended`, whose `compare_url` shows what changed)."""
+    it was amended since the citation was checked (`amended`, whose `compare_url` shows what changed). When the
+    block was found in the cache (`fragment.found`) it is shown as found, and the others are None."""
 
     citation: Citation
     version: ProvisionVersion | None
     translation: Translation | None
     amended: Amended | None
+    fragment: Fragment = NOT_CACHED
 
 
-def cited_articles(citations, language):
-    """The legal basis of an answer page, from citations whose articles' versions and translations are
-    prefetched (`AnswerQuerySet.for_page`): no query."""
-    reasons = {reason.citation.pk: reason for reason in amended(citations)}
-    official = language.lower().startswith("zh")
+def cited_articles(citations, blocks, language):
+    """The legal basis of an answer page. Each block is one fragment (serving.fragments, looked up by the view:
+    `blocks`, one for each citation) named by the article, the paragraph cited and the version the citation
+    was checked against, so that the pages citing an article the same way render it once per content
+    generation. The blocks not found need the cited articles' versions, and translations in the page's
+    language: two queries (one on a Chinese page), none when every block was found."""
+    missing = [citation for citation, fragment in zip(citations, blocks, strict=True) if not fragment.found]
+    official = is_chinese(language)
+    code = language.split("-")[0]
+    if missing:
+        translations = [] if official else [Prefetch("translations", Translation.objects.filter(language=code))]
+        prefetch_related_objects([citation.provision for citation in missing], "versions", *translations)
+    reasons = {reason.citation.pk: reason for reason in amended(missing)}
     basis = []
-    for citation in citations:
-        provision, reason = citation.provision, reasons.get(citation.pk)
+    for citation, fragment in zip(citations, blocks, strict=True):
+        if fragment.found:
+            basis.append(CitedArticle(citation, None, None, None, fragment))
+            continue
+        provision = citation.provision
         version = provision.version_on(today())
-        basis.append(
-            CitedArticle(
-                citation=citation,
-                version=version,
-                translation=None if official else provision.default_translation(language.split("-")[0], version),
-                amended=reason,
-            )
-        )
+        translation = None if official else provision.default_translation(code, version)
+        basis.append(CitedArticle(citation, version, translation, reasons.get(citation.pk), fragment))
     return basis
 
 
@@ -133,22 +143,33 @@ class AnswerDetailView(DetailView):
         urls = {answer.language: answer.get_absolute_url()}
         if translation is not None:
             urls[translation.language] = translation.get_absolute_url()
+        text = answer_text(answer)
+        # The blocks rendered once per content generation (serving.fragments), in one round trip to the cache:
+        # the related questions (their query runs only when the block is rendered), and each cited article.
+        related, *cited = fragments.lookup(
+            self.request,
+            [
+                ("related", answer.pk),
+                *(("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations),
+            ],
+        )
         return super().get_context_data(
             citations=citations,
             in_other_language=answer.language != get_language(),
             translation=translation,
             language_urls=urls,
             indexed_languages=set(urls),
-            legal_basis=cited_articles(citations, get_language() or "en"),
+            legal_basis=cited_articles(citations, cited, get_language() or "en"),
             cited_provisions=provisions,
             sections=list(answer.sections.all()),
+            related_fragment=related,
             related_answers=self.related_answers(answer, provisions),
             breadcrumbs=[
                 (answer.topic.display_title, answer.topic.get_absolute_url()),
                 (answer.question, answer.get_absolute_url()),
             ],
-            description=Truncator(answer.short_answer or answer_text(answer) or answer.question).words(30),
-            structured_data=faq_page(self.request, answer),
+            description=Truncator(answer.short_answer or text or answer.question).words(30),
+            structured_data=faq_page(self.request, answer, text),
             **kwargs,
         )
 

@@ -23,6 +23,22 @@ def one_query(request):
     return HttpResponse(f"<!doctype html><title>topics</title><p>{count} topics</p>")
 
 
+class NoFragments:
+    """For a request with `fragments=0` in its query (a page the page cache does not store): no fragment of the page
+    is read or stored either (serving.fragments), so that every block is rendered: the page as the first reader
+    after a change of content gets it. Placed after serving's middleware (bench.floor_settings)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, args, kwargs):
+        if request.GET.get("fragments") == "0" and getattr(request, "reader_page", None):
+            request.reader_page["token"] = None
+
+
 urlpatterns = [
     path("bench/cache-floor", cache_floor),
     path("bench/one-query", one_query),

@@ -58,6 +58,8 @@ def pages(base):
     if floor:  # a query parameter the page cache does not know: the page is built every time
         urls |= {
             "answer page, uncached": f"{answer}?uncached=1",
+            # and none of its fragments either (serving.fragments): the first page after a change of content
+            "answer page, uncached, no fragments": f"{answer}?uncached=1&fragments=0",
             "law page, uncached": f"{LAW_PATH}?uncached=1",
             "article page, uncached": f"{LAW_PATH}articles/10/?uncached=1",
         }
@@ -113,6 +115,10 @@ def report(title, urls, rows):
         "answer page (cached) / static, target ≥ 0.8": ("answer page", "static: hashed stylesheet"),
         "answer page (cached) / cache floor, target ≥ 0.95": ("answer page", "cache floor: one cached value"),
         "answer page (uncached) / one-query page, target ≥ 0.3": ("answer page, uncached", "one-query page"),
+        "answer page (uncached, no fragments) / one-query page": (
+            "answer page, uncached, no fragments",
+            "one-query page",
+        ),
         "answer page / no-query page": ("answer page", "no-query: /robots.txt"),
     }
     shown = [f"{name}: {last[a] / last[b]:.3f}×" for name, (a, b) in ratios.items() if a in last and b in last]
@@ -136,6 +142,10 @@ def main():
     parser.add_argument("--port", type=int, default=8091, help="gunicorn's port; nginx listens on the next")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards")
     parser.add_argument(
+        "--database-name", default="sscard_serve_bench", help="the PostgreSQL database (sscard_serve…), recreated"
+    )
+    parser.add_argument("--redis-db", type=int, default=11, help="the Redis database number (flushed)")
+    parser.add_argument(
         "--only", help="measure only the pages whose label contains one of these (comma-separated; e.g. 'answer page')"
     )
     args = parser.parse_args()
@@ -148,6 +158,8 @@ def main():
         workers=args.workers,
         port=args.port,
         answers=args.answers,
+        database_url=f"postgres://postgres@127.0.0.1:5432/{args.database_name}" if args.postgres else None,
+        redis_url=f"redis://127.0.0.1:6379/{args.redis_db}",
         settings_module="bench.floor_settings" if reference_views else None,
     )
     nginx = Nginx(site, port=args.port + 1) if args.nginx else None

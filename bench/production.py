@@ -80,6 +80,7 @@ class Site:
         answers=200,
         seed=1,
         database_url=None,
+        redis_url=REDIS_URL,
         settings_module=None,
     ):
         self.project = Path(project).resolve()
@@ -90,6 +91,7 @@ class Site:
         venv_python = self.project / ".venv" / "bin" / "python"
         self.python = str(venv_python) if venv_python.exists() else sys.executable
         self.database_url = database_url or (POSTGRES_URL if postgres else f"sqlite:///{self.tmp / 'db.sqlite3'}")
+        self.redis_url = redis_url
         self.env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_SETTINGS_MODULE", "TESTING"}}
         self.env |= {
             "DEBUG": "false",
@@ -99,7 +101,7 @@ class Site:
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": self.database_url,
             "CONN_MAX_AGE": "600" if postgres else "0",
-            "REDIS_URL": REDIS_URL if redis else "",
+            "REDIS_URL": redis_url if redis else "",
             "STATIC_ROOT": str(self.tmp / "static"),
             "MEDIA_ROOT": str(self.tmp / "media"),
             "LOG_LEVEL": "WARNING",
@@ -134,7 +136,7 @@ class Site:
         if self.postgres:
             recreate_database(self.database_url, DATABASE_PREFIX)
         if self.redis:
-            subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=True, capture_output=True)
+            subprocess.run(["redis-cli", "-u", self.redis_url, "flushdb"], check=True, capture_output=True)
         started = time.perf_counter()
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput")
@@ -182,7 +184,7 @@ class Site:
         if self.postgres and not keep:
             drop_database(self.database_url, DATABASE_PREFIX)
         if self.redis:
-            subprocess.run(["redis-cli", "-u", REDIS_URL, "flushdb"], check=False, capture_output=True)
+            subprocess.run(["redis-cli", "-u", self.redis_url, "flushdb"], check=False, capture_output=True)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 

@@ -78,11 +78,15 @@ class ReaderPageMiddleware:
             key, token, _ = request.page_lookup
         else:
             key = pages.page_key(request)
-            token, stored = pages.lookup(key) if key else (None, None)
-            if stored is not None:
-                return self.serve(request, stored)
+            if key:
+                token, stored = pages.lookup(key)
+                if stored is not None:
+                    return self.serve(request, stored)
+            else:  # a page that is not stored (another query parameter) still reads and fills fragments
+                token = pages.generation()
         if token is None or (request.GET and not paginated):
             key = None  # the cache does not answer, or a page number on a page that has none: nothing is stored
+        # the generation read before the view reads the database: the page and its fragments are stored under it
         request.reader_page = {"key": key, "hit": False, "token": token}
         if key:
             metrics.cache_miss()
@@ -106,7 +110,7 @@ class ReaderPageMiddleware:
         metrics.cache_hit()
         request.metrics_view = stored["view"]
         response = HttpResponse(stored["content"])
-        response.headers["Content-Length"] = str(len(response.content))
+        response.headers["Content-Length"] = str(len(stored["content"]))
         for name, value in stored["headers"].items():
             response.headers[name] = value
         response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"

@@ -23,7 +23,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        offered = request.headers.get("X-Request-ID", "")
+        offered = request.META.get("HTTP_X_REQUEST_ID", "")  # not request.headers, which copies every header
         request.request_id = offered if SAFE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
         token = current_request.set((request.request_id, request.method, request.path))
         started = time.perf_counter()

@@ -125,7 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "libraries": {"page_meta": "sscard_kb.templatetags.page_meta"},
+            "libraries": {"page_meta": "sscard_kb.templatetags.page_meta", "fragments": "serving.templatetags"},
         },
     },
 ]
@@ -166,7 +166,7 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "serving.cache.RedisCache",  # Django's, with its redis-py clients reused
             "LOCATION": REDIS_URL,
             # A Redis that is down or hung costs a second at most: the site then serves from the database.
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

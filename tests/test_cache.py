@@ -339,3 +339,12 @@ def test_behind_a_proxy_the_client_is_the_first_forwarded_address(client, answer
             client.get("/en/search/?q=card", headers={"x-forwarded-for": "203.0.113.7, 10.0.0.1"})
         assert client.get("/en/search/?q=card", headers={"x-forwarded-for": "203.0.113.7"}).status_code == 429
         assert client.get("/en/search/?q=card", headers={"x-forwarded-for": "203.0.113.8"}).status_code == 200
+
+
+def test_the_redis_cache_reuses_its_client():
+    from serving.cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:9/9", {})  # no connection is made to build a client
+    client = backend._cache.get_client("key")
+    assert backend._cache.get_client("other", write=True) is client
+    assert RedisCache("redis://127.0.0.1:9/9", {})._cache.get_client("key") is not client

@@ -1,0 +1,186 @@
+"""Fragments of reader pages (serving.fragments): the answer page's legal-basis blocks and related questions are
+rendered once per content generation, never stale, never for staff, per language."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from articles.models import Citation, Status
+from articles.services import save_answer
+from legal_refs.models import Provision, Translation
+from legal_refs.services import amend, save_translation
+from serving import fragments, pages
+from tests.factories import make_answer, make_staff, make_topic
+from tests.test_cache import WRITES
+
+MARKER = "<p>FROM-THE-FRAGMENT-CACHE</p>"
+# A query parameter the page cache does not store: the page is built, its fragments come from the cache.
+BUILT = "?utm_source=test"
+
+
+@pytest.fixture
+def article_4(social_insurance_law):
+    return Provision.objects.get(law=social_insurance_law, number=4)
+
+
+@pytest.fixture
+def answer(article_4):
+    return make_answer("How do I apply for a card?", topic=make_topic("Cards"), cites=[(article_4, 2)])
+
+
+def identities(answer):
+    citations = Citation.objects.filter(answer=answer)
+    return [("related", answer.pk), *(("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations)]
+
+
+def plant_markers(answer):
+    """Replace the stored HTML of the answer page's fragments with MARKER (each must be stored already)."""
+    for identity in identities(answer):
+        key = fragments.fragment_key(identity)
+        stored = pages.cache().get(key)
+        assert stored is not None, identity
+        pages.cache().set(key, {**stored, "html": MARKER}, 60)
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.text, len(context.captured_queries)
+
+
+def test_the_answer_page_renders_its_fragments_once_per_content_generation(client, answer):
+    url = answer.get_absolute_url() + BUILT
+    html, cold = get(client, url)
+    # the answer and topic, sections, citations with articles; the articles' versions and translations, the
+    # related questions, and the next date a wording takes effect (the fragments' expiry)
+    assert cold == 7
+    plant_markers(answer)
+    html, warm = get(client, url)
+    assert warm == 3  # the answer and topic, sections, citations with articles
+    assert html.count(MARKER) == 2  # the related questions and the one cited article
+    assert 'class="cited-article"' not in html
+
+
+def test_answers_citing_an_article_the_same_way_share_its_block(client, answer, article_4):
+    other = make_answer("Where do I apply?", topic=answer.topic, cites=[(article_4, 2)])
+    client.get(answer.get_absolute_url())
+    plant_markers(answer)
+    html, count = get(client, other.get_absolute_url())
+    # the answer, sections, citations, and its own related questions; the legal basis is the shared block
+    assert count == 4
+    assert html.count(MARKER) == 1 and "How do I apply for a card?" in html
+
+
+def test_a_citation_of_another_paragraph_or_checked_against_another_version_has_its_own_block(
+    client, answer, article_4
+):
+    url = answer.get_absolute_url() + BUILT
+    client.get(url)
+    plant_markers(answer)
+    version = article_4.versions.order_by("effective_from").first()
+    Citation.objects.filter(answer=answer).update(paragraph=1, version=version)  # past the services: no bump
+    html, _ = get(client, url)
+    assert html.count(MARKER) == 1  # the related questions only
+    assert html.count('class="cited-article"') == 1 and "articles/4/#paragraph-1" in html
+
+
+def test_a_new_law_version_replaces_the_block(client, answer, article_4):
+    url = answer.get_absolute_url() + BUILT
+    client.get(url)
+    plant_markers(answer)
+    amend(article_4, ["新的第一款。", "新的第二款。"], datetime.date(2024, 1, 1), "某决定")
+    html, _ = get(client, url)
+    assert MARKER not in html
+    assert '<mark lang="zh-Hans">新的第二款。' in html
+
+
+def test_a_translation_replaces_the_block(client, answer, article_4):
+    url = answer.get_absolute_url() + BUILT
+    client.get(url)
+    plant_markers(answer)
+    save_translation(Translation(provision=article_4, paragraphs=["First, translated.", "Second, translated."]))
+    html, _ = get(client, url)
+    assert MARKER not in html
+    assert "<mark>Second, translated.</mark>" in html
+
+
+def test_an_answer_edit_replaces_the_related_questions(client, answer, article_4):
+    related = make_answer("Where do I apply?", topic=answer.topic, cites=[article_4])
+    url = answer.get_absolute_url() + BUILT
+    assert "Where do I apply?" in client.get(url).text
+    plant_markers(answer)
+    related.question = "Where and when do I apply?"
+    save_answer(related)
+    html, _ = get(client, url)
+    assert MARKER not in html
+    assert "Where and when do I apply?" in html
+
+
+def test_the_generation_bump_drops_every_fragment(client, answer):
+    url = answer.get_absolute_url() + BUILT
+    client.get(url)
+    plant_markers(answer)
+    pages.content_changed()
+    html, count = get(client, url)
+    assert MARKER not in html and count == 7
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda write: write.__name__)
+def test_every_write_drops_the_fragments(client, answer, write, django_capture_on_commit_callbacks):
+    url = answer.get_absolute_url() + BUILT
+    client.get(url)
+    plant_markers(answer)
+    assert MARKER in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        write(answer)
+    response = client.get(url)
+    assert MARKER not in response.text
+
+
+def test_staff_neither_get_nor_fill_fragments(client, answer, article_4):
+    draft = make_answer("A draft?", topic=answer.topic, status=Status.DRAFT, cites=[(article_4, 2)])
+    client.get(answer.get_absolute_url() + BUILT)
+    plant_markers(answer)  # the block the draft's citation would share
+    staff = make_staff()
+    client.force_login(staff)
+    html = client.get(draft.get_absolute_url()).text
+    assert MARKER not in html and 'class="cited-article"' in html and "A draft?" in html
+    assert MARKER not in client.get(answer.get_absolute_url() + BUILT).text  # nor of a published answer
+    client.logout()
+    client.cookies.clear()
+    pages.content_changed()
+    client.force_login(staff)
+    client.get(draft.get_absolute_url())  # a staff page stores no fragment
+    client.get(answer.get_absolute_url())
+    token = pages.generation()
+    for identity in [*identities(draft), *identities(answer)]:
+        stored = pages.cache().get(fragments.fragment_key(identity))
+        assert stored is None or stored["token"] != token, identity
+
+
+def test_a_fragment_is_per_language(client, answer, article_4):
+    save_translation(Translation(provision=article_4, paragraphs=["First, translated.", "Second, translated."]))
+    url = answer.get_absolute_url() + BUILT
+    assert "<mark>Second, translated.</mark>" in client.get(url).text  # stored for English
+    html = client.get(answer.url_in("zh-hans") + BUILT).text
+    # the Chinese page shows the official text, not the English page's block
+    assert "Second, translated." not in html and '<mark lang="zh-Hans">' in html
+    request = RequestFactory().get(url)
+    request.reader_page = {"key": None, "hit": False, "token": pages.generation()}
+    with translation.override("en"):
+        assert all(fragment.found for fragment in fragments.lookup(request, identities(answer)))
+    with translation.override("zh-hans"):
+        found = fragments.lookup(request, identities(answer))
+    assert all(fragment.found for fragment in found)  # stored by the Chinese page, under its own keys
+    assert "Second, translated." not in "".join(fragment.html for fragment in found)
+
+
+def test_without_a_token_nothing_is_looked_up(answer):
+    request = RequestFactory().get("/")
+    request.reader_page = None  # staff, or not a reader page
+    assert fragments.lookup(request, identities(answer)) == [fragments.NOT_CACHED] * 2
