@@ -11,7 +11,7 @@ step by triggers (see the search app). They are rebuilt once at the end of each 
 
 PostgreSQL holds at most 1 MB in one ``tsvector``: an answer whose text would go past it cannot be saved.
 `check_index_size` refuses such an answer beforehand (the admin's sections and the importer call it), from an
-estimate that errs on the large side: about 2 bytes per character of words, 30 per Chinese character (each
+estimate that errs on the large side: about 2 bytes per character of words, 20 per Chinese character (each
 is in two distinct two-character tokens and in one to three words, with their positions).
 """
 
@@ -29,7 +29,7 @@ from textkit.tokens import CJK_RUN, cjk_tokens, provision_token, vocabulary_word
 from .models import Answer, Citation, SearchWord, Section, Status
 
 MAX_INDEX_BYTES = 900_000  # of the estimate; PostgreSQL refuses a tsvector past 1,048,575 bytes
-BYTES_PER_CHARACTER, BYTES_PER_CHINESE_CHARACTER = 2, 30
+BYTES_PER_CHARACTER, BYTES_PER_CHINESE_CHARACTER = 2, 20
 
 
 def index_size(texts: Iterable[str]) -> int:

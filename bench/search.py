@@ -128,7 +128,10 @@ def representative_queries(rng, rare):
     queries += [f"social {typo('security')}" for _ in range(5)]
     queries += [" ".join(rng.sample(CHINESE, rng.randint(1, 2))) for _ in range(25)]
     queries += [rng.choice(CHINESE)[:2] for _ in range(5)]
-    CATEGORIES.update(typos=(150, 180), chinese=(180, 210))
+    # Questions typed as sentences, traditional characters, words with synonyms.
+    queries += ["社保卡丢了怎么办", "第三代社保卡怎么激活", "怎么补办社保卡", "電子社保卡", "社會保險法", "三代卡"]
+    queries += ["身份证 补领"]
+    CATEGORIES.update(typos=(150, 180), chinese=(180, 217))
     return queries
 
 
@@ -154,9 +157,9 @@ def fill(count, rng, rare):
     from django.utils import timezone
 
     from articles.models import Topic
-    from articles.search_document import build_search_document, citation_tokens
+    from articles.search_document import build_search_document, chinese_columns, citation_tokens
     from legal_refs.models import Law, Provision
-    from textkit.tokens import cjk_tokens, vocabulary_words
+    from textkit.tokens import vocabulary_words
 
     law = Law.objects.create(
         title="Social Insurance Law of the People's Republic of China",
@@ -185,7 +188,7 @@ def fill(count, rng, rare):
                 self.heading, self.body, self.body_html = "", text, ""
 
         document = build_search_document([Part(p) for p in paragraphs], [Cite(p) for p in cited])
-        tokens = cjk_tokens(" ".join([question, short, document]))
+        chinese = chinese_columns(question, short, document)
         vocabulary |= vocabulary_words(question, short, document)
         answers.append(
             (
@@ -194,6 +197,7 @@ def fill(count, rng, rare):
                 f"q-{number}",
                 rng.choice(topics).pk,
                 short,
+                "en",
                 "published",
                 "",
                 "",
@@ -202,7 +206,7 @@ def fill(count, rng, rare):
                 now,
                 now,
                 document,
-                tokens,
+                *chinese.values(),
                 citation_tokens([Cite(provision) for provision in cited]),
             )
         )
@@ -218,6 +222,7 @@ def fill(count, rng, rare):
                 "slug",
                 "topic_id",
                 "short_answer",
+                "language",
                 "status",
                 "source_site",
                 "source_section",
@@ -226,7 +231,7 @@ def fill(count, rng, rare):
                 "created_at",
                 "updated_at",
                 "search_document",
-                "search_cjk",
+                *chinese,
                 "search_citations",
             ],
             answers,
@@ -328,6 +333,7 @@ def main():
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DB_STATEMENT_TIMEOUT", "3600")  # seconds: filling takes longer than the site allows
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # DEBUG stays off, as in production
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sscard_kb.settings")
     if not args.reuse:
