@@ -386,8 +386,9 @@ MAX_COUNTED = 5  # occurrences of a term in a document that count (substring mat
 
 @dataclass(frozen=True)
 class FullTextIndex:
-    """An FTS5 table (a migration creates it and the triggers that keep it in step with `model`'s table), its
-    columns with their ``bm25`` weights, and which of them hold the Chinese words and the two-character tokens."""
+    """An FTS5 table over a model's search columns (a migration creates it, and the triggers that keep it in step
+    with the model's table), its columns with their ``bm25`` weights, and which of them hold the Chinese words and
+    the two-character tokens."""
 
     table: str
     weights: dict[str, float]

@@ -399,3 +399,18 @@ def test_rebuilding_the_search_words_cuts_every_answer_and_article_again(client)
     assert provisions_found(search(client, "经办机构")) == [8]
     call_command("rebuild_search_words", stdout=out)
     assert out.getvalue().endswith("Search words cut again: 0 answers and 0 law articles changed.\n")
+
+
+@pytest.mark.django_db
+def test_a_change_of_synonyms_the_cache_cannot_follow_is_refused(client, monkeypatch):
+    from search import synonyms
+
+    class Broken:
+        def delete(self, *args, **kwargs):
+            raise ConnectionError("down")
+
+    client.force_login(make_user("publisher", "publisher"))
+    monkeypatch.setattr(synonyms, "cache", lambda: Broken())
+    response = client.post(reverse("admin:search_synonymset_add"), {"terms": "医保卡 = 医疗保障卡"})
+    assert response.status_code == 503  # try again
+    assert not SynonymSet.objects.filter(terms="医保卡 = 医疗保障卡").exists()  # the admin's transaction rolled back
