@@ -414,3 +414,22 @@ def test_a_change_of_synonyms_the_cache_cannot_follow_is_refused(client, monkeyp
     response = client.post(reverse("admin:search_synonymset_add"), {"terms": "医保卡 = 医疗保障卡"})
     assert response.status_code == 503  # try again
     assert not SynonymSet.objects.filter(terms="医保卡 = 医疗保障卡").exists()  # the admin's transaction rolled back
+
+
+@pytest.mark.django_db
+def test_the_migrations_cut_the_stored_answers_and_articles(client):
+    import importlib
+
+    from django.apps import apps
+
+    from legal_refs.models import Provision
+
+    answer = make_answer("補辦社保卡要多久？")
+    provision = make_provision(8, paragraphs=["社会保险经办机构提供社会保险服务。"])
+    Answer.objects.update(search_zh_question="", search_zh_short_answer="", search_zh_document="", search_cjk="")
+    Provision.objects.update(search_words="", search_cjk="")
+    importlib.import_module("articles.migrations.0011_search_words").fill_search_words(apps, None)
+    importlib.import_module("legal_refs.migrations.0005_search_words").fill_search_words(apps, None)
+    assert Answer.objects.get(pk=answer.pk).search_zh_question.startswith("补办 社保 社保卡")
+    assert answers_found(search(client, "补办")) == [answer.question]
+    assert provisions_found(search(client, "经办机构")) == [provision.number]
