@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 from django.db import migrations, models
 
 # Chinese searched by words in the law articles too (as articles 0011 does for answers): the article's Chinese,
@@ -10,7 +13,7 @@ from django.db import migrations, models
 #   update and delete of an article. A later migration that makes the articles' table again drops these
 #   triggers: it must create them again (TRIGGERS below).
 #
-# The words are cut by the application's segmenter (its dictionary cannot be copied here);
+# The words are cut as textkit.chinese cuts them (a frozen copy below, with the dictionary file of the repository);
 # `manage.py rebuild_search_words` cuts them again after a change of the dictionary.
 
 VECTOR = """
@@ -67,10 +70,43 @@ STATEMENTS = {
 }
 
 
-def fill_search_words(apps, schema_editor):
-    from textkit.chinese import fold, index_words
-    from textkit.tokens import cjk_tokens
+# Frozen copies (a migration imports no application code): the Chinese cut into words as textkit.chinese cuts it
+# now, with rjieba, the domain dictionary of the repository (textkit/dictionary/words.txt) and OpenCC's t2s.
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+DICTIONARY = Path(__file__).resolve().parents[2] / "textkit" / "dictionary" / "words.txt"
 
+
+def chinese_tools():
+    """(fold, index_words, cjk_tokens) as this migration cuts the stored text."""
+    import opencc
+    import rjieba
+
+    jieba = rjieba.Jieba()
+    for line in DICTIONARY.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            word, *rest = line.split()
+            frequency = int(rest[0]) if rest else jieba.suggest_freq(word)
+            jieba.add_word(word, frequency, rest[1] if len(rest) > 1 else None)
+    convert = opencc.OpenCC("t2s").convert
+
+    def fold(text):
+        return HAN.sub(lambda run: convert(run.group(0)), text)
+
+    def index_words(text):
+        return " ".join(word for run in HAN.findall(fold(text)) for word in jieba.cut_for_search(run) if word.strip())
+
+    def cjk_tokens(text):
+        tokens = []
+        for run in HAN.findall(text):
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            tokens.append(run[-1])
+        return " ".join(tokens)
+
+    return fold, index_words, cjk_tokens
+
+
+def fill_search_words(apps, schema_editor):
+    fold, index_words, cjk_tokens = chinese_tools()
     Provision = apps.get_model("legal_refs", "Provision")
     changed = []
     for provision in Provision.objects.only("pk", "search_text").iterator(chunk_size=500):

@@ -431,5 +431,12 @@ def test_the_migrations_cut_the_stored_answers_and_articles(client):
     importlib.import_module("articles.migrations.0011_search_words").fill_search_words(apps, None)
     importlib.import_module("legal_refs.migrations.0005_search_words").fill_search_words(apps, None)
     assert Answer.objects.get(pk=answer.pk).search_zh_question.startswith("补办 社保 社保卡")
+    # The migrations' frozen copies cut as the application does.
+    from textkit.chinese import index_words
+
+    text = "到社保经办机构補辦第三代社保卡，激活金融功能。"
+    for name in ("articles.migrations.0011_search_words", "legal_refs.migrations.0005_search_words"):
+        fold, frozen_index_words, _ = importlib.import_module(name).chinese_tools()
+        assert frozen_index_words(text) == index_words(text)
     assert answers_found(search(client, "补办")) == [answer.question]
     assert provisions_found(search(client, "经办机构")) == [provision.number]
