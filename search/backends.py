@@ -203,8 +203,9 @@ def cjk_tsquery(run: str) -> str:
 
 
 def word_tsquery(word: str) -> str:
-    """A Chinese word: a stored word, or as written in the two-character tokens (one character: a prefix of both)."""
-    if len(word) == 1:
+    """A Chinese word: a stored word, or as written in the two-character tokens (one character: a prefix of both;
+    two characters: the word is its own token)."""
+    if len(word) <= 2:
         return cjk_tsquery(word)
     return f"'{word}' | {cjk_tsquery(word)}"
 
