@@ -189,6 +189,9 @@ def test_english_synonyms(client):
     assert answers_found(search(client, "PIN")) == [wanted.question]
     assert answers_found(search(client, "reset -pin")) == [wanted.question]  # an exclusion is as written
     assert answers_found(search(client, "reset -password")) == []
+    registration = make_answer("Which household registration do I need?")
+    make_answer("Is the registration free?")
+    assert answers_found(search(client, "hukou")) == [registration.question]  # a word for a phrase
 
 
 @pytest.mark.django_db
