@@ -9,7 +9,6 @@ from itertools import groupby
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import gettext as _
 
 from textkit.numerals import to_chinese_number
 
@@ -60,14 +59,11 @@ def chinese_citation(provision, paragraph=None):
 
 
 def english_citation(provision, paragraph=None):
-    """Social Insurance Law, Article 58(3)."""
+    """Social Insurance Law, Article 58(3): the English form, the same on every site (not translated)."""
+    law = str(provision.law)  # its English short title
     if paragraph:
-        return _("%(law)s, Article %(number)s(%(paragraph)s)") % {
-            "law": provision.law,
-            "number": provision.number,
-            "paragraph": paragraph,
-        }
-    return _("%(law)s, Article %(number)s") % {"law": provision.law, "number": provision.number}
+        return f"{law}, Article {provision.number}({paragraph})"
+    return f"{law}, Article {provision.number}"
 
 
 @dataclass(frozen=True)

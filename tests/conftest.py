@@ -13,6 +13,9 @@ from tests.content import LAW_SLUG
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = ROOT / "fixtures" / "source"
+# The English source texts (machine translations) and the Chinese ones (written in the Chinese source format).
+ENGLISH_SOURCES = [SOURCE_DIR / "000_c9b72944512ff204.txt", SOURCE_DIR / "001_8aa116ca66a33e7a.txt"]
+CHINESE_SOURCES = sorted(SOURCE_DIR.glob("1*_zh-*.txt"))
 LAW_DIR = ROOT / "fixtures" / "laws"
 LAW_FILES = [LAW_DIR / "social-insurance-law.toml", LAW_DIR / "social-insurance-law-2010-wording.toml"]
 
@@ -75,10 +78,10 @@ def law_copy(tmp_path):
 
 @pytest.fixture
 def imported(social_insurance_law):
-    """The two source texts of fixtures/source/, imported."""
+    """The two English source texts of fixtures/source/, imported (`make run` imports the Chinese ones too)."""
     from articles.importer.loader import import_paths
 
-    return import_paths([SOURCE_DIR])
+    return import_paths(ENGLISH_SOURCES)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ Neither writes a cache file.
 """
 
 import functools
+import re
 from collections.abc import Collection
 from pathlib import Path
 
@@ -24,6 +25,7 @@ DICTIONARY_DIR = Path(__file__).resolve().parent / "dictionary"
 WORDS_FILE = DICTIONARY_DIR / "words.txt"
 STOP_WORDS_FILE = DICTIONARY_DIR / "stopwords.txt"
 MAX_JOINED = 4  # query pieces that may be joined again into one known word
+WORD_RUN = re.compile(r"[^\W_]+")  # letters (Chinese characters among them) and digits
 
 
 class DictionaryError(ValueError):
@@ -85,9 +87,12 @@ def fold(text: str) -> str:
 
 
 def index_words(text: str) -> str:
-    """The words of the Chinese in `text` (folded), each run cut in search mode, separated by spaces."""
+    """The words of the Chinese in `text` (folded), each run cut in search mode, separated by spaces. A run is
+    the letters and digits around Chinese characters too, so 12333 in 拨打12333热线 is a word of its own here
+    (PostgreSQL's parser reads 12333热线 as one)."""
     cut = segmenter().cut_for_search
-    return " ".join(word for run in CJK_RUN.findall(fold(text)) for word in cut(run) if word.strip())
+    runs = (run for run in WORD_RUN.findall(fold(text)) if CJK_RUN.search(run))
+    return " ".join(word.casefold() for run in runs for word in cut(run) if word.strip())
 
 
 def query_words(run: str, known: Collection[str] = ()) -> list[str]:

@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..search_document import check_index_size
 from ..services import AnswerWrite, save_answers, save_topic
-from .parser import CHINESE, ENGLISH, SourceError, decode_source, parse_source
+from .parser import CHINESE, ENGLISH, SourceError, decode_source, parse_source, text_language
 
 TITLES_PER_QUERY = 500  # source titles (and question slugs) named in one query
 MAX_FILE_BYTES = 1_000_000  # a source text is a few kilobytes; docs/source-format.md
@@ -454,14 +454,20 @@ class _Loader:
         self.report.warnings.append(QuoteWarning(source.name, quoted.line, str(law), quoted.number, problem))
 
     def topic(self, title):
-        """The topic of that title, else the one whose slug the title gives (renamed by an editor), else a new one."""
+        """The topic of the breadcrumb's section `title`: the topic of that (English) title, else the one whose slug
+        the title gives (renamed by an editor), else a new one. A Chinese name (`text_language`) is looked for as
+        the Chinese title first (the oldest topic of that name), and a new topic gets it as both titles (the
+        English one until an editor gives it; the title is unique)."""
         if title not in self.topics:
+            chinese = text_language([title]) == CHINESE
             topic = (
-                Topic.objects.filter(title=title).first()
+                (chinese and Topic.objects.filter(title_zh=title).order_by("pk").first())
+                or Topic.objects.filter(title=title).first()
                 or Topic.objects.filter(slug=slugify(title, allow_unicode=True)).first()
             )
             if topic is None:
-                topic = save_topic(Topic(title=title, slug=unique_slug(Topic.objects, title, fallback="topic")))
+                slug = unique_slug(Topic.objects, title, fallback="topic")
+                topic = save_topic(Topic(title=title, title_zh=title if chinese else "", slug=slug))
                 self.report.topics_created.append(title)
             self.topics[title] = topic
         return self.topics[title]

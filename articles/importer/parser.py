@@ -6,7 +6,7 @@ Every problem raises `SourceError`, which names the file and the line.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from textkit.controls import control_character_lines, normalize_newlines, strip_control_characters
 from textkit.numerals import NUMERAL_CHARACTERS, chinese_number
@@ -42,6 +42,8 @@ class ListItem:
     text: str
     line: int
     label: str = ""
+    sublist: "OrderedList | None" = None  # the items under it (a Chinese text's nested markers)
+    colon: str = ":"  # after the label, as written: ":" or the full-width "："
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class ParsedSection:
     heading: str
     line: int
     blocks: list = field(default_factory=list)
+    written: str = field(default="", compare=False, repr=False)  # the paragraph that opened it, as written
 
     @property
     def markdown(self):
@@ -133,16 +136,23 @@ NUMBER_WORDS = {
     "nineteen": 19,
     "twenty": 20,
 }
-_CJK_NUMBER = r"([0-9]{1,4}|[" + NUMERAL_CHARACTERS + r"]{1,8})"
+_CJK_NUMBER = r"([0-9０-９]{1,4}|[" + NUMERAL_CHARACTERS + r"]{1,8})"
+# A list item's marker; the group that matches names its kind (a Chinese text nests lists by kind). `\d` takes
+# full-width digits too (１、, （１）).
 LIST_MARKER = re.compile(
-    r"^(?:\d{1,3}(?:[.．](?:\s+|(?=[^\d\s]))|、\s*)"
-    r"|[(（]\s*(?:\d{1,3}|[A-Za-z]|[ivx]{2,5}|["
-    + NUMERAL_CHARACTERS
-    + r"]{1,4}|"
+    r"^(?:(?P<digit>\d{1,3})(?:[.．](?:\s+|(?=[^\d\s]))|、\s*)"
+    r"|(?P<cjk>[一二三四五六七八九十]{1,3})、\s*"
+    r"|(?P<circled>[\u2460-\u2473])\s*"  # ① to ⑳
+    r"|(?P<paren_digit_sign>[\u2474-\u2487])\s*"  # ⑴ to ⒇
+    r"|[(（]\s*(?:(?P<paren_digit>\d{1,3})|(?P<paren_latin>[A-Za-z]|[ivx]{2,5}|"
     + "|".join(NUMBER_WORDS)
-    + r")\s*[)）]\s*)",
+    + r")|(?P<paren_cjk>["
+    + NUMERAL_CHARACTERS
+    + r"]{1,4}))\s*[)）]\s*)",
     re.IGNORECASE,
 )
+# The kinds of marker that are one kind: (1), （1） and ⑴.
+_MARKER_KINDS = {"paren_digit_sign": "paren_digit"}
 # "Article 10 of this Law …" is a reference inside text, not the start of article 10.
 ARTICLE_MARKER = re.compile(r"^Article\s+(\d{1,4})(?!\d|\.\d|\s+of\b)[\s:：.]*(.*)$", re.IGNORECASE | re.DOTALL)
 CJK_ARTICLE_MARKER = re.compile(r"^第\s*" + _CJK_NUMBER + r"\s*条(?!规定)[\s:：]*(.*)$", re.DOTALL)
@@ -150,13 +160,28 @@ CJK_ARTICLE_MARKER = re.compile(r"^第\s*" + _CJK_NUMBER + r"\s*条(?!规定)[\s
 CJK_LAW_ARTICLE_MARKER = re.compile(r"^《([^《》]+)》\s*第\s*" + _CJK_NUMBER + r"\s*条(?!规定)[\s:：]*(.*)$", re.DOTALL)
 LEGAL_BASIS = re.compile(r"^(?:Legal\s+basis\s*[:：]|法律依据\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
 LEGAL_ANALYSIS = re.compile(r"^(?:Legal\s+analysis\s*[:：]|法律分析\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
-# A label starts with a letter and ends at a colon followed by a space ("9:00", "https://" are not labels).
-ITEM_LABEL = re.compile(r"^([^\W\d_][^:：.。;；!?！？()（）]{0,39}?)\s*(?::\s+|：\s*)(\S.*)$", re.DOTALL)
+# A paragraph of the legal basis that is only a law's name in book-title marks: the articles after it are its.
+LAW_NAME_LINE = re.compile(r"^《([^《》]+)》[\s.。:：]*$")
+# A label starts with a letter and ends at a colon followed by a space ("9:00", "https://" are not labels), or at a
+# full-width colon; a Chinese clause (with a full-width comma or 、) is no label.
+ITEM_LABEL = re.compile(r"^([^\W\d_][^:：.。;；!?！？()（），、]{0,39}?)\s*(?::\s+|：\s*)(\S.*)$", re.DOTALL)
+# The breadcrumb's separator: a hyphen (or a full-width one) with white space (full-width too) on both sides.
+BREADCRUMB_SEPARATOR = re.compile(r"[ \t\u3000]+[-－][ \t\u3000]+")
+ANALYSIS_HEADINGS = {ENGLISH: "Legal analysis", CHINESE: "法律分析"}
+# Full-width digits, read as digits in article numbers.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def _starts_block(line):
-    """A line that opens a new block even without a blank line before it."""
-    return bool(LIST_MARKER.match(line) or LEGAL_BASIS.match(line))
+    """A line that opens a new block even without a blank line before it: a list item, a label, a Chinese
+    article marker or a line naming a law (Chinese text is seldom wrapped, and often has no blank lines)."""
+    if LIST_MARKER.match(line):
+        return True
+    if line[0] in "Ll法":
+        return bool(LEGAL_BASIS.match(line) or LEGAL_ANALYSIS.match(line))
+    if line[0] == "第":
+        return bool(CJK_ARTICLE_MARKER.match(line))
+    return line[0] == "《" and bool(CJK_LAW_ARTICLE_MARKER.match(line) or LAW_NAME_LINE.match(line))
 
 
 def _join_lines(lines):
@@ -290,7 +315,7 @@ def section_kind(heading):
     words = heading.lower()
     if re.search(r"\bmethods?\b", words) or "方法" in words:
         return METHODS
-    if re.search(r"\b(attention|precautions?|notes?)\b", words) or "注意" in words:
+    if re.search(r"\b(attention|precautions?|notes?)\b", words) or "注意" in words or "须知" in words:
         return PRECAUTIONS
     if re.search(r"\bconditions?\b", words) or "条件" in words:
         return CONDITIONS
@@ -337,9 +362,15 @@ def parse_source(text, name="<text>"):
     question = blocks[0]
     if len(question.text) > MAX_QUESTION_LENGTH:
         raise SourceError(name, question.line, f"the question is longer than {MAX_QUESTION_LENGTH} characters")
+    for label, what in [(LEGAL_ANALYSIS, "the legal analysis"), (LEGAL_BASIS, "the legal basis")]:
+        if label.match(question.text):
+            raise SourceError(name, question.line, f"the question is missing: this paragraph begins {what}")
     body = blocks[1:]
     basis_at = next((i for i, block in enumerate(body) if LEGAL_BASIS.match(block.text)), len(body))
-    short_answer, sections = _parse_answer(body[:basis_at])
+    answer = body[:basis_at]
+    markers = [LIST_MARKER.match(block.text) for block in answer]  # read once, for the language and the lists
+    language = text_language([question.text, *map(_words, answer, markers)])
+    short_answer, sections = _parse_answer(answer, markers, language)
     if not short_answer and not sections:
         raise SourceError(name, question.line, "no answer follows the question")
     quoted = _parse_legal_basis(body[basis_at:], name)
@@ -354,14 +385,42 @@ def parse_source(text, name="<text>"):
         sections=sections,
         quoted=quoted,
         stripped_lines=stripped,
+        language=language,
     )
 
 
+_CHINESE_CHARACTERS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_LATIN_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def _letters(text):
+    """(Chinese characters, Latin letters) in `text`."""
+    return sum(map(len, _CHINESE_CHARACTERS.findall(text))), sum(map(len, _LATIN_LETTERS.findall(text)))
+
+
+def _words(block, marker):
+    """A paragraph of the answer without its list marker (`一、`, the match `marker`) or label (`法律分析：`)."""
+    if marker:
+        return block.text[marker.end() :]
+    if block.text[0] in "Ll法" and (label := LEGAL_ANALYSIS.match(block.text)):
+        return label[1]
+    return block.text
+
+
+def text_language(paragraphs):
+    """The language of a source text, from the words of its question and answer (the legal basis, whose quotes
+    may be in either language, does not count, nor do labels and list markers): CHINESE when its Chinese
+    characters are at least as many as its Latin letters (and there is one), else ENGLISH. The same measure as
+    `quote_language`."""
+    chinese, latin = _letters("".join(paragraphs))
+    return CHINESE if chinese and chinese >= latin else ENGLISH
+
+
 def _breadcrumb(line, number, name):
-    parts = [part.strip() for part in line.split(" - ")]
-    if len(parts) < 3 or not all(parts[:2]) or not " - ".join(parts[2:]).strip():
+    parts = [part.strip() for part in BREADCRUMB_SEPARATOR.split(line, maxsplit=2)]
+    if len(parts) < 3 or not all(parts):
         raise SourceError(name, number, "the first line must be a breadcrumb '<site> - <section> - <title>'")
-    site, section, title = parts[0], parts[1], " - ".join(parts[2:])
+    site, section, title = parts
     for part, limit, what in [
         (site, MAX_SITE_LENGTH, "site"),
         (section, MAX_SECTION_LENGTH, "section"),
@@ -372,36 +431,52 @@ def _breadcrumb(line, number, name):
     return site, section, title
 
 
-def _parse_answer(blocks):
+def _parse_answer(blocks, markers, language):
+    """(short answer, sections) of the answer's blocks. In a Chinese text a list item whose marker is of another
+    kind than the list's (`1、` under `一、`) opens a list under the item before it, and one of the kind of an
+    enclosing list goes back to that list; in an English text (a translation, whose markers are whatever the
+    translation made of them) consecutive items are one list."""
     lead, sections, current = [], [], None
-    for block in blocks:
-        marker = LIST_MARKER.match(block.text)
+    open_lists = []  # the lists the next item may continue, outermost first: each of another kind
+    for block, marker in zip(blocks, markers, strict=True):
         if marker:
             item_text = block.text[marker.end() :].strip()
             label_match = ITEM_LABEL.match(item_text)
-            label, item_text = (
-                label_match.groups() if label_match and len(label_match[1].split()) <= 6 else ("", item_text)
-            )
-            item = ListItem(text=item_text, line=block.line, label=label.strip())
+            label, colon = "", ":"
+            if label_match and len(label_match[1].split()) <= 6:
+                colon = "：" if "：" in item_text[label_match.end(1) : label_match.start(2)] else ":"
+                label, item_text = label_match[1].strip(), label_match[2]
+            item = ListItem(item_text, block.line, label, colon=colon)
             if current is None:
                 current = ParsedSection(kind=GENERAL, heading="", line=block.line)
                 sections.append(current)
-            if current.blocks and isinstance(current.blocks[-1], _OpenList):
-                current.blocks[-1].items.append(item)  # in place: a tuple rebuilt per item is quadratic
-            else:
-                current.blocks.append(_OpenList([item], block.line))
+            kind = _MARKER_KINDS.get(marker.lastgroup, marker.lastgroup) if language == CHINESE else "item"
+            if not (current.blocks and current.blocks[-1] is (open_lists[0] if open_lists else None)):
+                open_lists = [_OpenList([], block.line, kind)]
+                current.blocks.append(open_lists[0])
+            elif kind != open_lists[-1].kind:
+                at = next((depth for depth, open_list in enumerate(open_lists) if open_list.kind == kind), None)
+                if at is None:
+                    sublist = _OpenList([], block.line, kind)
+                    open_lists[-1].sublists[len(open_lists[-1].items) - 1] = sublist
+                    open_lists.append(sublist)
+                else:
+                    del open_lists[at + 1 :]
+            open_lists[-1].items.append(item)  # in place: a tuple rebuilt per item is quadratic
             continue
         analysis = LEGAL_ANALYSIS.match(block.text)
         if analysis:
             _demote_if_empty(sections, lead)
-            current = ParsedSection(kind=ANALYSIS, heading="Legal analysis", line=block.line)
+            current = ParsedSection(
+                kind=ANALYSIS, heading=ANALYSIS_HEADINGS[language], line=block.line, written=block.text
+            )
             sections.append(current)
             if analysis[1].strip():
                 current.blocks.append(Paragraph(analysis[1].strip(), block.line))
         elif _is_heading(block.text):
             _demote_if_empty(sections, lead)
             heading = block.text[:-1].strip()
-            current = ParsedSection(kind=section_kind(heading), heading=heading, line=block.line)
+            current = ParsedSection(kind=section_kind(heading), heading=heading, line=block.line, written=block.text)
             sections.append(current)
         elif current is None:
             lead.append(block.text)
@@ -409,10 +484,7 @@ def _parse_answer(blocks):
             current.blocks.append(Paragraph(block.text, block.line))
     _demote_if_empty(sections, lead)
     for section in sections:
-        section.blocks = [
-            OrderedList(tuple(block.items), block.line) if isinstance(block, _OpenList) else block
-            for block in section.blocks
-        ]
+        section.blocks = [block.closed() if isinstance(block, _OpenList) else block for block in section.blocks]
     return "\n\n".join(lead), sections
 
 
@@ -422,14 +494,31 @@ class _OpenList:
 
     items: list
     line: int
+    kind: str  # of its markers
+    sublists: dict = field(default_factory=dict)  # the position of an item -> the list under it
+
+    def closed(self):
+        """The `OrderedList` read, the lists under its items included (without recursion)."""
+        order, stack = [], [self]
+        while stack:  # each list before the lists under it
+            open_list = stack.pop()
+            order.append(open_list)
+            stack.extend(open_list.sublists.values())
+        built = {}  # id of an open list -> its OrderedList
+        for open_list in reversed(order):  # the lists under a list before it
+            items = open_list.items
+            for position, sublist in open_list.sublists.items():
+                items[position] = replace(items[position], sublist=built.pop(id(sublist)))
+            built[id(open_list)] = OrderedList(tuple(items), open_list.line)
+        return built[id(self)]
 
 
 def _demote_if_empty(sections, lead):
-    """A heading with nothing under it is a paragraph of what comes before it."""
+    """A heading with nothing under it is a paragraph of what comes before it, as written."""
     if not sections or sections[-1].blocks:
         return
     empty = sections.pop()
-    text = f"{empty.heading}:"
+    text = empty.written
     if sections:
         sections[-1].blocks.append(Paragraph(text, empty.line))
     else:
@@ -451,6 +540,7 @@ class _Article:
 def _parse_legal_basis(blocks, name):
     quoted, law, law_line, article = [], None, 0, None
     basis_line = blocks[0].line if blocks else 0
+    label = "'法律依据：'" if blocks and blocks[0].text.startswith("法律依据") else "'Legal basis:'"
 
     def close():
         if article is None:
@@ -474,7 +564,7 @@ def _parse_legal_basis(blocks, name):
         nonlocal article
         close()
         if law is None:
-            raise SourceError(name, law_line, "'Legal basis:' names no law")
+            raise SourceError(name, law_line, f"{label} names no law")
         article = _Article(law, law_line, number, line, language)
         if rest.strip():
             article.paragraphs.append(_capitalize(rest.strip()))
@@ -484,15 +574,20 @@ def _parse_legal_basis(blocks, name):
         if basis := LEGAL_BASIS.match(text):
             close()
             law, law_line, article, text = None, block.line, None, basis[1].strip()
+            label = "'法律依据：'" if block.text.startswith("法律依据") else "'Legal basis:'"
             if not text:
                 continue  # the article markers that follow name the law
             if not CJK_LAW_ARTICLE_MARKER.match(text):
-                law, number, language = _legal_basis_header(text, block, name)
+                law, number, language = _legal_basis_header(text, block, name, label)
                 if number is not None:
                     article = _Article(law, law_line, number, block.line, language)
                 continue
+        if named := LAW_NAME_LINE.match(text):  # 《中华人民共和国社会保险法》 alone: the articles after it are its
+            close()
+            law, law_line, article = _checked_law_name(named[1], block, name, label), block.line, None
+            continue
         if marker := CJK_LAW_ARTICLE_MARKER.match(text):  # 《…》第五十八条 names the law and begins an article
-            law, law_line = _checked_law_name(marker[1], block, name), block.line
+            law, law_line = _checked_law_name(marker[1], block, name, label), block.line
             start(_provision_number(marker[2], name, block.line), block.line, CHINESE, marker[3])
             continue
         marker = ARTICLE_MARKER.match(text) or CJK_ARTICLE_MARKER.match(text)
@@ -507,7 +602,7 @@ def _parse_legal_basis(blocks, name):
         elif article is not None:
             article.paragraphs.append(text)
         elif law is None:
-            raise SourceError(name, law_line, "'Legal basis:' names no law")
+            raise SourceError(name, law_line, f"{label} names no law")
         else:
             raise SourceError(name, block.line, f"text in the legal basis before any article of {law} is named")
     close()
@@ -519,12 +614,7 @@ def _parse_legal_basis(blocks, name):
 def quote_language(paragraphs, default):
     """CHINESE when most letters of `paragraphs` are Chinese characters, ENGLISH when most are Latin letters;
     `default` (the language of the article's marker) when there are none."""
-    chinese = latin = 0
-    for char in "".join(paragraphs):
-        if "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff":
-            chinese += 1
-        elif char.isalpha() and char.isascii():
-            latin += 1
+    chinese, latin = _letters("".join(paragraphs))
     if not chinese and not latin:
         return default
     return CHINESE if chinese >= latin else ENGLISH
@@ -534,31 +624,38 @@ _ARTICLE_OF_LAW = re.compile(r"^Article\s+(\d+)\s+of\s+(?:the\s+)?(.+)$", re.IGN
 _CJK_ARTICLE_OF_LAW = re.compile(r"^《(.+?)》\s*第\s*" + _CJK_NUMBER + r"\s*条", re.DOTALL)
 
 
-def _legal_basis_header(rest, block, name):
+def _legal_basis_header(rest, block, name, label):
     """(law name, article number or None, language of the marker) from what follows `Legal basis:`, when it is
-    no Chinese article marker."""
+    no Chinese article marker. A name in book-title marks (`根据《社会保险法》的规定：`) is the law's name."""
     match = _ARTICLE_OF_LAW.match(rest)
     if match:
         law, number, language = match[2], _provision_number(match[1], name, block.line), ENGLISH
     elif match := _CJK_ARTICLE_OF_LAW.match(rest):  # 《…》第四条规定…: the article, the rest ignored
         law, number, language = match[1], _provision_number(match[2], name, block.line), CHINESE
+    elif match := _BOOK_TITLE.search(rest):
+        law, number, language = match[1], None, CHINESE
     else:
         law, number, language = rest, None, ENGLISH
-    return _checked_law_name(law, block, name), number, language
+    return _checked_law_name(law, block, name, label), number, language
 
 
-def _checked_law_name(text, block, name):
+_BOOK_TITLE = re.compile(r"《([^《》]+)》")
+
+
+def _checked_law_name(text, block, name, label):
     """The law name `text` gives (see `_law_name`); a SourceError if it is empty or too long."""
     law = _law_name(text)
     if not law:
-        raise SourceError(name, block.line, "'Legal basis:' names no law")
+        raise SourceError(name, block.line, f"{label} names no law")
     if len(law) > MAX_LAW_NAME_LENGTH:
         raise SourceError(name, block.line, f"the law name is longer than {MAX_LAW_NAME_LENGTH} characters")
     return law
 
 
 def _provision_number(text, name, line):
-    """The article number written as `text` (digits or Chinese numerals); a SourceError if it is none."""
+    """The article number written as `text` (digits, full-width ones too, or Chinese numerals); a SourceError if
+    it is none."""
+    text = text.translate(_FULL_WIDTH_DIGITS)
     if text.isdigit() and len(text) > 4:  # no law has ten thousand articles: not a law's name either
         raise SourceError(name, line, f"Article {text}: no law has that many articles (at most {MAX_ARTICLE:,})")
     number = chinese_number(text)
@@ -589,9 +686,22 @@ def blocks_to_markdown(blocks):
         if isinstance(block, Paragraph):
             parts.append(escape_markdown(block.text))
         else:
-            lines = []
-            for number, item in enumerate(block.items, start=1):
-                label = f"**{escape_markdown(item.label)}:** " if item.label else ""
-                lines.append(f"{number}. {label}{escape_markdown(item.text)}")
-            parts.append("\n".join(lines))
+            parts.append("\n".join(_list_lines(block)))
     return "\n\n".join(parts)
+
+
+def _list_lines(ordered_list):
+    """The Markdown lines of an ordered list, a list under an item indented four spaces more than the item."""
+    lines, stack = [], [(ordered_list.items, 0, "")]
+    while stack:
+        items, position, indent = stack.pop()
+        for index in range(position, len(items)):
+            item = items[index]
+            label = ""
+            if item.label:  # a full-width colon takes no space after it
+                label = f"**{escape_markdown(item.label)}{item.colon}**{'' if item.colon == '：' else ' '}"
+            lines.append(f"{indent}{index + 1}. {label}{escape_markdown(item.text)}")
+            if item.sublist is not None:
+                stack += [(items, index + 1, indent), (item.sublist.items, 0, indent + "    ")]
+                break
+    return lines

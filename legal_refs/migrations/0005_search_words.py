@@ -73,6 +73,7 @@ STATEMENTS = {
 # Frozen copies (a migration imports no application code): the Chinese cut into words as textkit.chinese cuts it
 # now, with rjieba, the domain dictionary of the repository (textkit/dictionary/words.txt) and OpenCC's t2s.
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+WORD_RUN = re.compile(r"[^\W_]+")
 DICTIONARY = Path(__file__).resolve().parents[2] / "textkit" / "dictionary" / "words.txt"
 
 
@@ -93,7 +94,8 @@ def chinese_tools():
         return HAN.sub(lambda run: convert(run.group(0)), text)
 
     def index_words(text):
-        return " ".join(word for run in HAN.findall(fold(text)) for word in jieba.cut_for_search(run) if word.strip())
+        runs = (run for run in WORD_RUN.findall(fold(text)) if HAN.search(run))
+        return " ".join(word.casefold() for run in runs for word in jieba.cut_for_search(run) if word.strip())
 
     def cjk_tokens(text):
         tokens = []

@@ -61,6 +61,7 @@ def test_documents_are_cut_in_search_mode_and_queries_into_their_content_words()
     assert index_words("到社保经办机构補辦第三代社保卡") == (
         "到 社保 经办 机构 社保经办机构 补办 第三 三代 社保 第三代 社保卡 第三代社保卡"
     )
+    assert index_words("拨打12333热线或用App") == "拨打 12333 热线 或用 app"  # digits and letters beside Chinese
     assert query_words("社保卡丢了怎么办") == ["社保卡", "丢"]  # 了 and 怎么办 are not required
     assert query_words("怎么办") == ["怎么办"]  # a query of stop words only keeps them
     assert query_words("医保卡丢了", known={"医保卡"}) == ["医保卡", "丢"]  # pieces joined again into a synonym
@@ -187,6 +188,8 @@ def test_english_synonyms(client):
     wanted = make_answer("How do I reset my card password?")
     make_answer("How do I pay the premium?")
     assert answers_found(search(client, "PIN")) == [wanted.question]
+    hotline = make_answer("拨打12333热线可以办理挂失吗？")
+    assert answers_found(search(client, "12333")) == [hotline.question]
     assert answers_found(search(client, "reset -pin")) == [wanted.question]  # an exclusion is as written
     assert answers_found(search(client, "reset -password")) == []
     registration = make_answer("Which household registration do I need?")
@@ -437,7 +440,7 @@ def test_the_migrations_cut_the_stored_answers_and_articles(client):
     # The migrations' frozen copies cut as the application does.
     from textkit.chinese import index_words
 
-    text = "到社保经办机构補辦第三代社保卡，激活金融功能。"
+    text = "到社保经办机构補辦第三代社保卡，激活金融功能，或拨打12333热线（App办理）。"
     for name in ("articles.migrations.0011_search_words", "legal_refs.migrations.0005_search_words"):
         fold, frozen_index_words, _ = importlib.import_module(name).chinese_tools()
         assert frozen_index_words(text) == index_words(text)

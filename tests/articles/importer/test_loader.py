@@ -12,7 +12,7 @@ from articles.importer.loader import ImportFailed, _Loader, import_paths, read_s
 from articles.models import Answer, Citation, Section, SectionKind, Status, Topic
 from legal_refs.models import Law, Provision, ProvisionVersion, Translation
 from legal_refs.services import amend, save_translation
-from tests.conftest import SOURCE_DIR
+from tests.conftest import ENGLISH_SOURCES, SOURCE_DIR
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
 
 MODELS = [Law, Provision, ProvisionVersion, Translation, Topic, Answer, Section, Citation]
@@ -42,6 +42,13 @@ def snapshot():
         list(Section.objects.values_list("answer__slug", "position", "kind", "heading", "body")),
         list(Citation.objects.values_list("answer__slug", "provision__number", "position")),
     )
+
+
+def copy_english_sources(folder):
+    """A folder holding a copy of the two English source texts, to change."""
+    folder.mkdir()
+    for path in ENGLISH_SOURCES:
+        shutil.copy(path, folder / path.name)
 
 
 def write(tmp_path, name, text):
@@ -114,7 +121,7 @@ def test_source_texts_give_the_answers_sections_and_citations(imported):
 def test_source_texts_cite_the_official_articles_and_change_no_law(social_insurance_law):
     before = list(Provision.objects.values_list("number", "paragraphs", "search_text").order_by("number"))
     laws = list(Law.objects.values_list("slug", "title", "aliases"))
-    import_paths([SOURCE_DIR])
+    import_paths(ENGLISH_SOURCES)
     assert Law.objects.count() == 1 and list(Law.objects.values_list("slug", "title", "aliases")) == laws
     assert Provision.objects.count() == 98
     after = {
@@ -148,7 +155,7 @@ def test_two_sources_quoting_one_article_in_other_english_are_two_translations_o
 
 
 def test_import_reports_each_translation_recorded_and_sums_up(social_insurance_law):
-    output = run_command(SOURCE_DIR)
+    output = run_command(*ENGLISH_SOURCES)
     assert output.splitlines() == [
         "New topic: Social security inquiry",
         f"Translation recorded: Social Insurance Law, Article 4, from {SOURCE_DIR}/000_c9b72944512ff204.txt",
@@ -161,7 +168,7 @@ def test_import_reports_each_translation_recorded_and_sums_up(social_insurance_l
 
 def test_importing_twice_changes_nothing_and_says_so(imported):
     before = snapshot()
-    output = run_command(SOURCE_DIR)
+    output = run_command(*ENGLISH_SOURCES)
     assert snapshot() == before
     assert "Answers: 0 created, 0 updated, 2 unchanged, 0 skipped. Translations: 0 recorded, 0 updated." in output
     assert "Translation recorded" not in output
@@ -170,7 +177,7 @@ def test_importing_twice_changes_nothing_and_says_so(imported):
 
 def test_a_source_whose_quote_changed_updates_its_own_translation(imported, tmp_path):
     folder = tmp_path / "src"
-    shutil.copytree(SOURCE_DIR, folder)
+    copy_english_sources(folder)
     path = folder / "001_8aa116ca66a33e7a.txt"
     path.write_text(path.read_text().replace("Individuals enjoy", "Individuals have"), encoding="utf-8")
     others = list(Translation.objects.exclude(source_title=FIRST_CLASS_CARD, provision__number=4).values())
@@ -192,7 +199,7 @@ def test_a_changed_quote_translates_the_wording_in_force_when_it_changed(importe
     assert set(Translation.objects.filter(provision=article_4).values_list("version", flat=True)) == {first.pk}
     amend(article_4, ["新的第一款。", "新的第二款。"], datetime.date(2026, 1, 1), "某决定")
     folder = tmp_path / "src"
-    shutil.copytree(SOURCE_DIR, folder)
+    copy_english_sources(folder)
     path = folder / "001_8aa116ca66a33e7a.txt"
     path.write_text(path.read_text().replace("Individuals enjoy", "Individuals have"), encoding="utf-8")
     run_command(folder)
@@ -207,7 +214,7 @@ def test_a_changed_quote_translates_the_wording_in_force_when_it_changed(importe
 
 def test_a_change_of_spacing_alone_updates_no_translation(imported, tmp_path):
     folder = tmp_path / "src"
-    shutil.copytree(SOURCE_DIR, folder)
+    copy_english_sources(folder)
     path = folder / "001_8aa116ca66a33e7a.txt"
     path.write_text(path.read_text().replace("Individuals enjoy", "Individuals   enjoy"), encoding="utf-8")
     assert "Nothing changed." in run_command(folder)
@@ -220,7 +227,7 @@ def test_replace_wording_is_gone(social_insurance_law):
 
 def test_dry_run_reports_and_saves_nothing(social_insurance_law):
     before = snapshot()
-    output = run_command(SOURCE_DIR, "--dry-run")
+    output = run_command(*ENGLISH_SOURCES, "--dry-run")
     assert "2 created" in output and "Translations: 4 recorded" in output and "Dry run: nothing was saved." in output
     assert snapshot() == before
 
@@ -232,7 +239,7 @@ def test_answer_edited_after_import_is_not_overwritten(imported):
     section = Answer.objects.get(question=UPGRADE_HALFWAY).sections.first()
     section.body = "Edited by an editor."
     section.save()
-    output = run_command(SOURCE_DIR)
+    output = run_command(*ENGLISH_SOURCES)
     assert "Skipped, edited since import: " in output and "000_c9b72944512ff204.txt" in output
     assert "0 updated, 1 unchanged, 1 skipped" in output
     assert Section.objects.get(pk=section.pk).body == "Edited by an editor."
@@ -240,7 +247,7 @@ def test_answer_edited_after_import_is_not_overwritten(imported):
 
 def test_status_change_is_not_an_edit(imported):
     Answer.objects.filter(question=UPGRADE_HALFWAY).update(status=Status.DRAFT)
-    assert "2 unchanged" in run_command(SOURCE_DIR)
+    assert "2 unchanged" in run_command(*ENGLISH_SOURCES)
 
 
 def test_saving_with_browser_line_ends_is_not_an_edit(imported):
@@ -248,12 +255,12 @@ def test_saving_with_browser_line_ends_is_not_an_edit(imported):
     for section in Section.objects.all():
         section.body = section.body.replace("\n", "\r\n") + "\r\n"
         section.save()
-    assert "2 unchanged" in run_command(SOURCE_DIR)
+    assert "2 unchanged" in run_command(*ENGLISH_SOURCES)
 
 
 def test_renaming_a_topic_is_not_an_edit_and_adds_no_topic(imported):
     Topic.objects.update(title="Social security questions")
-    output = run_command(SOURCE_DIR)
+    output = run_command(*ENGLISH_SOURCES)
     assert "2 unchanged" in output and "Nothing changed." in output
     assert list(Topic.objects.values_list("title", flat=True)) == ["Social security questions"]
 
@@ -289,7 +296,7 @@ def test_skipped_answer_writes_nothing_for_its_source(imported, tmp_path):
     answer.short_answer = "Edited."
     answer.save()
     folder = tmp_path / "src"
-    shutil.copytree(SOURCE_DIR, folder)
+    copy_english_sources(folder)
     path = folder / "000_c9b72944512ff204.txt"
     path.write_text(path.read_text().replace("Individuals enjoy", "Individuals have") + "\n\nArticle 11\n\nEleven.")
     before = list(Translation.objects.values())
@@ -302,7 +309,7 @@ def test_overwrite_edited_option_restores_the_source(imported):
     answer = Answer.objects.get(question=UPGRADE_HALFWAY)
     answer.short_answer = "Edited."
     answer.save()
-    output = run_command(SOURCE_DIR, "--overwrite-edited")
+    output = run_command(*ENGLISH_SOURCES, "--overwrite-edited")
     assert "1 updated" in output
     answer.refresh_from_db()
     assert answer.short_answer == ""
@@ -311,7 +318,7 @@ def test_overwrite_edited_option_restores_the_source(imported):
 
 def test_changed_source_updates_the_answer_keeping_its_url(imported, tmp_path, search_refreshes):
     folder = tmp_path / "src"
-    shutil.copytree(SOURCE_DIR, folder)
+    copy_english_sources(folder)
     path = folder / "000_c9b72944512ff204.txt"
     path.write_text(path.read_text().replace("Matters needing attention", "Notes to heed"), encoding="utf-8")
     slug = Answer.objects.get(question=UPGRADE_HALFWAY).slug
@@ -528,7 +535,7 @@ def test_unicode_question_keeps_unicode_slug(social_insurance_law, tmp_path):
 
 def test_a_failing_file_in_a_batch_leaves_the_database_unchanged(imported, tmp_path):
     folder = tmp_path / "batch"
-    shutil.copytree(SOURCE_DIR, folder)
+    copy_english_sources(folder)
     write(folder, "002_new.txt", "Site - Topic - New question\n\nNew question\n\nYes.")
     write(folder, "003_broken.txt", "Site - Topic - Broken\n\nBroken\n\nYes.\n\nLegal basis: Social Insurance Law.")
     before = snapshot()
@@ -575,7 +582,7 @@ def test_a_database_error_in_a_later_file_rolls_back_the_earlier_ones(social_ins
     monkeypatch.setattr(Section.objects, "bulk_create", fail_for_second_answer)
     before = snapshot()
     with pytest.raises(CommandError) as caught:
-        run_command(SOURCE_DIR)
+        run_command(*ENGLISH_SOURCES)
     assert "001_8aa116ca66a33e7a.txt, line 1: cannot be saved: disk full" in str(caught.value)
     assert snapshot() == before
 
@@ -593,7 +600,7 @@ def test_answers_that_fail_together_but_not_alone_are_saved_one_by_one(social_in
         return bulk_create(answers, *args, **kwargs)
 
     monkeypatch.setattr(Answer.objects, "bulk_create", fail_for_more_than_one)
-    assert "Answers: 2 created" in run_command(SOURCE_DIR)
+    assert "Answers: 2 created" in run_command(*ENGLISH_SOURCES)
     assert Answer.objects.count() == 2
     assert all(answer.sections.exists() and answer.search_document for answer in Answer.objects.all())
 

@@ -432,7 +432,7 @@ def test_a_malformed_number_in_a_chinese_marker_is_an_error_naming_the_line():
 
 
 def test_a_bare_marker_before_any_law_is_named_is_an_error_at_the_label():
-    with pytest.raises(SourceError, match=r"line 7: 'Legal basis:' names no law"):
+    with pytest.raises(SourceError, match=r"line 7: '法律依据：' names no law"):
         parse(cjk_source("法律依据：\n\n第四条 文本。"))
 
 
