@@ -44,8 +44,9 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Least, Length, Lower, Replace
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
-from articles.models import Answer, Citation, SearchWord, Status
+from articles.models import Answer, Citation, Language, SearchWord, Status, is_chinese
 from legal_refs.models import Provision, law_rank
 from textkit.highlight import SNIPPET_CHARS, START_SEL, STOP_SEL, highlight, mark_headline
 from textkit.query import ParsedQuery, Term
@@ -55,6 +56,12 @@ MAX_CANDIDATES = 50  # PostgreSQL ranks at most this many answers whose question
 MAX_RESULTS = 2 * MAX_CANDIDATES  # answers listed for one query, at most
 SPELLING_CUTOFF = 0.75  # difflib's ratio a corrected word needs at least
 SPELLING_CANDIDATES = 16  # PostgreSQL: the nearest words by trigram distance that difflib chooses from
+
+
+def in_reader_language() -> Case:
+    """1 for an answer in the language of the page (the reader's), else 0: those answers are listed first."""
+    language = Language.ZH_HANS if is_chinese(get_language()) else Language.EN
+    return Case(When(language=language, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 class SearchBackend:
@@ -291,7 +298,8 @@ class PostgreSQLBackend(SearchBackend):
         queryset = queryset.filter(pk__in=self.candidate_answers(queryset, parsed, query))
         if parsed.excluded:
             queryset = queryset.filter(search_vector=query)  # see candidate_answers
-        return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+        ranked = queryset.annotate(rank=SearchRank(F("search_vector"), query), in_language=in_reader_language())
+        return ranked.order_by("-in_language", "-rank", "pk")
 
     def candidates_capped(self, parsed: ParsedQuery, count: int) -> bool:
         ranked_candidates = bool(parsed.terms) and tsquery(parsed) is not None
@@ -553,7 +561,8 @@ class SQLiteBackend(SearchBackend):
         found, rank = self.matching(queryset, parsed, ANSWER_INDEX, ANSWER_FIELD_WEIGHTS)
         if found is None:
             return queryset.none().annotate(rank=Value(0.0))
-        return found.annotate(rank=rank).order_by("-rank", "question", "pk")
+        ranked = found.annotate(rank=rank, in_language=in_reader_language())
+        return ranked.order_by("-in_language", "-rank", "question", "pk")
 
     def match_provisions(self, queryset, parsed, named):
         found, rank = self.matching(queryset, parsed, PROVISION_INDEX, PROVISION_FIELD_WEIGHTS)

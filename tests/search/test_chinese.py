@@ -446,3 +446,18 @@ def test_the_migrations_cut_the_stored_answers_and_articles(client):
         assert frozen_index_words(text) == index_words(text)
     assert answers_found(search(client, "补办")) == [answer.question]
     assert provisions_found(search(client, "经办机构")) == [provision.number]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_answers_in_the_readers_language_come_first(language):
+    from django.utils import translation
+
+    from articles.models import Language
+    from search.results import search as find
+
+    english = make_answer("Can I call 12333 about my card?", language=Language.EN)
+    chinese = make_answer("拨打12333热线可以办理挂失吗？", language=Language.ZH_HANS)
+    with translation.override(language):
+        found = [answer.pk for answer in find("12333").page.object_list]
+    assert found == ([chinese.pk, english.pk] if language == "zh-hans" else [english.pk, chinese.pk])
