@@ -282,6 +282,9 @@ class Answer(models.Model):
     # The search document, rebuilt from the sections and citations by each save (articles.search_document).
     search_document = models.TextField(_("search document"), blank=True, editable=False)
     search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
+    search_zh_question = models.TextField(_("search words (Chinese, question)"), blank=True, editable=False)
+    search_zh_short_answer = models.TextField(_("search words (Chinese, short answer)"), blank=True, editable=False)
+    search_zh_document = models.TextField(_("search words (Chinese, document)"), blank=True, editable=False)
     search_citations = models.TextField(_("search tokens (articles cited)"), blank=True, editable=False)
 
     objects = AnswerQuerySet.as_manager()

@@ -1,16 +1,18 @@
 """What an answer is found by: its search document, and the spelling vocabulary of the published answers.
 
 The search document is plain text columns of the answer, one per weight: the question (A), the short
-answer (B) and `search_document` (C: its sections' headings and text, then the law articles it cites);
-`search_cjk` holds the Chinese of all three as two-character tokens, and `search_citations` a token per
-law article cited ("article10"). On PostgreSQL, migrations add a generated, GIN-indexed ``tsvector``
-over exactly these columns (see the search app). They are rebuilt once at the end of each save of an
-answer (articles.services), never by the search itself.
+answer (B) and `search_document` (C: its sections' headings and text, then the law articles it cites); the
+Chinese of each as words (`search_zh_question`, `search_zh_short_answer`, `search_zh_document`, cut by
+textkit.chinese in simplified characters), the Chinese of all three as two-character tokens (`search_cjk`),
+and a token per law article cited (`search_citations`: "article10"). On PostgreSQL, migrations add a
+generated, GIN-indexed ``tsvector`` over exactly these columns; on SQLite an FTS5 table over them, kept in
+step by triggers (see the search app). They are rebuilt once at the end of each save of an answer
+(articles.services), never by the search itself.
 
 PostgreSQL holds at most 1 MB in one ``tsvector``: an answer whose text would go past it cannot be saved.
 `check_index_size` refuses such an answer beforehand (the admin's sections and the importer call it), from an
-estimate that errs on the large side: about 2 bytes per character of words, 14 per Chinese character (each
-is in two distinct two-character tokens, with their positions).
+estimate that errs on the large side: about 2 bytes per character of words, 20 per Chinese character (each
+is in two distinct two-character tokens and in one to three words, with their positions).
 """
 
 import html
@@ -21,12 +23,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from textkit.chinese import fold, index_words
 from textkit.tokens import CJK_RUN, cjk_tokens, provision_token, vocabulary_words
 
 from .models import Answer, Citation, SearchWord, Section, Status
 
 MAX_INDEX_BYTES = 900_000  # of the estimate; PostgreSQL refuses a tsvector past 1,048,575 bytes
-BYTES_PER_CHARACTER, BYTES_PER_CHINESE_CHARACTER = 2, 14
+BYTES_PER_CHARACTER, BYTES_PER_CHINESE_CHARACTER = 2, 20
 
 
 def index_size(texts: Iterable[str]) -> int:
@@ -83,9 +86,38 @@ def search_columns(answer: Answer, sections: Iterable[Section], citations: Itera
     document = build_search_document(sections, citations)
     return {
         "search_document": document,
-        "search_cjk": cjk_tokens(" ".join([answer.question, answer.short_answer, document])),
+        **chinese_columns(answer.question, answer.short_answer, document),
         "search_citations": citation_tokens(citations),
     }
+
+
+WORD_COLUMNS = ("search_cjk", "search_zh_question", "search_zh_short_answer", "search_zh_document")
+
+
+def chinese_columns(question: str, short_answer: str, document: str) -> dict[str, str]:
+    """The Chinese search columns of an answer: two-character tokens and words, in simplified characters."""
+    return {
+        "search_cjk": cjk_tokens(fold(" ".join([question, short_answer, document]))),
+        "search_zh_question": index_words(question),
+        "search_zh_short_answer": index_words(short_answer),
+        "search_zh_document": index_words(document),
+    }
+
+
+def rebuild_search_words(batch_size=500) -> int:
+    """Cut the Chinese of every answer again (after a change of the segmenter's dictionary): the number of
+    answers whose search words changed."""
+    changed = []
+    for answer in Answer.objects.only("pk", "question", "short_answer", "search_document", *WORD_COLUMNS).iterator(
+        batch_size
+    ):
+        columns = chinese_columns(answer.question, answer.short_answer, answer.search_document)
+        if any(getattr(answer, name) != value for name, value in columns.items()):
+            for name, value in columns.items():
+                setattr(answer, name, value)
+            changed.append(answer)
+    Answer.objects.bulk_update(changed, WORD_COLUMNS, batch_size=batch_size)
+    return len(changed)
 
 
 def answer_words(answer: Answer) -> set[str]:

@@ -320,14 +320,18 @@ def naive_search(text):
 
 
 def our_search(text):
-    """The answers found: the ranked ids (count) and the first page's answers, as the baseline does."""
+    """The answers found (the synonyms from the cache; any of the Chinese words when none has all): the ranked ids
+    (count) and the first page's answers, as the baseline does."""
     from articles.models import Answer
     from search.backends import backend
     from search.results import RESULTS_PER_PAGE, spelling_suggestion
+    from search.synonyms import synonym_map
     from textkit.query import ParsedQuery
 
-    parsed = ParsedQuery.parse(text)
+    parsed = ParsedQuery.parse(text, synonym_map())
     ids, _ = backend().answer_ids(parsed)
+    if not ids and (relaxed := parsed.relaxed()) is not None:
+        ids, _ = backend().answer_ids(relaxed)
     if not ids and (suggestion := spelling_suggestion(parsed)) is not None:
         ids, _ = backend().answer_ids(suggestion)
     return len(ids), list(Answer.objects.filter(pk__in=ids[:RESULTS_PER_PAGE]).select_related("topic"))

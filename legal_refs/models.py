@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from textkit.chinese import fold, index_words
 from textkit.tokens import cjk_tokens
 
-SEARCH_FIELDS = ("search_text", "search_cjk")
+SEARCH_FIELDS = ("search_text", "search_cjk", "search_words")
 
 
 def normalize_law_name(name):
@@ -249,9 +250,11 @@ class Provision(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # What the article is found by, filled on save from its number, its official text and its translations
-    # (see `save`); on PostgreSQL a migration adds a generated, GIN-indexed tsvector over these columns.
+    # (see `save`): the text, its Chinese (in simplified characters) as two-character tokens and as words. On
+    # PostgreSQL a migration adds a generated, GIN-indexed tsvector over these columns; on SQLite an FTS5 table.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
+    search_words = models.TextField(_("search words (Chinese)"), blank=True, editable=False)
 
     objects = ProvisionQuerySet.as_manager()
 
@@ -286,7 +289,12 @@ class Provision(models.Model):
         coming versions) and `translations` (each a list of paragraphs): the article is found by any of them."""
         texts = [*self.paragraphs, *(text for paragraphs in [*wordings, *translations] for text in paragraphs)]
         self.search_text = "\n\n".join([f"Article {self.number}", *dict.fromkeys(texts)])  # each wording once
-        self.search_cjk = cjk_tokens(self.search_text)
+        self.fill_search_words()
+
+    def fill_search_words(self):
+        """Set the Chinese search columns from `search_text`: its two-character tokens and its words (simplified)."""
+        self.search_cjk = cjk_tokens(fold(self.search_text))
+        self.search_words = index_words(self.search_text)
 
     @property
     def text(self):

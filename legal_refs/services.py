@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from serving.pages import content_changed
 
-from .models import Correction, Law, Provision, ProvisionVersion, Translation
+from .models import SEARCH_FIELDS, Correction, Law, Provision, ProvisionVersion, Translation
 
 
 def save_law(law: Law) -> Law:
@@ -177,7 +177,7 @@ def save_translations(translations) -> None:
         wordings[provision_id].append(paragraphs)
     for pk, provision in provisions.items():
         provision.fill_search_columns(held[pk], wordings[pk])
-    Provision.objects.bulk_update(provisions.values(), ["search_text", "search_cjk"])
+    Provision.objects.bulk_update(provisions.values(), SEARCH_FIELDS)
     content_changed()
 
 
@@ -186,3 +186,16 @@ def delete_translation(translation: Translation) -> None:
     translation.delete()
     provision.save(update_fields=[])
     content_changed()
+
+
+def rebuild_search_words(batch_size=500) -> int:
+    """Cut the Chinese of every law article again (after a change of the segmenter's dictionary): the number of
+    articles whose search words changed. Search only: no page shows them."""
+    changed = []
+    for provision in Provision.objects.only("pk", "search_text", "search_cjk", "search_words").iterator(batch_size):
+        before = (provision.search_cjk, provision.search_words)
+        provision.fill_search_words()
+        if (provision.search_cjk, provision.search_words) != before:
+            changed.append(provision)
+    Provision.objects.bulk_update(changed, ["search_cjk", "search_words"], batch_size=batch_size)
+    return len(changed)

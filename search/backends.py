@@ -1,30 +1,52 @@
 """The search engines: one backend class per database engine, behind one interface, chosen once per database.
 
-- `PostgreSQLBackend`: weighted full-text search over the stored, GIN-indexed ``tsvector`` columns that
-  vendor-aware migrations add over the content apps' plain text search columns (articles: question,
-  short answer, ``search_document``, ``search_cjk``, ``search_citations``; legal_refs: ``search_text``,
-  ``search_cjk``). ``websearch_to_tsquery`` for words, phrases and exclusions, phrases of two-character
-  tokens for Chinese, ``ts_rank`` to rank, ``ts_headline`` for the page of results shown only, and
+Both read the plain text search columns of the content apps (articles: question, short answer,
+``search_document``, the Chinese words of each, ``search_cjk``, ``search_citations``; legal_refs: ``search_text``,
+``search_words``, ``search_cjk``) through an index that vendor-aware migrations add over them, and both read a
+query the same way (textkit.query): every term required; Chinese typed as words, stop words not required, each
+word found as a stored word, as one of its synonyms, or as written in the two-character tokens (so a text that
+has the query as written is found too); a quoted phrase or an exclusion as written.
+
+- `PostgreSQLBackend`: weighted full-text search over stored, GIN-indexed ``tsvector`` columns.
+  ``websearch_to_tsquery`` ('english') for words, phrases and exclusions, raw ``to_tsquery`` ('simple') for the
+  Chinese words and token phrases, ``ts_rank`` to rank (a word weighs as the field it is in: question A, short
+  answer B, document C; the two-character tokens D), ``ts_headline`` for the page of results shown only, and
   ``pg_trgm``'s trigram distance for the spelling vocabulary.
-- `SQLiteBackend` (the embedded default): a ranked substring match (``LIKE``): every required term must
-  occur in the question, the short answer or the document, excluded terms in none; the score adds 10 per
-  term in the question, 4 in the short answer, 1 for each time (up to 5) it occurs in the document. It
-  finds Chinese as written, does not stem English words, and folds case for ASCII letters only.
+- `SQLiteBackend` (the embedded default): an FTS5 table over the same columns (English words stemmed by
+  porter), ranked by ``bm25`` with the same order of weights. A term of one character other than Chinese is
+  matched as a substring (``LIKE``), as FTS5 has no token of one letter to look up; one Chinese character is a
+  prefix of the two-character tokens, which is the same as a substring.
 
 Callers use `backend_for(alias)` (or `backend()`) and never branch on the vendor.
 """
 
 import difflib
+import re
+from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, router
-from django.db.models import Case, Exists, Expression, F, IntegerField, OuterRef, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Least, Length, Lower, Replace
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
-from articles.models import Answer, Citation, SearchWord, Status
+from articles.models import Answer, Citation, Language, SearchWord, Status, is_chinese
 from legal_refs.models import Provision, law_rank
 from textkit.highlight import SNIPPET_CHARS, START_SEL, STOP_SEL, highlight, mark_headline
 from textkit.query import ParsedQuery, Term
@@ -34,6 +56,12 @@ MAX_CANDIDATES = 50  # PostgreSQL ranks at most this many answers whose question
 MAX_RESULTS = 2 * MAX_CANDIDATES  # answers listed for one query, at most
 SPELLING_CUTOFF = 0.75  # difflib's ratio a corrected word needs at least
 SPELLING_CANDIDATES = 16  # PostgreSQL: the nearest words by trigram distance that difflib chooses from
+
+
+def in_reader_language() -> Case:
+    """1 for an answer in the language of the page (the reader's), else 0: those answers are listed first."""
+    language = Language.ZH_HANS if is_chinese(get_language()) else Language.EN
+    return Case(When(language=language, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 class SearchBackend:
@@ -181,31 +209,77 @@ def cjk_tsquery(run: str) -> str:
     return " <-> ".join(f"'{run[i : i + 2]}'" for i in range(len(run) - 1))
 
 
+def word_tsquery(word: str) -> str:
+    """A Chinese word: a stored word, or as written in the two-character tokens (one character: a prefix of both;
+    two characters: the word is its own token)."""
+    if len(word) <= 2:
+        return cjk_tsquery(word)
+    return f"'{word}' | {cjk_tsquery(word)}"
+
+
 def websearch_term(term: Term) -> str | None:
     """A term in `websearch_to_tsquery` syntax, without its Chinese characters (None if nothing is left)."""
-    text = " ".join(CJK_RUN.sub(" ", term.text).split())
+    text = " ".join(CJK_RUN.sub(" ", term.text).replace('"', " ").split())
     if not text:
         return None
     text = f'"{text}"' if term.phrase or " " in text else text
     return f"-{text}" if term.excluded else text
 
 
-def tsquery(parsed: ParsedQuery) -> SearchQuery | None:
-    """The text query: websearch syntax for the words, token phrases for Chinese (None if nothing is required)."""
-    parts = []
-    if any(websearch_term(term) for term in parsed.included):
-        websearch = " ".join(filter(None, (websearch_term(term) for term in parsed.terms)))
-        parts.append(SearchQuery(websearch, config=TEXT_SEARCH_CONFIG, search_type="websearch"))
-    for term in parsed.terms:
-        for run in CJK_RUN.findall(term.text):
-            query = SearchQuery(cjk_tsquery(run), config=CJK_SEARCH_CONFIG, search_type="raw")
-            parts.append(~query if term.excluded else query)
-    if all(getattr(part, "invert", False) for part in parts):
-        return None
+def form_tsquery(form: str) -> SearchQuery:
+    """A term or one of its synonyms: its Chinese as words, the rest as an English phrase."""
+    parts = [
+        SearchQuery(word_tsquery(run), config=CJK_SEARCH_CONFIG, search_type="raw") for run in CJK_RUN.findall(form)
+    ]
+    if english := websearch_term(Term(form, phrase=True)):
+        parts.append(SearchQuery(english, config=TEXT_SEARCH_CONFIG, search_type="websearch"))
+    return all_of(parts)
+
+
+def all_of(parts: list[SearchQuery]) -> SearchQuery:
     combined = parts[0]
     for part in parts[1:]:
         combined = combined & part
     return combined
+
+
+def any_of(parts: list[SearchQuery]) -> SearchQuery:
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined | part
+    return combined
+
+
+def tsquery(parsed: ParsedQuery) -> SearchQuery | None:
+    """The text query (None if nothing is required): each required term, the English of those without synonyms in
+    one websearch query (as typed), a term with synonyms as any of its forms, each Chinese word (`chinese_words`)
+    as any of its forms (and with `any_word`, any of the words), a quoted phrase or an exclusion as written."""
+    parts, websearch, excluded_english, words = [], [], [], []
+    for term in parsed.terms:
+        as_words = parsed.reads_as_words(term)
+        english = websearch_term(term)
+        if as_words and english and (alternatives := parsed.alternatives(term.text)):
+            parts.append(any_of([form_tsquery(form) for form in (term.text, *alternatives)]))
+            continue
+        if english:
+            (excluded_english if term.excluded else websearch).append(english)
+        if as_words:
+            words += [any_of([form_tsquery(form) for form in group]) for group in parsed.chinese_words(term)]
+        else:
+            for run in CJK_RUN.findall(term.text):
+                query = SearchQuery(cjk_tsquery(run), config=CJK_SEARCH_CONFIG, search_type="raw")
+                parts.append(~query if term.excluded else query)
+    if websearch:  # the exclusions in the same websearch query, as typed
+        text = " ".join(websearch + excluded_english)
+        parts.insert(0, SearchQuery(text, config=TEXT_SEARCH_CONFIG, search_type="websearch"))
+    else:
+        for text in excluded_english:
+            parts.append(~SearchQuery(text.removeprefix("-"), config=TEXT_SEARCH_CONFIG, search_type="websearch"))
+    if words:  # all of the Chinese words, or any of them (`ParsedQuery.relaxed`)
+        parts.append(any_of(words) if parsed.any_word else all_of(words))
+    if all(getattr(part, "invert", False) for part in parts):
+        return None
+    return all_of(parts)
 
 
 class PostgreSQLBackend(SearchBackend):
@@ -224,7 +298,8 @@ class PostgreSQLBackend(SearchBackend):
         queryset = queryset.filter(pk__in=self.candidate_answers(queryset, parsed, query))
         if parsed.excluded:
             queryset = queryset.filter(search_vector=query)  # see candidate_answers
-        return queryset.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "pk")
+        ranked = queryset.annotate(rank=SearchRank(F("search_vector"), query), in_language=in_reader_language())
+        return ranked.order_by("-in_language", "-rank", "pk")
 
     def candidates_capped(self, parsed: ParsedQuery, count: int) -> bool:
         ranked_candidates = bool(parsed.terms) and tsquery(parsed) is not None
@@ -315,7 +390,110 @@ class PostgreSQLBackend(SearchBackend):
 
 ANSWER_FIELD_WEIGHTS = {"question": 10, "short_answer": 4, "search_document": 1}
 PROVISION_FIELD_WEIGHTS = {"search_text": 1}
-MAX_COUNTED = 5  # occurrences of a term in a document that count
+MAX_COUNTED = 5  # occurrences of a term in a document that count (substring match of one character)
+
+
+@dataclass(frozen=True)
+class FullTextIndex:
+    """An FTS5 table over a model's search columns (a migration creates it, and the triggers that keep it in step
+    with the model's table), its columns with their ``bm25`` weights, and which of them hold the Chinese words and
+    the two-character tokens."""
+
+    table: str
+    weights: dict[str, float]
+    words: tuple[str, ...]
+    tokens: str
+
+    def matching(self, expression: str) -> RawSQL:
+        """The rowids (primary keys) of the rows matching the FTS5 `expression`, as a subquery."""
+        sql = f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s"  # noqa: S608 (no user text)
+        return RawSQL(sql, [expression])  # noqa: S611 (the expression is in the parameters)
+
+    def rank(self, expression: str, outer_table: str) -> RawSQL:
+        """The row's score for `expression` (higher is better): ``bm25`` of the row of `outer_table` in this index."""
+        weights = ", ".join(str(weight) for weight in self.weights.values())
+        sql = (
+            f"(SELECT -bm25({self.table}, {weights}) FROM {self.table}"  # noqa: S608 (no user text)
+            f' WHERE {self.table} MATCH %s AND rowid = "{outer_table}"."id")'
+        )
+        return RawSQL(sql, [expression], output_field=FloatField())  # noqa: S611 (the expression is a parameter)
+
+    def phrase(self, text: str) -> str | None:
+        """Words in FTS5 syntax: a quoted phrase of `text`'s words, None without any."""
+        words = WORD_CHARACTERS.findall(text)
+        return '"' + " ".join(words) + '"' if words else None
+
+    def as_written(self, run: str) -> str:
+        """A run of Chinese as written: a phrase of its two-character tokens (one character: their prefix)."""
+        if len(run) == 1:
+            return f'{self.tokens} : "{run}"*'
+        return f'{self.tokens} : "' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"'
+
+    def word(self, word: str) -> str:
+        """A Chinese word: a stored word, or as written (one character: a prefix of the words, or as written)."""
+        words = "{" + " ".join(self.words) + "}"
+        prefix = "*" if len(word) == 1 else ""
+        return f'({words} : "{word}"{prefix} OR {self.as_written(word)})'
+
+    def form(self, form: str) -> str | None:
+        """A term or one of its synonyms: its Chinese as words, the rest as a phrase."""
+        parts = [self.word(run) for run in CJK_RUN.findall(form)]
+        if rest := self.phrase(CJK_RUN.sub(" ", form)):
+            parts.append(rest)
+        return " AND ".join(parts) or None
+
+    def written(self, term: Term) -> str | None:
+        """A quoted phrase or an exclusion as written: its Chinese runs as written, the rest as a phrase."""
+        parts = [self.as_written(run) for run in CJK_RUN.findall(term.text)]
+        if rest := self.phrase(CJK_RUN.sub(" ", term.text)):
+            parts.append(rest)
+        return " AND ".join(parts) or None
+
+    def expression(self, parsed: ParsedQuery, terms: list[Term]) -> tuple[list[str], list[str]]:
+        """([an FTS5 expression per term], [the terms of one character other than Chinese: substrings])."""
+        expressions, substrings, words = [], [], []
+        for term in terms:
+            if len(term.text) == 1 and not CJK_RUN.match(term.text):
+                substrings.append(term.text)
+            elif parsed.reads_as_words(term):
+                forms = [term.text, *parsed.alternatives(term.text)]
+                if len(forms) > 1 and not CJK_RUN.fullmatch(term.text):
+                    options = [found for found in map(self.form, forms) if found]
+                    expressions += [f"({' OR '.join(options)})"] if options else []
+                    continue
+                if rest := self.phrase(CJK_RUN.sub(" ", term.text)):
+                    expressions.append(rest)
+                for group in parsed.chinese_words(term):
+                    options = [found for found in map(self.form, group) if found]
+                    words.append(f"({' OR '.join(options)})")
+            elif found := self.written(term):
+                expressions.append(found)
+        if words:  # all of the Chinese words, or any of them (`ParsedQuery.relaxed`)
+            expressions += [f"({' OR '.join(words)})"] if parsed.any_word else words
+        return expressions, substrings
+
+
+WORD_CHARACTERS = re.compile(r"\w+")
+ANSWER_INDEX = FullTextIndex(
+    table="articles_answer_fts",
+    weights={
+        "question": 10.0,
+        "short_answer": 4.0,
+        "search_document": 1.0,
+        "search_zh_question": 10.0,
+        "search_zh_short_answer": 4.0,
+        "search_zh_document": 1.0,
+        "search_cjk": 0.5,
+    },
+    words=("search_zh_question", "search_zh_short_answer", "search_zh_document"),
+    tokens="search_cjk",
+)
+PROVISION_INDEX = FullTextIndex(
+    table="legal_refs_provision_fts",
+    weights={"search_text": 1.0, "search_words": 1.0, "search_cjk": 0.1},
+    words=("search_words",),
+    tokens="search_cjk",
+)
 
 
 def substring_match(needle: str, fields) -> Q:
@@ -332,7 +510,7 @@ def substring_score(needles: list[str], weights: dict[str, int], *, counted=()) 
     In the `counted` fields each occurrence counts (up to MAX_COUNTED), so the text that says it more often
     ranks higher, while a match in a heavier field (the question) still outweighs any number of them.
     """
-    score = Value(0)
+    score = Value(0.0)
     for needle in needles:
         for field, weight in weights.items():
             if field in counted:
@@ -350,32 +528,51 @@ def substring_score(needles: list[str], weights: dict[str, int], *, counted=()) 
 class SQLiteBackend(SearchBackend):
     """Every answer that matches is ranked; only MAX_RESULTS of them are listed."""
 
+    @staticmethod
+    def matching(queryset, parsed, index, fields):
+        """`queryset` narrowed to the rows matching `parsed` in `index` (or by substring in `fields`), with the
+        rank: (queryset, rank expression), or (None, None) when no required term can be looked up."""
+        expressions, substrings = index.expression(parsed, parsed.included)
+        if not expressions and not substrings:
+            return None, None
+        rank = Value(0.0, output_field=FloatField())
+        if expressions:
+            match = " AND ".join(expressions)
+            queryset = queryset.filter(pk__in=index.matching(match))
+            rank = index.rank(match, queryset.model._meta.db_table)
+        for needle in substrings:
+            queryset = queryset.filter(substring_match(needle, fields))
+        if substrings:
+            rank = rank + substring_score(substrings, fields, counted={next(reversed(fields))})
+        excluded, excluded_substrings = index.expression(parsed, parsed.excluded)
+        if excluded:
+            queryset = queryset.exclude(pk__in=index.matching(" OR ".join(excluded)))
+        for needle in excluded_substrings:
+            queryset = queryset.exclude(substring_match(needle, fields))
+        return queryset, rank
+
     def match_answers(self, queryset, parsed):
         if parsed.provision_number:
             queryset = self.citing(queryset, parsed.provision_number)
-        fields = list(ANSWER_FIELD_WEIGHTS)
-        for term in parsed.included:
-            queryset = queryset.filter(substring_match(term.text, fields))
-        for term in parsed.excluded:
-            queryset = queryset.exclude(substring_match(term.text, fields))
-        score = substring_score(parsed.highlight_needles(), ANSWER_FIELD_WEIGHTS, counted={"search_document"})
-        return queryset.annotate(rank=score).order_by("-rank", "question", "pk")
+        if not parsed.has_words:  # an article named, and only excluded words
+            for term in parsed.excluded:
+                queryset = queryset.exclude(pk__in=ANSWER_INDEX.matching(ANSWER_INDEX.written(term) or '""'))
+            return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
+        found, rank = self.matching(queryset, parsed, ANSWER_INDEX, ANSWER_FIELD_WEIGHTS)
+        if found is None:
+            return queryset.none().annotate(rank=Value(0.0))
+        ranked = found.annotate(rank=rank, in_language=in_reader_language())
+        return ranked.order_by("-in_language", "-rank", "question", "pk")
 
     def match_provisions(self, queryset, parsed, named):
-        needles = parsed.highlight_needles()
-        condition = Q()
-        for needle in needles:
-            condition &= substring_match(needle, PROVISION_FIELD_WEIGHTS)
-        for term in parsed.excluded:
-            condition &= ~substring_match(term.text, PROVISION_FIELD_WEIGHTS)
-        if not needles:
+        found, rank = self.matching(queryset, parsed, PROVISION_INDEX, PROVISION_FIELD_WEIGHTS)
+        if found is None or not parsed.has_words:
             if not named:
-                return queryset.none().annotate(rank=Value(0))
-            condition = named
-        elif named:
-            condition |= named
-        score = substring_score(needles, PROVISION_FIELD_WEIGHTS, counted=set(PROVISION_FIELD_WEIGHTS))
-        return queryset.filter(condition).annotate(rank=score)
+                return queryset.none().annotate(rank=Value(0.0))
+            return queryset.filter(named).annotate(rank=Value(0.0))
+        if named:
+            found = queryset.filter(Q(pk__in=found.values("pk")) | named)
+        return found.annotate(rank=rank)
 
     def spelling_candidates(self, words):
         """SQLite has no trigrams: the words with the same first letter and about the same length."""

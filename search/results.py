@@ -9,6 +9,7 @@ from textkit.query import ParsedQuery
 from textkit.tokens import CJK_RUN, VOCABULARY_WORD
 
 from .backends import SearchBackend, backend
+from .synonyms import synonym_map
 
 RESULTS_PER_PAGE = 10
 PROVISIONS_SHOWN = 5  # law articles on the first page of results
@@ -48,16 +49,19 @@ def spelling_suggestion(parsed: ParsedQuery, engine: SearchBackend | None = None
     corrected = [nearest.get(word) or word for word in words]
     if corrected == words:
         return None
-    return ParsedQuery.of_words(" ".join(corrected))
+    return ParsedQuery.of_words(" ".join(corrected), parsed.synonyms)
 
 
 def search(text: str, page_number: int | str | None = 1) -> SearchResults:
     """Answers (paginated) and law articles (on the first page) matching `text`, for the results page.
 
     Three queries whatever the content: the ranked ids of the answers found, the law articles, the page's
-    answers with their snippets (PostgreSQL's ``ts_headline`` for those rows only). When neither answers
+    answers with their snippets (PostgreSQL's ``ts_headline`` for those rows only); the synonyms come from the
+    cache (`synonym_map`: a query only when the cache is cold). When neither answers
     nor law articles match, the words are corrected (`spelling_suggestion`: one more query) and, if the
-    corrected words find something (two more), the page shows that ("showing results for …").
+    corrected words find something (two more), the page shows that ("showing results for …"). Before that, a
+    query of several Chinese words that no answer has all of looks for those with any of them, the most first
+    (`ParsedQuery.relaxed`: two more queries).
     """
     engine = backend()
 
@@ -65,8 +69,10 @@ def search(text: str, page_number: int | str | None = 1) -> SearchResults:
         ids, capped = engine.answer_ids(parsed)
         return ids, capped, list(engine.provisions(Provision.objects.all(), parsed)[:PROVISIONS_SHOWN])
 
-    parsed = ParsedQuery.parse(text)
+    parsed = ParsedQuery.parse(text, synonym_map())
     found_for, (ids, capped, provisions) = parsed, find(parsed)
+    if not ids and not provisions and (relaxed := parsed.relaxed()) is not None:
+        found_for, (ids, capped, provisions) = relaxed, find(relaxed)
     if not ids and not provisions and (suggestion := spelling_suggestion(parsed, engine)) is not None:
         corrected = find(suggestion)
         if corrected[0] or corrected[2]:

@@ -9,3 +9,7 @@ application = get_wsgi_application()
 from serving import deadline  # noqa: E402 (after Django is set up)
 
 deadline.install()
+
+from textkit import chinese  # noqa: E402
+
+chinese.load()  # the Chinese segmenter and its dictionaries, once per worker at start-up, not at its first search

@@ -109,6 +109,7 @@ def restore_editorial_groups():
     """The groups the migration creates; tests in transactions (browser tests) flush them away."""
     import_module("articles.migrations.0003_editor_groups").add_groups(apps)
     import_module("articles.migrations.0008_law_permissions").add_permissions(apps)
+    import_module("search.migrations.0001_initial").add_permissions(apps, None)
 
 
 class UserFactory(DjangoModelFactory):

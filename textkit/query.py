@@ -2,12 +2,19 @@
 
 Words must all occur; a "quoted phrase" must occur as written; `-word` or `-"a phrase"` must not occur;
 "Article 10", "art. 10" or 第十条 names a law article (`ParsedQuery.provision_number`). "or" is ignored.
+
+Traditional characters are read as simplified ones. Chinese typed without quotes is read as words
+(`ParsedQuery.chinese_words`): 社保卡丢了怎么办 asks for 社保卡 and 丢, and each word is found as a word, as
+one of its synonyms, or as written inside a longer word. A word with synonyms (`synonyms`: each term, normalised,
+to the terms that mean the same) also finds them.
 """
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
+from .chinese import fold, query_words
 from .numerals import NUMERAL_CHARACTERS, chinese_number
 from .tokens import CJK_RUN
 
@@ -30,6 +37,11 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())
 
 
+def normalize_term(text: str) -> str:
+    """A term as synonyms are looked up: cleaned (`clean_query`), Chinese in simplified characters, case folded."""
+    return fold(clean_query(text)).casefold()
+
+
 @dataclass(frozen=True)
 class Term:
     text: str
@@ -44,24 +56,28 @@ class ParsedQuery:
     text: str
     terms: tuple[Term, ...] = ()
     provision_number: int | None = None
+    synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    any_word: bool = False  # any of the Chinese words will do (`relaxed`), not all
 
     @classmethod
-    def parse(cls, text: str) -> "ParsedQuery":
+    def parse(cls, text: str, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> "ParsedQuery":
         text = clean_query(text)[:MAX_QUERY_LENGTH]
+        folded = fold(text)
         for pattern, convert in ((ARTICLE_REFERENCE, int), (CHINESE_ARTICLE_REFERENCE, chinese_number)):
-            match = pattern.search(text)
+            match = pattern.search(folded)
             if match and (number := convert(match.group(1))):  # there is no Article 0
-                return cls._with_terms(text, f"{text[: match.start()]} {text[match.end() :]}", number)
-        return cls._with_terms(text, text, None)
+                rest = f"{folded[: match.start()]} {folded[match.end() :]}"
+                return cls._with_terms(text, rest, number, synonyms)
+        return cls._with_terms(text, folded, None, synonyms)
 
     @classmethod
-    def of_words(cls, text: str) -> "ParsedQuery":
+    def of_words(cls, text: str, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> "ParsedQuery":
         """Only the words of `text`: "art 10" here is two words, not Article 10 (for corrected spellings)."""
         text = clean_query(text)[:MAX_QUERY_LENGTH]
-        return cls._with_terms(text, text, None)
+        return cls._with_terms(text, fold(text), None, synonyms)
 
     @classmethod
-    def _with_terms(cls, text, rest, provision_number):
+    def _with_terms(cls, text, rest, provision_number, synonyms=None):
         terms = []
         for match in _TOKEN.finditer(rest):
             if match.group(3) is not None:
@@ -77,7 +93,7 @@ class ParsedQuery:
                 if phrase:
                     terms.append(Term(phrase, excluded=bool(match.group(1)), phrase=True))
         unique = list(dict.fromkeys(terms))[:MAX_TERMS]
-        return cls(text=text, terms=tuple(unique), provision_number=provision_number)
+        return cls(text=text, terms=tuple(unique), provision_number=provision_number, synonyms=synonyms or {})
 
     @property
     def included(self) -> list[Term]:
@@ -104,7 +120,8 @@ class ParsedQuery:
         """The excluded terms as required ones (None if there are none): what an answer must not match."""
         if not self.excluded:
             return None
-        return ParsedQuery(self.text, tuple(Term(term.text, phrase=term.phrase) for term in self.excluded))
+        # As written (a phrase): an exclusion removes the text that has it, not the text that has its synonyms.
+        return ParsedQuery(self.text, tuple(Term(term.text, phrase=True) for term in self.excluded))
 
     @property
     def has_cjk(self) -> bool:
@@ -115,5 +132,38 @@ class ParsedQuery:
         """The required words, for similarity matching and display."""
         return " ".join(term.text for term in self.included)
 
+    def alternatives(self, text: str) -> tuple[str, ...]:
+        """The terms that mean the same as `text` (its synonyms), without `text` itself."""
+        key = normalize_term(text)
+        return tuple(other for other in self.synonyms.get(key, ()) if other != key)
+
+    def reads_as_words(self, term: Term) -> bool:
+        """Whether `term` is read as words (with synonyms): a required word, not a quoted phrase or an exclusion."""
+        return not term.excluded and not term.phrase
+
+    def chinese_words(self, term: Term) -> list[tuple[str, ...]]:
+        """The words the Chinese of a term asks for, each with its synonyms: [(word, synonym, …), …].
+
+        Stop words are dropped; pieces that together make a term with synonyms are joined again (医保卡 is one word
+        even where the segmenter's dictionary does not have it)."""
+        groups = []
+        for run in CJK_RUN.findall(term.text):
+            for word in query_words(run, self.synonyms):
+                groups.append((word, *self.alternatives(word)))
+        return groups
+
+    def relaxed(self) -> "ParsedQuery | None":
+        """The query with any of its Chinese words instead of all of them (the other terms still required), for
+        a question typed as a sentence whose words no answer has all of; None if it has fewer than two words."""
+        words = sum(len(self.chinese_words(term)) for term in self.included if self.reads_as_words(term))
+        return replace(self, any_word=True) if words > 1 and not self.any_word else None
+
     def highlight_needles(self) -> list[str]:
-        return [term.text for term in self.included]
+        """What a result marks: each required term as written, its Chinese words and the synonyms of both."""
+        needles = []
+        for term in self.included:
+            needles.append(term.text)
+            if self.reads_as_words(term):
+                needles += self.alternatives(term.text)
+                needles += [form for group in self.chinese_words(term) for form in group]
+        return list(dict.fromkeys(needles))

@@ -44,6 +44,10 @@ def test_publishers_have_the_editors_rights_and_publish(db):
         "legal_refs.change_provisionversion",
         "legal_refs.change_translation",
         "legal_refs.delete_translation",
+        # Only publishers edit the search's synonyms (editors see them).
+        "search.add_synonymset",
+        "search.change_synonymset",
+        "search.delete_synonymset",
     }
 
 

@@ -60,7 +60,7 @@ def test_a_section_or_an_answer_too_large_is_refused_with_file_and_line(social_i
     assert [str(error) for error in caught.value.errors] == [
         f"{long}, line 7: the section cannot be shown: The text is 204,999 characters long; "
         "a text may have at most 200,000.",
-        f"{wide}, line 1: The answer is too long for the search index: its text comes to about 124% of what the "
+        f"{wide}, line 1: The answer is too long for the search index: its text comes to about 171% of what the "
         "index holds for one answer. Shorten its sections or split it into several answers.",
     ]
     assert not Answer.objects.exists()
