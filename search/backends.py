@@ -288,7 +288,9 @@ class PostgreSQLBackend(SearchBackend):
 
     def match_answers(self, queryset, parsed):
         query = tsquery(parsed)
-        queryset = queryset.alias(search_vector=StoredSearchVector())
+        queryset = queryset.alias(
+            search_vector=StoredSearchVector(), search_question_vector=StoredSearchVector("search_question_vector")
+        )
         if query is None:  # an article named, and only excluded words
             queryset = self.citing(queryset, parsed.provision_number)
             excluded = tsquery(parsed.excluded_as_required())
@@ -298,8 +300,12 @@ class PostgreSQLBackend(SearchBackend):
         queryset = queryset.filter(pk__in=self.candidate_answers(queryset, parsed, query))
         if parsed.excluded:
             queryset = queryset.filter(search_vector=query)  # see candidate_answers
-        ranked = queryset.annotate(rank=SearchRank(F("search_vector"), query), in_language=in_reader_language())
-        return ranked.order_by("-in_language", "-rank", "pk")
+        # An answer whose question has every word asked for comes first, as on SQLite (`QUESTION_INDEX`).
+        in_question = Case(When(search_question_vector=query, then=Value(1)), default=Value(0))
+        ranked = queryset.annotate(
+            rank=SearchRank(F("search_vector"), query), in_language=in_reader_language(), in_question=in_question
+        )
+        return ranked.order_by("-in_language", "-in_question", "-rank", "pk")
 
     def candidates_capped(self, parsed: ParsedQuery, count: int) -> bool:
         ranked_candidates = bool(parsed.terms) and tsquery(parsed) is not None
@@ -402,7 +408,8 @@ class FullTextIndex:
     table: str
     weights: dict[str, float]
     words: tuple[str, ...]
-    tokens: str
+    tokens: str | None  # None: no two-character tokens are looked up (a view of some columns only)
+    phrase_columns: tuple[str, ...] = ()  # where phrases of words are looked for (every column when empty)
 
     def matching(self, expression: str) -> RawSQL:
         """The rowids (primary keys) of the rows matching the FTS5 `expression`, as a subquery."""
@@ -418,13 +425,27 @@ class FullTextIndex:
         )
         return RawSQL(sql, [expression], output_field=FloatField())  # noqa: S611 (the expression is a parameter)
 
+    def contains(self, expression: str, outer_table: str) -> RawSQL:
+        """Whether the row of `outer_table` matches the FTS5 `expression` (1 or 0)."""
+        sql = (
+            f"EXISTS(SELECT 1 FROM {self.table}"  # noqa: S608 (no user text)
+            f' WHERE {self.table} MATCH %s AND rowid = "{outer_table}"."id")'
+        )
+        return RawSQL(sql, [expression], output_field=IntegerField())  # noqa: S611 (the expression is a parameter)
+
     def phrase(self, text: str) -> str | None:
         """Words in FTS5 syntax: a quoted phrase of `text`'s words, None without any."""
         words = WORD_CHARACTERS.findall(text)
-        return '"' + " ".join(words) + '"' if words else None
+        if not words:
+            return None
+        columns = "{" + " ".join(self.phrase_columns) + "} : " if self.phrase_columns else ""
+        return columns + '"' + " ".join(words) + '"'
 
     def as_written(self, run: str) -> str:
-        """A run of Chinese as written: a phrase of its two-character tokens (one character: their prefix)."""
+        """A run of Chinese as written: a phrase of its two-character tokens (one character: their prefix). In a
+        view without the tokens, the run as one of the stored words."""
+        if self.tokens is None:
+            return "{" + " ".join(self.words) + '} : "' + run + '"' + ("*" if len(run) == 1 else "")
         if len(run) == 1:
             return f'{self.tokens} : "{run}"*'
         return f'{self.tokens} : "' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"'
@@ -433,6 +454,8 @@ class FullTextIndex:
         """A Chinese word: a stored word, or as written (one character: a prefix of the words, or as written)."""
         words = "{" + " ".join(self.words) + "}"
         prefix = "*" if len(word) == 1 else ""
+        if self.tokens is None:
+            return f'({words} : "{word}"{prefix})'
         return f'({words} : "{word}"{prefix} OR {self.as_written(word)})'
 
     def form(self, form: str) -> str | None:
@@ -487,6 +510,15 @@ ANSWER_INDEX = FullTextIndex(
     },
     words=("search_zh_question", "search_zh_short_answer", "search_zh_document"),
     tokens="search_cjk",
+)
+# The questions alone: an answer whose question has every word asked for comes before those that have them in
+# their text only (bm25 weighs the question above the text, but a long text that repeats a word can outweigh it).
+QUESTION_INDEX = FullTextIndex(
+    table=ANSWER_INDEX.table,
+    weights=ANSWER_INDEX.weights,
+    words=("search_zh_question",),
+    tokens=None,
+    phrase_columns=("question",),
 )
 PROVISION_INDEX = FullTextIndex(
     table="legal_refs_provision_fts",
@@ -561,8 +593,11 @@ class SQLiteBackend(SearchBackend):
         found, rank = self.matching(queryset, parsed, ANSWER_INDEX, ANSWER_FIELD_WEIGHTS)
         if found is None:
             return queryset.none().annotate(rank=Value(0.0))
-        ranked = found.annotate(rank=rank, in_language=in_reader_language())
-        return ranked.order_by("-in_language", "-rank", "question", "pk")
+        in_question = Value(0)
+        if expressions := QUESTION_INDEX.expression(parsed, parsed.included)[0]:
+            in_question = QUESTION_INDEX.contains(" AND ".join(expressions), found.model._meta.db_table)
+        ranked = found.annotate(rank=rank, in_language=in_reader_language(), in_question=in_question)
+        return ranked.order_by("-in_language", "-in_question", "-rank", "question", "pk")
 
     def match_provisions(self, queryset, parsed, named):
         found, rank = self.matching(queryset, parsed, PROVISION_INDEX, PROVISION_FIELD_WEIGHTS)

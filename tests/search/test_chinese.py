@@ -114,6 +114,16 @@ def test_the_question_ranks_above_the_body(client):
 
 
 @pytest.mark.django_db
+def test_an_answer_whose_question_has_every_word_comes_before_a_long_text_that_repeats_one(client):
+    long_text = "补卡须知：卡片丢失后补卡，收取工本费。" * 12
+    fees = make_answer(
+        "办社保卡要钱吗？", short_answer="首次申领免费。", sections=[(SectionKind.GENERAL, "", long_text)]
+    )
+    lost = make_answer("社保卡丢了怎么挂失？", short_answer="拨打12333。")
+    assert answers_found(search(client, "社保卡丢了怎么办"))[:2] == [lost.question, fees.question]
+
+
+@pytest.mark.django_db
 def test_text_containing_the_query_as_written_is_still_found(client):
     wanted = make_answer("社保卡号码变更", short_answer="修改预留手机号码。")
     assert answers_found(search(client, "保卡号")) == [wanted.question]  # no word, only the characters
