@@ -47,7 +47,8 @@ NOT_CACHED = Fragment()
 
 def fragment_key(identity):
     """The cache key of the fragment `identity` names (its kind, then what it shows) in the active language."""
-    return ":".join(["fragments", get_language() or "", *("" if part is None else str(part) for part in identity)])
+    parts = ("" if part is None else str(part) for part in identity)
+    return ":".join(["fragments", pages.release(), get_language() or "", *parts])
 
 
 def lookup(request, identities):

@@ -17,6 +17,7 @@ import hashlib
 import logging
 import re
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -109,6 +110,37 @@ def content_changed(using=None):
     transaction.on_commit(_new_generation_after_commit, using=using)
 
 
+# What a page is built from besides content: a change to any of these files makes every cached page stale.
+RELEASE_FOLDERS = (
+    "articles",
+    "legal_refs",
+    "search",
+    "serving",
+    "sscard_kb",
+    "textkit",
+    "templates",
+    "locale",
+    "static",
+)
+RELEASE_SUFFIXES = {".py", ".html", ".txt", ".mo", ".css", ".js", ".svg", ".json"}
+
+
+@functools.cache
+def release():
+    """The code being served, as the keys of cached pages and fragments name it: `settings.RELEASE` when the
+    deployment sets it, else a digest of the files pages are built from (once per process). A deploy changes it, so
+    pages built by the code before are never served by the code after, even with no change of content."""
+    if settings.RELEASE:
+        return hashlib.sha256(settings.RELEASE.encode()).hexdigest()[:16]
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in RELEASE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in RELEASE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(base)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
 def page_key(request):
     """The cache key of the page `request` asks for, or None if it is not cached (a query parameter other than
     the page number). The entry stored under it holds the generation it was built in (`lookup`)."""
@@ -117,7 +149,7 @@ def page_key(request):
         if others or name not in QUERY_PARAMETERS or len(values) != 1 or not PAGE_NUMBER.fullmatch(values[0]):
             return None
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"pages:{release()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def lookup(key):

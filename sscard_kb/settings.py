@@ -163,6 +163,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # servers); else, with DEBUG off, files under CACHE_DIR that the workers of one machine share; under DEBUG
 # (make run) and in tests, the process's memory.
 REDIS_URL = env("REDIS_URL")
+# Names the code being served in the keys of cached pages and fragments (serving.pages.release), so that a deploy
+# never serves pages built by the code before it. Unset: a digest of the code, templates, catalogues and static files.
+RELEASE = env("RELEASE")
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -13,3 +13,7 @@ deadline.install()
 from textkit import chinese  # noqa: E402
 
 chinese.load()  # the Chinese segmenter and its dictionaries, once per worker at start-up, not at its first search
+
+from serving import pages  # noqa: E402
+
+pages.release()  # the release named in cached pages' keys, computed once per worker at start-up

@@ -15,7 +15,7 @@ from articles.services import delete_answers, save_answer, save_topic
 from legal_refs.lawtext.loader import load_law_files
 from legal_refs.models import Provision, ProvisionVersion, Translation
 from legal_refs.services import amend, correct, save_translation
-from serving import metrics, pages
+from serving import fragments, metrics, pages
 from tests.conftest import SOURCE_DIR
 from tests.content import LAW_SLUG
 from tests.factories import make_answer, make_staff, make_topic, make_user
@@ -60,6 +60,39 @@ def test_every_reader_page_is_served_from_the_cache_the_second_time(client, answ
         assert second["Content-Type"] == first["Content-Type"], url
         for header in ["X-Frame-Options", "Content-Security-Policy", "X-Content-Type-Options", "ETag"]:
             assert second.headers.get(header) == first.headers.get(header), (url, header)
+
+
+def test_a_deploy_never_serves_pages_or_fragments_built_by_the_code_before(client, answer, settings):
+    url = answer.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as hit:
+        client.get(url)
+    assert len(hit) == 0  # served from the cache
+    old_fragment_key = fragments.fragment_key(("related", answer.pk))
+    settings.RELEASE = "the next release"
+    pages.release.cache_clear()
+    try:
+        with CaptureQueriesContext(connection) as built:
+            assert client.get(url).status_code == 200
+        assert len(built) > 0  # built again by the new code, with no change of content
+        assert fragments.fragment_key(("related", answer.pk)) != old_fragment_key
+    finally:
+        pages.release.cache_clear()
+
+
+def test_without_a_release_named_the_release_is_a_digest_of_the_files_pages_are_built_from(settings, tmp_path):
+    settings.RELEASE = ""
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "page.html").write_text("one")
+    pages.release.cache_clear()
+    try:
+        first = pages.release()
+        (tmp_path / "templates" / "page.html").write_text("two")
+        pages.release.cache_clear()
+        assert pages.release() != first
+    finally:
+        pages.release.cache_clear()
 
 
 def test_cache_lookups_are_counted_for_the_metrics(client, answer):
