@@ -279,6 +279,8 @@ class ReviewFilter(admin.SimpleListFilter):
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
     form = AnswerForm
+    # The form's own `translation` field, not the model's: `link_translations` writes the link both ways.
+    exclude = ["translation"]
     list_display = ["question", "topic", "status", "review_due_display", "published_at", "updated_at"]
     list_filter = ["status", ReviewFilter, "topic", CitedLawFilter]
     list_select_related = ["topic"]

@@ -99,7 +99,8 @@ class SearchBackend:
     def answer_ids(self, parsed: ParsedQuery) -> tuple[list[int], bool]:
         """The ids of the published answers found, best first (at most MAX_RESULTS), and whether there may
         be more than those (the page then says "the best N answers"); one query."""
-        found = self.answers(Answer.objects.published(), parsed).values_list("pk", flat=True)
+        # What the site of the reader's language lists: an answer, not also its translation (`for_site`).
+        found = self.answers(Answer.objects.for_site(get_language()), parsed).values_list("pk", flat=True)
         ids = list(found[: MAX_RESULTS + 1])
         return ids[:MAX_RESULTS], len(ids) > MAX_RESULTS or self.candidates_capped(parsed, len(ids))
 

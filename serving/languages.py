@@ -10,6 +10,7 @@ all content was English then (`former_address`).
 
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -19,6 +20,8 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from .pages import QUERY_PARAMETERS as PAGE_PARAMETERS
 
 FORMER_LANGUAGE = "en"  # the language of every page before the site had two
 # The paths a former address may have: any path but those under a language prefix (a page not found there is
@@ -167,6 +170,14 @@ class PageVersion:
         return html_lang(self.code)
 
 
+def first_page(path):
+    """`path` without its page number: the sites of the two languages list different answers, so page N of a
+    list in one language need not exist in the other (its first page does)."""
+    base, _, query = path.partition("?")
+    kept = [(name, value) for name, value in parse_qsl(query, keep_blank_values=True) if name not in PAGE_PARAMETERS]
+    return f"{base}?{urlencode(kept)}" if kept else base
+
+
 def page_versions(path, urls=None, indexed=None):
     """The page at `path` (a reader page's path and query string) in each language: at `urls[code]` where the
     view says (an answer and its translation), else at the same path under each prefix. `indexed`: the codes
@@ -177,7 +188,7 @@ def page_versions(path, urls=None, indexed=None):
         PageVersion(
             code=code,
             name=name,
-            url=urls.get(code) or in_language(path, code),
+            url=urls.get(code) or in_language(path if code == current else first_page(path), code),
             current=code == current,
             indexed=indexed is None or code in indexed,
         )

@@ -82,3 +82,25 @@ def test_the_admin_refuses_a_translation_in_the_same_language(client):
     assert response.status_code == 200
     assert "another language" in str(response.context["errors"])
     assert not Answer.objects.filter(translation__isnull=False).exists()
+
+
+def test_the_admin_relinks_an_answer_that_already_has_a_translation(client):
+    english, chinese = pair()
+    link_translations(english, chinese)
+    other = AnswerFactory(question="Lost card: what now?")
+    client.force_login(UserFactory(role="publisher"))
+    response = client.post(
+        reverse("admin:articles_answer_change", args=[other.pk]), answer_form_data(other, translation=chinese.pk)
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert Answer.objects.get(pk=chinese.pk).translation_id == other.pk
+    assert Answer.objects.get(pk=english.pk).translation_id is None
+
+
+def test_search_lists_an_answer_and_not_also_its_translation(client):
+    english, chinese = pair()
+    link_translations(english, chinese)
+    assert chinese.get_absolute_url() in client.get("/zh-hans/search/", {"q": "社保卡"}).text
+    # on the Chinese site the English answer is there as its translation, not a second result
+    assert english.get_absolute_url() not in client.get("/zh-hans/search/", {"q": "lost card"}).text
+    assert english.get_absolute_url() in client.get("/en/search/", {"q": "lost card"}).text
