@@ -262,7 +262,11 @@ def tsquery(parsed: ParsedQuery) -> SearchQuery | None:
         if as_words and english and (alternatives := parsed.alternatives(term.text)):
             parts.append(any_of([form_tsquery(form) for form in (term.text, *alternatives)]))
             continue
-        if english:
+        if as_words and parsed.mixed_words(term):
+            # Letters and digits typed among Chinese (挂失打12333) are words of their own, like the Chinese ones
+            # (required, or any of them with `any_word`), not one phrase of everything that is not Chinese.
+            words += [SearchQuery(token, config=TEXT_SEARCH_CONFIG) for token in parsed.mixed_words(term)]
+        elif english:
             (excluded_english if term.excluded else websearch).append(english)
         if as_words:
             words += [any_of([form_tsquery(form) for form in group]) for group in parsed.chinese_words(term)]
@@ -485,7 +489,9 @@ class FullTextIndex:
                     options = [found for found in map(self.form, forms) if found]
                     expressions += [f"({' OR '.join(options)})"] if options else []
                     continue
-                if rest := self.phrase(CJK_RUN.sub(" ", term.text)):
+                if mixed := parsed.mixed_words(term):  # letters and digits among Chinese: words of their own
+                    words += [self.phrase(token) for token in mixed]
+                elif rest := self.phrase(CJK_RUN.sub(" ", term.text)):
                     expressions.append(rest)
                 for group in parsed.chinese_words(term):
                     options = [found for found in map(self.form, group) if found]

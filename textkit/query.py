@@ -18,6 +18,8 @@ from .chinese import fold, query_words
 from .numerals import NUMERAL_CHARACTERS, chinese_number
 from .tokens import CJK_RUN
 
+LATIN_WORD = re.compile(r"\w+")  # a word of letters or digits, once the Chinese is taken out
+
 MAX_QUERY_LENGTH = 200  # characters of a query that are read
 MAX_TERMS = 12  # terms of a query that are used
 
@@ -152,10 +154,23 @@ class ParsedQuery:
                 groups.append((word, *self.alternatives(word)))
         return groups
 
+    @staticmethod
+    def mixed_words(term: Term) -> list[str]:
+        """The letters and digits typed among a term's Chinese (挂失打12333: ["12333"]), each a word of its own
+        like the Chinese ones; none for a term without Chinese (its words are an English phrase)."""
+        if not CJK_RUN.search(term.text):
+            return []
+        return list(dict.fromkeys(LATIN_WORD.findall(CJK_RUN.sub(" ", term.text))))
+
     def relaxed(self) -> "ParsedQuery | None":
-        """The query with any of its Chinese words instead of all of them (the other terms still required), for
-        a question typed as a sentence whose words no answer has all of; None if it has fewer than two words."""
-        words = sum(len(self.chinese_words(term)) for term in self.included if self.reads_as_words(term))
+        """The query with any of its Chinese words (and the letters and digits among them) instead of all of them
+        (the other terms still required), for a question typed as a sentence whose words no answer has all of;
+        None if it has fewer than two words."""
+        words = sum(
+            len(self.chinese_words(term)) + len(self.mixed_words(term))
+            for term in self.included
+            if self.reads_as_words(term)
+        )
         return replace(self, any_word=True) if words > 1 and not self.any_word else None
 
     def highlight_needles(self) -> list[str]:

@@ -114,6 +114,13 @@ def test_the_question_ranks_above_the_body(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", ["挂失打12333还是95588", "打12333挂失", "挂失12333挂失12333"])
+def test_digits_typed_among_chinese_are_words_of_their_own(client, query):
+    make_corpus()
+    assert answers_found(search(client, query))[0] == LOST  # 95588 is in no answer: any of the words will do
+
+
+@pytest.mark.django_db
 def test_an_answer_whose_question_has_every_word_comes_before_a_long_text_that_repeats_one(client):
     long_text = "补卡须知：卡片丢失后补卡，收取工本费。" * 12
     fees = make_answer(
