@@ -2,8 +2,10 @@
 comparison."""
 
 from django import template
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from textkit.numerals import to_chinese_number
 
@@ -17,6 +19,17 @@ register = template.Library()
 def chinese_numeral(number):
     """12 → 十二, for chapter and article labels in Chinese."""
     return to_chinese_number(int(number))
+
+
+@register.filter
+def law_date(value):
+    """A date on the law pages: as Chinese writes it on the Chinese site (2011年7月1日), ISO (2011-07-01) on the
+    English one, as legal references in English commonly give it."""
+    if not value:
+        return ""
+    if (get_language() or "").startswith("zh"):
+        return formats.date_format(value, "DATE_FORMAT")
+    return value.isoformat()
 
 
 @register.filter

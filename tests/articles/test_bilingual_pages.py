@@ -165,7 +165,7 @@ def page_types(pair, topic, language):
         "article": article,
         "wording on a date": f"{article}versions/2012-01-01/",
         "comparison": f"{article}compare/2011-07-01/2019-01-01/",
-        "search": "search/?q=card",
+        "search": "search/?q=%E7%A4%BE%E4%BF%9D%E5%8D%A1" if language == "zh-hans" else "search/?q=card",  # finds it
         "feed": "feed/",
         "sitemap": "sitemap.xml",
     }
