@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from textkit.chinese import fold, index_words
+from textkit.numerals import to_chinese_number
 from textkit.tokens import cjk_tokens
 
 SEARCH_FIELDS = ("search_text", "search_cjk", "search_words")
@@ -268,6 +269,8 @@ class Provision(models.Model):
         ]
 
     def __str__(self):
+        if chinese_active() and self.law.title_zh:  # as Chinese cites it: 《中华人民共和国社会保险法》第四条
+            return f"《{self.law.title_zh}》第{to_chinese_number(self.number)}条"
         return _("%(law)s, Article %(number)s") % {"law": self.law, "number": self.number}
 
     def save(self, *args, **kwargs):

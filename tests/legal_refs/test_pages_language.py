@@ -20,3 +20,12 @@ def test_law_pages_write_dates_the_way_each_language_does(client, social_insuran
     english = client.get("/en/laws/social-insurance-law/articles/57/versions/2011-07-01/").text
     assert "2011年7月1日" in chinese and "2011-07-01施行" not in chinese
     assert "2011-07-01" in english and "2011年7月1日" not in english
+
+
+@pytest.mark.django_db
+def test_an_article_is_named_the_chinese_way_on_the_chinese_site(social_insurance_law):
+    provision = social_insurance_law.provisions.get(number=4)
+    with translation.override("zh-hans"):
+        assert str(provision) == "《中华人民共和国社会保险法》第四条"
+    with translation.override("en"):
+        assert str(provision) == "Social Insurance Law, Article 4"
