@@ -128,15 +128,27 @@ class ReaderPageMiddleware:
             return unavailable(request)
         return None
 
-    def finish_reader_page(self, request, response):
-        if response.status_code != 200 or response.streaming or response.cookies:
-            return response
-        state = request.reader_page
-        if "Vary" in response.headers:  # the session was read to know the reader is anonymous
+    @staticmethod
+    def vary_not_on_cookie(response):
+        """An anonymous reader's page does not vary on the cookie (the session was read only to know the reader
+        is anonymous)."""
+        if "Vary" in response.headers:
             kept = [v.strip() for v in response.headers["Vary"].split(",") if v.strip().lower() != "cookie"]
             del response.headers["Vary"]
             if kept:
                 patch_vary_headers(response, kept)
+
+    def finish_reader_page(self, request, response):
+        if response.streaming or response.cookies:
+            return response
+        if response.status_code in (301, 302, 307, 308):  # e.g. an answer's address sending to its translation
+            self.vary_not_on_cookie(response)
+            response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
+            return response
+        if response.status_code != 200:
+            return response
+        state = request.reader_page
+        self.vary_not_on_cookie(response)
         response.headers["ETag"] = pages.etag(response.content)
         response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
         if state["key"] and not state["hit"]:

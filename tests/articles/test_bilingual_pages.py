@@ -289,3 +289,12 @@ def test_home_shows_the_topics_with_answers_in_its_language_first(client, pair):
     make_answer("How do I apply?", topic=other, language=Language.EN)
     assert page_of(client.get("/zh-hans/").text, "h2 a")[:2] == ["挂失补办", "Applying for a card"]
     assert page_of(client.get("/en/").text, "h2 a")[:2] == ["Applying for a card", "Losing a card"]
+
+
+def test_the_redirect_to_a_translation_is_public_and_does_not_vary_on_the_cookie(client, pair):
+    chinese, english = pair
+    response = client.get(english.url_in("zh-hans"))
+    assert response.status_code == 302 and response["Location"] == chinese.get_absolute_url()
+    assert "cookie" not in response.headers.get("Vary", "").lower()
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert not response.cookies
