@@ -22,6 +22,7 @@ class SearchResults:
     page: Page  # of answers, each with `title_html` and `snippet_html`
     provisions: list = field(default_factory=list)  # law articles, each with `snippet_html` and `snippet_lang`
     similar_to: str = ""  # the corrected words the results were found for ("showing results for …")
+    some_words: bool = False  # no answer has all the words: those found have some of them (`ParsedQuery.relaxed`)
     is_capped: bool = False  # the answers listed are the best of a larger set: "the best N answers"
 
     @property
@@ -84,5 +85,13 @@ def search(text: str, page_number: int | str | None = 1) -> SearchResults:
         provision.snippet_html = engine.provision_snippet(provision, found_for)
         # The official text is Chinese; a snippet may come from it or from an English translation.
         provision.snippet_lang = "zh-Hans" if CJK_RUN.search(provision.snippet_html) else ""
-    similar_to = found_for.text if found_for is not parsed else ""
-    return SearchResults(query=parsed, page=page, provisions=provisions, similar_to=similar_to, is_capped=capped)
+    relaxed_found = found_for.any_word and (bool(ids) or bool(provisions))
+    similar_to = found_for.text if found_for is not parsed and not found_for.any_word else ""
+    return SearchResults(
+        query=parsed,
+        page=page,
+        provisions=provisions,
+        similar_to=similar_to,
+        some_words=relaxed_found,
+        is_capped=capped,
+    )

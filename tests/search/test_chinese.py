@@ -478,3 +478,12 @@ def test_answers_in_the_readers_language_come_first(language):
     with translation.override(language):
         found = [answer.pk for answer in find("12333").page.object_list]
     assert found == ([chinese.pk, english.pk] if language == "zh-hans" else [english.pk, chinese.pk])
+
+
+@pytest.mark.django_db
+def test_a_sentence_found_by_some_of_its_words_says_so_once(client):
+    make_corpus()
+    html = search(client, "挂失打12333还是95588").text
+    assert "No answer contains all the words of" in html
+    assert "showing results for" not in html  # not the same query named twice as a correction
+    assert "No answer contains all the words of" not in search(client, "挂失").text
