@@ -104,3 +104,16 @@ def test_search_lists_an_answer_and_not_also_its_translation(client):
     # on the Chinese site the English answer is there as its translation, not a second result
     assert english.get_absolute_url() not in client.get("/zh-hans/search/", {"q": "lost card"}).text
     assert english.get_absolute_url() in client.get("/en/search/", {"q": "lost card"}).text
+
+
+def test_an_article_linked_in_a_chinese_answers_text_is_named_as_chinese_cites_it(social_insurance_law):
+    from articles.models import Section, SectionKind
+    from articles.services import save_answer
+
+    answer = AnswerFactory(question="社保卡丢了怎么补办？", language=Language.ZH_HANS, sections=[])
+    save_answer(answer, sections=[Section(kind=SectionKind.GENERAL, body="依据[[social-insurance-law 4(2)]]办理。")])
+    html = answer.sections.get().body_html
+    assert "《中华人民共和国社会保险法》第四条第二款</a>" in html and 'href="/zh-hans/laws/' in html
+    english = AnswerFactory(question="Lost card?", sections=[])
+    save_answer(english, sections=[Section(kind=SectionKind.GENERAL, body="See [[social-insurance-law 4(2)]].")])
+    assert "paragraph 2 of Article 4 of the Social Insurance Law</a>" in english.sections.get().body_html
