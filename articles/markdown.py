@@ -29,7 +29,6 @@ from xml.etree.ElementTree import Element  # noqa: S405 (builds elements; parses
 import markdown
 import nh3
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
@@ -37,6 +36,7 @@ from markdown.util import AtomicString
 
 from legal_refs.models import Law, Provision
 from legal_refs.pages import chinese_citation
+from serving.languages import is_chinese
 
 ALLOWED_TAGS = {
     "p",
@@ -191,7 +191,7 @@ class Rendered:
 def reference_label(provision, paragraph=None):
     """How the text names the article it links: as Chinese cites it in a Chinese answer (《中华人民共和国社会保险法》
     第四条第二款; the rendering runs in the answer's language), else in the words of the interface."""
-    if (get_language() or "").startswith("zh") and provision.law.title_zh:
+    if is_chinese() and provision.law.title_zh:
         return chinese_citation(provision, paragraph)
     law = provision.law.short_title or provision.law.title
     if paragraph:

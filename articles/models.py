@@ -14,7 +14,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from legal_refs.models import Provision, ProvisionVersion
-from serving.languages import html_lang
+from serving.languages import html_lang, is_chinese
 
 from .markdown import render
 
@@ -72,10 +72,6 @@ class Language(models.TextChoices):
 
     ZH_HANS = "zh-hans", "简体中文"
     EN = "en", "English"
-
-
-def is_chinese(language):
-    return (language or "").lower().startswith("zh")
 
 
 class Topic(models.Model):

@@ -15,8 +15,9 @@ from legal_refs.pages import today
 from legal_refs.views import LawDetailView, ProvisionDetailView
 from serving import fragments
 from serving.fragments import NOT_CACHED, Fragment
+from serving.languages import is_chinese
 
-from .models import Answer, Citation, Status, Topic, is_chinese, may_preview
+from .models import Answer, Citation, Status, Topic, may_preview
 from .review import Amended, amended
 from .structured_data import answer_text, faq_page
 

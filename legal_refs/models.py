@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from serving.languages import is_chinese
 from textkit.chinese import fold, index_words
 from textkit.numerals import to_chinese_number
 from textkit.tokens import cjk_tokens
@@ -33,11 +33,6 @@ def validate_text_list(value):
     """A JSON list of non-empty strings (aliases, paragraphs)."""
     if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
         raise ValidationError(_("Enter a list of non-empty texts."), code="invalid_text_list")
-
-
-def chinese_active():
-    """Whether the page being built is in Chinese (the active language)."""
-    return (get_language() or "").lower().startswith("zh")
 
 
 class LawQuerySet(models.QuerySet):
@@ -122,12 +117,12 @@ class Law(models.Model):
     @property
     def display_title(self):
         """The title in the active language: the official (Chinese) one on the Chinese site, where it is held."""
-        return self.title_zh if chinese_active() and self.title_zh else self.title
+        return self.title_zh if is_chinese() and self.title_zh else self.title
 
     @property
     def display_name(self):
         """The name in the active language: the official title on the Chinese site, else the short title."""
-        return self.title_zh if chinese_active() and self.title_zh else str(self)
+        return self.title_zh if is_chinese() and self.title_zh else str(self)
 
     def known_names(self):
         names = [self.title, self.short_title, self.title_zh, *self.aliases]
@@ -269,7 +264,7 @@ class Provision(models.Model):
         ]
 
     def __str__(self):
-        if chinese_active() and self.law.title_zh:  # as Chinese cites it: 《中华人民共和国社会保险法》第四条
+        if is_chinese() and self.law.title_zh:  # as Chinese cites it: 《中华人民共和国社会保险法》第四条
             return f"《{self.law.title_zh}》第{to_chinese_number(self.number)}条"
         return _("%(law)s, Article %(number)s") % {"law": self.law, "number": self.number}
 

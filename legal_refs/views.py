@@ -14,9 +14,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from serving.languages import is_chinese
+
 from . import pages
 from .diff import diff_paragraphs
-from .models import Law, Provision, ProvisionVersion, chinese_active, law_rank
+from .models import Law, Provision, ProvisionVersion, law_rank
 from .structured_data import law_legislation, legislation
 
 
@@ -119,7 +121,7 @@ class ProvisionDetailView(DetailView):
         paragraphs = [block.number for block in shown.blocks] if shown else []
         translations = pages.sorted_translations(provision, version)
         return super().get_context_data(
-            chinese_page=chinese_active(),
+            chinese_page=is_chinese(),
             # The official (Chinese) text first, except on the site of a language a translation is held in.
             translation_first=any(translation.language == get_language() for translation in translations),
             version=version,

@@ -46,8 +46,9 @@ from django.db.models.functions import Concat, Least, Length, Lower, Replace
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from articles.models import Answer, Citation, Language, SearchWord, Status, is_chinese
+from articles.models import Answer, Citation, Language, SearchWord, Status
 from legal_refs.models import Provision, law_rank
+from serving.languages import is_chinese
 from textkit.highlight import SNIPPET_CHARS, START_SEL, STOP_SEL, highlight, mark_headline
 from textkit.query import ParsedQuery, Term
 from textkit.tokens import CJK_RUN, provision_token

@@ -53,6 +53,11 @@ def browser_language(request):
     return settings.LANGUAGE_CODE
 
 
+def is_chinese(code=None):
+    """Whether the language `code` (by default the active one, the page being built) is Chinese."""
+    return (code or translation.get_language() or "").lower().startswith("zh")
+
+
 def html_lang(code):
     """A language code as BCP 47 writes it in `lang` and `hreflang`: zh-hans → zh-Hans, en → en."""
     return translation.to_locale(code).replace("_", "-")

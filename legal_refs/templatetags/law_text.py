@@ -5,8 +5,8 @@ from django import template
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
+from serving.languages import is_chinese
 from textkit.numerals import to_chinese_number
 
 from ..diff import DELETE, INSERT
@@ -27,7 +27,7 @@ def law_date(value):
     English one, as legal references in English commonly give it."""
     if not value:
         return ""
-    if (get_language() or "").startswith("zh"):
+    if is_chinese():
         return formats.date_format(value, "DATE_FORMAT")
     return value.isoformat()
 
