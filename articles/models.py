@@ -20,6 +20,7 @@ from .markdown import render
 
 SLUG_MAX_LENGTH = 200
 MAX_POSITION = 32767  # the largest PositiveSmallIntegerField value on every database
+DEFAULT_REVIEW_INTERVAL_DAYS = 365
 
 
 def slug_base(text, fallback="item"):
@@ -80,6 +81,21 @@ class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
     description = models.TextField(_("description (English)"), blank=True)
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    # The defaults of the answers in the topic for their review against the law (see articles.review).
+    review_interval_days = models.PositiveIntegerField(
+        _("review interval (days)"),
+        default=DEFAULT_REVIEW_INTERVAL_DAYS,
+        help_text=_("How often an answer in this topic must be checked against the law, unless the answer says."),
+    )
+    responsible_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible editor"),
+        help_text=_("Keeps the answers of this topic right, unless an answer names another editor."),
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -275,6 +291,46 @@ class Answer(models.Model):
         related_name="+",
         verbose_name=_("checked by"),
     )
+    # Review dates: how often the answer must be checked and who keeps it right (empty: its topic's defaults).
+    review_interval_days = models.PositiveIntegerField(
+        _("review interval (days)"),
+        null=True,
+        blank=True,
+        help_text=_("How often it must be checked against the law; empty: its topic's interval."),
+    )
+    responsible_editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible editor"),
+        help_text=_("Empty: the topic's responsible editor."),
+    )
+    # Scheduled publishing (`manage.py publish_scheduled`, run from cron).
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True, help_text=_("When the answer goes live (empty: when published).")
+    )
+    unpublish_at = models.DateTimeField(
+        _("take off the site at"), null=True, blank=True, help_text=_("When the answer comes off the site.")
+    )
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when a published answer is taken off the site: its address then answers “gone”."),
+    )
+    # The revision that is the answer as it stands (the base of the changes proposed to it).
+    live_revision = models.ForeignKey(
+        "Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("current revision"),
+    )
     # The search document, rebuilt from the sections and citations by each save (articles.search_document).
     search_document = models.TextField(_("search document"), blank=True, editable=False)
     search_cjk = models.TextField(_("search tokens (Chinese)"), blank=True, editable=False)
@@ -309,7 +365,7 @@ class Answer(models.Model):
         self.update_published_at()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "status" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "published_at"}
+            kwargs["update_fields"] = {*update_fields, "published_at", "withdrawn_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -338,10 +394,14 @@ class Answer(models.Model):
         return self.status == Status.PUBLISHED
 
     def update_published_at(self):
-        """Publishing sets `published_at`; taking an answer off the site clears it (done by every save)."""
+        """Publishing sets `published_at`; taking an answer off the site clears it and sets `withdrawn_at`, so
+        that its address answers "gone" rather than "not found" (done by every save)."""
         if self.status == Status.PUBLISHED:
             self.published_at = self.published_at or timezone.now()
+            self.withdrawn_at = None
         else:
+            if self.published_at is not None:
+                self.withdrawn_at = timezone.now()
             self.published_at = None
 
 
@@ -521,3 +581,207 @@ class DeletedSource(models.Model):
     @property
     def identity(self):
         return (self.source_site, self.source_section, self.source_title)
+
+
+class RevisionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("A revision never changes once written.")
+
+    def saved(self):
+        return self.filter(kind=Revision.Kind.SAVED)
+
+
+class Revision(models.Model):
+    """A complete snapshot of an answer as one save or one proposal left it. Never changed once written.
+
+    `snapshot` holds question, slug, language, topic, short answer, status, sections and citations (see
+    `articles.revisions.snapshot`). A *saved* revision is the answer as a save stored it (admin, import,
+    restore, approval, schedule); a *proposed* one is a change to a published answer that waits for a publisher
+    (its `Proposal`), the answer on the site staying as it is. `base` is the revision a proposal started from
+    (the answer's `live_revision` then); `applied_from` the revision whose content a save applied (a restore or
+    an approved proposal).
+    """
+
+    class Kind(models.TextChoices):
+        SAVED = "saved", _("Saved")
+        PROPOSED = "proposed", _("Proposed")
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        IMPORT = "import", _("Import")
+        RESTORE = "restore", _("Restore")
+        APPROVAL = "approval", _("Approval")
+        SCHEDULE = "schedule", _("Schedule")
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("answer"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.SAVED)
+    via = models.CharField(_("written by"), max_length=10, choices=Via, default=Via.ADMIN)
+    snapshot = models.JSONField(_("snapshot"))
+    base = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("based on")
+    )
+    applied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("applied from")
+    )
+    note = models.CharField(_("change note"), max_length=300, blank=True)
+    reader_note = models.CharField(
+        _("note for readers"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the answer and in the feed once the change is published."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        indexes = [models.Index(fields=["answer", "-created_at"], name="revision_answer_created_idx")]
+
+    def __str__(self):
+        return _("Revision of %(when)s") % {"when": timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M")}
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("A revision never changes once written.")
+        super().save(*args, **kwargs)
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    SENT_BACK = "sent_back", _("Sent back")
+    APPROVED = "approved", _("Approved, scheduled")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUPERSEDED = "superseded", _("Replaced by a newer proposal")
+
+
+class Proposal(models.Model):
+    """A proposed change to a published answer (its `revision`) and what became of it (articles.proposals)."""
+
+    revision = models.OneToOneField(
+        Revision, on_delete=models.CASCADE, related_name="proposal", verbose_name=_("revision")
+    )
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("answer"))
+    status = models.CharField(_("status"), max_length=12, choices=ProposalStatus, default=ProposalStatus.PENDING)
+    comment = models.TextField(_("reviewer's comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        indexes = [models.Index(fields=["status", "answer"], name="proposal_status_answer_idx")]
+
+    def __str__(self):
+        return _("Change to “%(question)s”") % {"question": self.answer.question}
+
+
+class FormerSlug(models.Model):
+    """An address an answer had: it answers 301 to the answer's address now."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="former_slugs", verbose_name=_("answer"))
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
+    replaced_at = models.DateTimeField(_("replaced"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+
+    def __str__(self):
+        return self.slug
+
+
+class ReviewReason(models.TextChoices):
+    """Why an answer is due to be checked against the law again (articles.review)."""
+
+    INTERVAL = "interval", _("Its review interval has passed")
+    AMENDED = "amended", _("An article it cites has a new version")
+    UNCHECKED = "unchecked", _("It was never checked against the official text")
+    SOURCE_CHANGED = "source_changed", _("Its source text changed")
+    QUOTE_DIFFERS = "quote_differs", _("Its source quotes the law differently from the official text")
+    FEEDBACK = "feedback", _("Readers' feedback turned negative")
+
+
+class ReviewRequest(models.Model):
+    """An event that makes an answer due (a changed source text, a quote differing from the official text).
+    It counts until the answer is next checked (`Answer.checked_at` later than `created_at`)."""
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="review_requests", verbose_name=_("answer")
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReviewReason)
+    detail = models.TextField(_("detail"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+        indexes = [models.Index(fields=["answer", "-created_at"], name="reviewrequest_answer_idx")]
+
+    def __str__(self):
+        return self.get_reason_display()
+
+
+class FeedbackReason(models.TextChoices):
+    LAW_CHANGED = "law_changed", _("The law has changed")
+    CITY_DIFFERS = "city_differs", _("My city does it differently")
+    UNCLEAR = "unclear", _("It is unclear")
+    WRONG = "wrong", _("Something is wrong")
+    OTHER = "other", _("Other")
+
+
+class FeedbackState(models.TextChoices):
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+
+
+class Feedback(models.Model):
+    """A reader's answer to "Did this answer your question?": nothing about the reader is kept."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="feedback", verbose_name=_("answer"))
+    helpful = models.BooleanField(_("helpful"))
+    reason = models.CharField(_("reason"), max_length=20, choices=FeedbackReason, blank=True)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=Language)
+    created_at = models.DateTimeField(_("given"), default=timezone.now, db_index=True)
+    state = models.CharField(_("state"), max_length=12, choices=FeedbackState, default=FeedbackState.NEW)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reader feedback")
+        verbose_name_plural = _("reader feedback")
+        indexes = [models.Index(fields=["answer", "-created_at"], name="feedback_answer_created_idx")]
+
+    def __str__(self):
+        return _("Yes") if self.helpful else _("No")
