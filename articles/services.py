@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from legal_refs.models import ProvisionVersion
 from serving.pages import content_changed
 
-from .models import MAX_POSITION, Answer, Citation, DeletedSource, Section, Topic
+from .models import MAX_POSITION, Answer, Citation, DeletedSource, Revision, Section, Topic
+from .revisions import snapshot
 from .search_document import add_to_vocabulary, answer_words, search_columns, store_search_columns
 
 
@@ -28,6 +29,9 @@ class AnswerWrite:
     """One answer to save: the sections and citations given (new or changed) and the parts to delete.
 
     With `replace`, the sections and citations given are all the answer has: those stored are deleted.
+    Every save writes a revision of the answer as it then stands (`Revision`): `by` whom, `via` which path, with
+    an optional change `note` and a `reader_note` (shown to readers once published), and the revision whose
+    content it applied (`applied_from`: a restore or an approved proposal).
     """
 
     answer: Answer
@@ -36,7 +40,14 @@ class AnswerWrite:
     removed: list[Section | Citation] = field(default_factory=list)
     replace: bool = False
     others: list[Section] | None = None  # the answer's other sections, if the caller holds them already
+    by: object = None  # the user saving, None for the importer and the scheduler
+    via: str = Revision.Via.ADMIN
+    note: str = ""
+    reader_note: str = ""
+    applied_from: Revision | None = None
     cited_in_text: list[Citation] = field(default_factory=list)  # filled by the save
+    revision: Revision | None = None  # filled by the save
+    stored: tuple[list[Section], list[Citation]] = ((), ())  # the parts the answer has after the save
 
 
 def save_answer(
@@ -47,11 +58,13 @@ def save_answer(
     removed: Iterable[Section | Citation] = (),
     replace: bool = False,
     others: Iterable[Section] | None = None,
+    **revision,
 ) -> list[Citation]:
-    """Save one answer (see `AnswerWrite`); returns the citations added because the text cites an article
-    (`[[law 4]]`) that the answer did not cite (naming a paragraph when the text cites only that one)."""
+    """Save one answer (see `AnswerWrite`; `revision` holds its `by`, `via`, `note`, `reader_note` and
+    `applied_from`); returns the citations added because the text cites an article (`[[law 4]]`) that the answer
+    did not cite (naming a paragraph when the text cites only that one)."""
     others = list(others) if others is not None else None
-    write = AnswerWrite(answer, list(sections), list(citations), list(removed), replace, others)
+    write = AnswerWrite(answer, list(sections), list(citations), list(removed), replace, others, **revision)
     save_answers([write])
     return write.cited_in_text
 
@@ -67,6 +80,7 @@ def save_answers(writes: list[AnswerWrite]) -> None:
         for write in writes:
             if not write.replace:
                 _save_editing(write)
+        _write_revisions(writes)
         content_changed()  # an answer shows on home, its topic, the articles it cites, related answers, the feed
 
 
@@ -94,6 +108,7 @@ def _save_editing(write):
     _record_versions(write.cited_in_text, checked)
     Citation.objects.bulk_create(write.cited_in_text)
     store_search_columns(answer, sections, citations + write.cited_in_text)
+    write.stored = (sections, citations + write.cited_in_text)
 
 
 def _save_replacing(writes):
@@ -128,6 +143,30 @@ def _save_replacing(writes):
     _record_versions(citations, checked)
     Citation.objects.bulk_create(citations)
     add_to_vocabulary(set().union(*(answer_words(write.answer) for write in writes)))
+    for write in writes:
+        write.stored = (write.sections, write.citations + write.cited_in_text)
+
+
+def _write_revisions(writes):
+    """One revision per answer saved (one INSERT for them all), which becomes the answer's live revision."""
+    revisions = [
+        Revision(
+            answer=write.answer,
+            kind=Revision.Kind.SAVED,
+            via=write.via,
+            snapshot=snapshot(write.answer, *write.stored),
+            base_id=write.answer.live_revision_id,
+            applied_from=write.applied_from,
+            note=write.note,
+            reader_note=write.reader_note,
+            created_by=write.by,
+        )
+        for write in writes
+    ]
+    Revision.objects.bulk_create(revisions)
+    for write, revision in zip(writes, revisions, strict=True):
+        write.revision = write.answer.live_revision = revision
+    Answer.objects.bulk_update([write.answer for write in writes], ["live_revision"])
 
 
 def _attach(answer, *parts):

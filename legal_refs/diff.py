@@ -1,22 +1,15 @@
 """What changed between two wordings of an article: paragraphs matched first, then their characters.
 
 Pure functions from texts to plain data; the comparison page renders the segments (escaped) as `<del>` and
-`<ins>`. Chinese has no spaces between words, so the unit of a change is the character.
+`<ins>`. Chinese has no spaces between words, so the unit of a change is the character (`textkit.diff`).
 """
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-EQUAL, DELETE, INSERT = "equal", "delete", "insert"
+from textkit.diff import DELETE, EQUAL, INSERT, Segment, diff_text
 
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of text that both wordings share (`EQUAL`), that only the earlier has (`DELETE`) or that only the
-    later has (`INSERT`)."""
-
-    kind: str
-    text: str
+__all__ = ["DELETE", "EQUAL", "INSERT", "ParagraphChange", "Segment", "diff_paragraphs", "diff_text"]
 
 
 @dataclass(frozen=True)
@@ -31,21 +24,6 @@ class ParagraphChange:
     @property
     def changed(self):
         return any(segment.kind != EQUAL for segment in self.segments)
-
-
-def diff_text(before: str, after: str) -> list[Segment]:
-    """The segments that turn `before` into `after`, character by character."""
-    matcher = SequenceMatcher(None, before, after, autojunk=False)
-    segments = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == EQUAL:
-            segments.append(Segment(EQUAL, before[i1:i2]))
-            continue
-        if i2 > i1:
-            segments.append(Segment(DELETE, before[i1:i2]))
-        if j2 > j1:
-            segments.append(Segment(INSERT, after[j1:j2]))
-    return segments
 
 
 def diff_paragraphs(before: list[str], after: list[str]) -> list[ParagraphChange]:

@@ -25,6 +25,7 @@ from ..models import (
     Answer,
     Citation,
     DeletedSource,
+    Revision,
     Section,
     Status,
     Topic,
@@ -524,7 +525,7 @@ class _Loader:
             for position, (kind, heading, body) in enumerate(sections)
         ]
         citations = [Citation(provision=provision, position=position) for position, provision in enumerate(provisions)]
-        self.writes.append(AnswerWrite(answer, sections, citations, replace=True))
+        self.writes.append(AnswerWrite(answer, sections, citations, replace=True, via=Revision.Via.IMPORT))
         self.sources.append(source)
 
 

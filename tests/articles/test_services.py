@@ -116,12 +116,13 @@ def test_saving_a_changed_section_makes_as_many_queries_whatever_the_sections(dj
     answer = make_answer("A question?", status=Status.DRAFT, sections=[(SectionKind.GENERAL, "", "Text.")] * count)
     sections = list(answer.sections.all())
     sections[0].body = "Changed text."
-    # Savepoint; the answer; the changed section; the citations held; the search columns; release.
-    with django_assert_num_queries(6):
+    # Savepoint; the answer; the changed section; the citations held; the search columns; the revision and the
+    # answer's live revision; release.
+    with django_assert_num_queries(8):
         save_answer(answer, sections=sections[:1], others=sections[1:])
     # Without the other sections at hand, they are read: one query more.
     sections[0].body = "Changed again."
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         save_answer(answer, sections=sections[:1])
     answer.refresh_from_db()
     assert "Changed again." in answer.search_document
