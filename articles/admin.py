@@ -11,9 +11,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +27,11 @@ from legal_refs.models import Law, Provision
 from textkit.controls import ControlCharactersForm
 
 from . import review
+from .admin_history import RevisionViews, open_proposals
 from .markdown import MarkdownTooComplex, render_markdown, unknown_references_error
-from .models import MAX_POSITION, Answer, Citation, DeletedSource, Section, Status, Topic
+from .models import MAX_POSITION, Answer, Citation, DeletedSource, Revision, Section, Status, Topic
+from .proposals import propose
+from .revisions import snapshot
 from .search_document import check_index_size
 from .services import delete_answers, delete_topics, link_translations, save_answer, save_topic
 from .uploads import ImageUploadForm, LimitedUploadHandler, max_upload_bytes, too_large_error
@@ -144,25 +148,13 @@ class SectionForm(PositionedForm):
         return body
 
 
-def locked_for(request, answer):
-    """A published answer is what readers see: only a publisher changes it or takes it offline."""
+def proposing(request, answer):
+    """A published answer is what readers see: only a publisher changes it, takes it offline or deletes it. An
+    editor's change to it is saved as a proposal (articles.proposals), the answer staying as it is."""
     return answer is not None and answer.status == Status.PUBLISHED and not request.user.has_perm(PUBLISH_PERMISSION)
 
 
-class AnswerPartInline:
-    """Sections and citations follow their answer's lock."""
-
-    def has_add_permission(self, request, obj=None):
-        return not locked_for(request, obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not locked_for(request, obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not locked_for(request, obj) and super().has_delete_permission(request, obj)
-
-
-class SectionInline(AnswerPartInline, admin.StackedInline):
+class SectionInline(admin.StackedInline):
     model = Section
     form = SectionForm
     formset = SectionFormSet
@@ -187,7 +179,7 @@ class CitedInText:
         return gettext("%(citation)s (cited in the text)") % {"citation": self.citation}
 
 
-class CitationInline(AnswerPartInline, admin.TabularInline):
+class CitationInline(admin.TabularInline):
     model = Citation
     form = CitationForm
     formset = PositionedFormSet
@@ -218,6 +210,27 @@ class AnswerForm(ControlCharactersForm, forms.ModelForm):
         help_text=_("The same answer in the other language; the link is made both ways."),
     )
 
+    # The revision the editor started from: a proposal records it, so that one made from an answer that has
+    # changed since is shown as in conflict rather than overwriting that change.
+    base_revision = forms.ModelChoiceField(
+        queryset=Revision.objects.filter(kind=Revision.Kind.SAVED), required=False, widget=forms.HiddenInput
+    )
+    change_note = forms.CharField(
+        label=_("Change note"),
+        max_length=300,
+        required=False,
+        help_text=_("What you changed and why, for the answer's history and the publisher."),
+    )
+    reader_note = forms.CharField(
+        label=_("Note for readers"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Shown on the answer and in the feed once the change is published, e.g. “The Beijing "
+            "replacement deadline added.” Leave empty for a change readers need not know about."
+        ),
+    )
+
     class Meta:
         model = Answer
         fields = ["question", "slug", "language", "topic", "short_answer", "status"]
@@ -227,6 +240,13 @@ class AnswerForm(ControlCharactersForm, forms.ModelForm):
         if self.instance.pk:
             self.fields["translation"].queryset = Answer.objects.exclude(pk=self.instance.pk)
             self.initial.setdefault("translation", self.instance.translation_id)
+            self.fields["base_revision"].queryset = self.instance.revisions.filter(kind=Revision.Kind.SAVED)
+            self.initial.setdefault("base_revision", self.instance.live_revision_id)
+
+    @cached_property
+    def changed_data(self):
+        """The answer's fields changed (the notes and the base describe the change, they are not part of it)."""
+        return [name for name in super().changed_data if name not in {"base_revision", "change_note", "reader_note"}]
 
     def clean(self):
         cleaned = super().clean()
@@ -277,7 +297,7 @@ class ReviewFilter(admin.SimpleListFilter):
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(RevisionViews, admin.ModelAdmin):
     form = AnswerForm
     # The form's own `translation` field, not the model's: `link_translations` writes the link both ways.
     exclude = ["translation"]
@@ -300,6 +320,7 @@ class AnswerAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["question", "slug", "language", "topic", "short_answer", "translation"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (_("This change"), {"fields": ["change_note", "reader_note", "base_revision"]}),
         (_("Review against the law"), {"fields": ["review_reasons", "checked_at", "checked_by"]}),
         (_("Imported from"), {"fields": ["source_site", "source_section", "source_title"], "classes": ["collapse"]}),
     ]
@@ -308,10 +329,14 @@ class AnswerAdmin(admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return self.fieldsets[:2]
+            return [*self.fieldsets[:2], (_("This change"), {"fields": ["change_note"]})]
         if not obj.source_title:  # written here, not imported
-            return self.fieldsets[:3]
+            return self.fieldsets[:4]
         return self.fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "status"] if proposing(request, obj) else readonly
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(review_due=review.due_annotation())
@@ -367,8 +392,35 @@ class AnswerAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm(PUBLISH_PERMISSION)
 
-    def has_change_permission(self, request, obj=None):
-        return not locked_for(request, obj) and super().has_change_permission(request, obj)
+    def has_delete_permission(self, request, obj=None):
+        return not proposing(request, obj) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The answer's form, with its open proposals and, for an editor on a published answer, what saving does."""
+        answer = self.get_object(request, object_id) if object_id else None
+        extra_context = {**(extra_context or {})}
+        if answer is not None:
+            extra_context["open_proposals"] = open_proposals(answer)
+            extra_context["proposing"] = proposing(request, answer)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        proposal = getattr(request, "_proposal", None)
+        if proposal is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            gettext(
+                "Your change is proposed. The answer on the site stays as it is until a publisher approves the change."
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_proposal_change", args=[proposal.pk]))
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_proposal", None) is not None:
+            return [{"changed": {"fields": [gettext("a proposed change, waiting for review")]}}]
+        return super().construct_change_message(request, form, formsets, add)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -392,6 +444,9 @@ class AnswerAdmin(admin.ModelAdmin):
         delete_answers(queryset, user=request.user)
 
     def save_related(self, request, form, formsets, change):
+        if proposing(request, form.instance):
+            request._proposal = self.propose(request, form, formsets)
+            return
         sections, citations, removed, others = [], [], [], []
         for formset in formsets:
             saved = formset.save(commit=False)
@@ -400,7 +455,16 @@ class AnswerAdmin(admin.ModelAdmin):
             if formset.model is Section:  # the sections left as they were, rendered when the form was checked
                 touched = {part.pk for part in [*saved, *formset.deleted_objects]}
                 others = [f.instance for f in formset.initial_forms if f.instance.pk not in touched]
-        added = save_answer(form.instance, sections=sections, citations=citations, removed=removed, others=others)
+        added = save_answer(
+            form.instance,
+            sections=sections,
+            citations=citations,
+            removed=removed,
+            others=others,
+            by=request.user,
+            note=form.cleaned_data.get("change_note", ""),
+            reader_note=form.cleaned_data.get("reader_note", ""),
+        )
         form.save_m2m()
         if "translation" in form.changed_data:
             link_translations(form.instance, form.cleaned_data["translation"])
@@ -408,10 +472,29 @@ class AnswerAdmin(admin.ModelAdmin):
             if formset.model is Citation:
                 formset.new_objects.extend(map(CitedInText, added))  # the change message lists new objects
 
+    def propose(self, request, form, formsets):
+        """The answer as the form would leave it, proposed as a change (nothing of the answer is written)."""
+        parts = {Section: [], Citation: []}
+        for formset in formsets:
+            for part_form in formset.forms:
+                data = getattr(part_form, "cleaned_data", None)
+                if not data or formset._should_delete_form(part_form):
+                    continue  # an empty extra form, or one marked for deletion
+                parts[formset.model].append(part_form.instance)  # holds the form's values (not saved)
+        return propose(
+            form.instance,
+            snapshot(form.instance, parts[Section], parts[Citation]),
+            by=request.user,
+            base=form.cleaned_data.get("base_revision"),
+            note=form.cleaned_data.get("change_note", ""),
+            reader_note=form.cleaned_data.get("reader_note", ""),
+        )
+
     # The Markdown editor's endpoints: admin views (staff only), for those who may change answers.
 
     def get_urls(self):
         return [
+            *self.revision_urls(),
             path("markdownify/", self.admin_site.admin_view(self.markdownify_view), name="articles_answer_markdownify"),
             path("upload/", self.admin_site.admin_view(self.upload_view), name="articles_answer_upload"),
             *super().get_urls(),

@@ -305,6 +305,8 @@ if _email_backend == _SMTP_BACKEND:
         "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# The site's address (https://kb.example.org), for the links in notifications sent outside a request.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 

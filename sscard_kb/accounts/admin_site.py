@@ -13,6 +13,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.proposals import waiting_count
+
 from . import totp, two_factor
 from .forms import EnrolForm, StaffAuthenticationForm
 from .models import TOTPDevice
@@ -42,6 +44,11 @@ class StaffAdminSite(admin.AdminSite):
             path("two-factor/", self.admin_view(self.two_factor_view), name="two_factor"),
             *super().get_urls(),
         ]
+
+    def index(self, request, extra_context=None):
+        """The admin's home page, telling publishers how many proposed changes wait for them."""
+        waiting = waiting_count() if request.user.has_perm("articles.publish_answer") else None
+        return super().index(request, {"proposals_waiting": waiting, **(extra_context or {})})
 
     def login(self, request, extra_context=None):
         response = super().login(request, extra_context)

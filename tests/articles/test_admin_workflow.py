@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Answer, Section, SectionKind, Status
+from articles.models import Answer, Proposal, ProposalStatus, Section, SectionKind, Status
 from articles.services import save_answer
 from legal_refs.models import Provision
 from tests.articles.admin_forms import answer_form_data
@@ -128,23 +128,27 @@ def test_editor_cannot_publish(client, editor, provision):
     assert not Answer.objects.filter(slug="replace-a-lost-card").exists()
 
 
-def test_editor_cannot_change_a_published_answer_with_a_crafted_post(client, editor, imported):
+def test_an_editor_change_to_a_published_answer_is_only_proposed_whatever_the_post_says(client, editor, imported):
     answer = Answer.objects.published().first()
     client.force_login(editor)
     for status in (Status.PUBLISHED, Status.IN_REVIEW, Status.DRAFT):
         response = client.post(change_url(answer), answer_form_data(answer, status=status, short_answer="Unreviewed."))
-        assert response.status_code == 403
+        assert response.status_code == 302
     answer.refresh_from_db()
     assert (answer.status, answer.short_answer) == (Status.PUBLISHED, "")
     assert client.get(answer.get_absolute_url()).status_code == 200
+    proposal = Proposal.objects.get(status=ProposalStatus.PENDING)  # each replaced the one before
+    assert proposal.revision.snapshot["short_answer"] == "Unreviewed."
+    assert proposal.revision.snapshot["status"] == Status.PUBLISHED
 
 
-def test_editor_sees_a_published_answer_read_only(client, editor, imported):
+def test_an_editor_sees_a_published_answer_as_a_form_that_proposes(client, editor, imported):
     answer = Answer.objects.published().first()
     client.force_login(editor)
     page = client.get(change_url(answer)).content.decode()
-    assert 'name="_save"' not in page and 'name="short_answer"' not in page
-    assert answer.question in page
+    assert 'name="_save"' in page and 'name="short_answer"' in page
+    assert 'name="status"' not in page  # only a publisher takes it off the site
+    assert "Saving proposes your change to a publisher" in page
 
 
 def test_publisher_can_take_an_answer_back_to_draft_and_publish_it_again(client, publisher, imported):
