@@ -43,8 +43,6 @@ class SearchTermDayAdmin(admin.ModelAdmin):
     """The search log, read only, for those who write answers (editors and publishers): its list is the page of
     the queries that most often found nothing over a period, each with a link that starts an answer to it."""
 
-    list_display = ["day", "query", "searches", "found_nothing", "corrected"]
-
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(CHANGE_ANSWER_PERMISSION)
 
