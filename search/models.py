@@ -9,6 +9,7 @@ from textkit.query import normalize_term
 SEPARATOR = " = "
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 40
+MAX_LOGGED_QUERY_LENGTH = 200  # characters of a normalised, masked query kept in the search log
 
 
 def split_terms(text: str) -> list[str]:
@@ -73,3 +74,52 @@ class SynonymSet(models.Model):
     @property
     def term_list(self) -> list[str]:
         return self.terms.split(SEPARATOR)
+
+
+class SearchTermDayQuerySet(models.QuerySet):
+    def between(self, start, end):
+        return self.filter(day__gte=start, day__lte=end)
+
+    def found_nothing_most(self, start, end):
+        """The queries that found nothing between `start` and `end` (both days included), the most often first:
+        dicts of query, searches, found_nothing and corrected, each summed over the days."""
+        return (
+            self.between(start, end)
+            .values("query")
+            .annotate(
+                searches_total=models.Sum("searches"),
+                found_nothing_total=models.Sum("found_nothing"),
+                corrected_total=models.Sum("corrected"),
+            )
+            .filter(found_nothing_total__gt=0)
+            .order_by("-found_nothing_total", "-searches_total", "query")
+        )
+
+    def totals(self, start, end):
+        """{"searches": …, "found_nothing": …, "corrected": …} summed over every query between the two days."""
+        names = ("searches", "found_nothing", "corrected")
+        sums = self.between(start, end).aggregate(**{name: models.Sum(name) for name in names})
+        return {name: value or 0 for name, value in sums.items()}
+
+
+class SearchTermDay(models.Model):
+    """How often one query was searched on one day: how many of those searches found nothing, and how many found
+    something only with corrected spelling. The query is normalised and masked (search.log); nothing about the
+    reader is kept. Filled from the cache by `manage.py flush_search_log`, never by the results page."""
+
+    day = models.DateField(_("day"))
+    query = models.CharField(_("query"), max_length=MAX_LOGGED_QUERY_LENGTH)
+    searches = models.PositiveIntegerField(_("searches"), default=0)
+    found_nothing = models.PositiveIntegerField(_("found nothing"), default=0)
+    corrected = models.PositiveIntegerField(_("corrected"), default=0)
+
+    objects = SearchTermDayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-found_nothing", "query"]
+        verbose_name = _("search log day")
+        verbose_name_plural = _("search log")
+        constraints = [models.UniqueConstraint(fields=["day", "query"], name="search_term_day_unique")]
+
+    def __str__(self):
+        return f"{self.day}: {self.query}"

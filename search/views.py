@@ -7,16 +7,22 @@ from django.utils.translation import gettext as _
 
 from articles.models import Topic
 
+from . import log
 from .forms import SearchForm
 from .results import search as find
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    """Search results for `q`: answers (paginated) and law articles; a clear message for a bad query."""
+    """Search results for `q`: answers (paginated) and law articles; a clear message for a bad query.
+
+    A search is counted in the search log (in the cache, no database write: search.log) on its first page
+    only, not again when the reader turns the pages."""
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
         results = find(form.cleaned_data["q"], request.GET.get("page"))
+        if "page" not in request.GET:
+            log.record(form.cleaned_data["q"], found_nothing=results.is_empty, corrected=bool(results.similar_to))
     nothing_found = results is not None and results.is_empty
     return render(
         request,

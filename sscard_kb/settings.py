@@ -279,6 +279,8 @@ READER_PAGES_CACHE = "default"
 READER_PAGES_NEXT_CHANGE = "legal_refs.pages.next_wording_change"
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 30)
 SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 10)
+# Days a row of the search log (search.log) is kept; `manage.py flush_search_log` deletes older ones.
+SEARCH_LOG_KEEP_DAYS = env_int("SEARCH_LOG_KEEP_DAYS", 400)
 
 # Staff accounts (sscard_kb.accounts, docs/operations.md).
 # Behind the TLS proxy, the client's address is the first entry of X-Forwarded-For, which the proxy sets.
