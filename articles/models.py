@@ -361,15 +361,6 @@ class Answer(models.Model):
     def __str__(self):
         return self.question
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        """The instance, remembering the slug it was loaded with: a save that changes it keeps the old one as a
-        `FormerSlug` (`articles.services`) without reading it again."""
-        instance = super().from_db(db, field_names, values, **kwargs)
-        if "slug" in instance.__dict__:
-            instance.loaded_slug = instance.slug
-        return instance
-
     def save(self, *args, **kwargs):
         self.update_published_at()
         update_fields = kwargs.get("update_fields")
@@ -380,6 +371,15 @@ class Answer(models.Model):
     def get_absolute_url(self):
         """The answer's page on the site of its own language."""
         return self.url_in(self.language)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        """The instance, remembering the slug it was loaded with: a save that changes it keeps the old one as a
+        `FormerSlug` (`articles.services`) without reading it again."""
+        instance = super().from_db(db, field_names, values, **kwargs)
+        if "slug" in instance.__dict__:
+            instance.loaded_slug = instance.slug
+        return instance
 
     def url_in(self, language):
         """The answer's address on the site of `language`: its page there, or (in the other language) the page

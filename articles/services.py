@@ -290,14 +290,32 @@ def link_translations(answer: Answer, other: Answer | None) -> None:
 @dataclass(frozen=True)
 class ScheduledChange:
     """A kind of change carried out at a time a row holds: the rows of `rows()` whose `time_field` has passed
-    are each claimed and then changed by `carry_out(row)`, in one transaction per row (see `publish_due`);
-    `carry_out` returns whether it changed anything (an answer published by hand before its time is left as it is,
-    its time cleared)."""
+    (`due`), each claimed and then changed by `carry_out(row)` in one transaction (`claim_and_carry_out`).
+    `carry_out` returns whether it changed anything (an answer published by hand before its time is left as it
+    is, its time cleared)."""
 
     name: str  # what was done, as the command reports it
     rows: Callable[[], QuerySet]
     time_field: str
     carry_out: Callable[[Model], bool]
+
+    def due(self, now):
+        """[(pk, time)] of the rows due by `now`, the earliest first."""
+        due = self.rows().filter(**{f"{self.time_field}__lte": now}).order_by(self.time_field, "pk")
+        return list(due.values_list("pk", self.time_field))
+
+    def claim_and_carry_out(self, pk, when):
+        """The row changed, or None if another run claimed it first (or nothing needed changing). The claim clears
+        the time with a conditional UPDATE (the time still `when`): of two runs at once exactly one matches the row
+        (on PostgreSQL the second waits for the first to commit, then matches nothing; SQLite lets one writer in
+        at a time). Claim and change are one transaction: a change that fails leaves the time set, to be tried
+        again by the next run."""
+        model = self.rows().model
+        with transaction.atomic(using=router.db_for_write(model)):
+            if not model.objects.filter(pk=pk, **{self.time_field: when}).update(**{self.time_field: None}):
+                return None
+            row = self.rows().get(pk=pk)
+            return row if self.carry_out(row) else None
 
 
 @dataclass(frozen=True)
@@ -334,23 +352,14 @@ SCHEDULED_CHANGES = [
 
 
 def publish_due(now=None, changes=SCHEDULED_CHANGES) -> list[Done]:
-    """Carry out the scheduled changes whose time has come (by `now`), in the order of `changes`; returns what
-    was done. Each row is claimed by clearing its time with a conditional UPDATE (`time_field` still equal to the
-    value read): of two runs at once exactly one changes it, the other finds it claimed (on PostgreSQL it waits
-    for the first to commit and then matches no row; SQLite lets one writer in at a time). The claim and the
-    change are one transaction: a failed change leaves the time set, to be tried again at the next run. The save
+    """Carry out the scheduled changes whose time has come (by `now`), in the order of `changes`, each exactly
+    once even when two runs overlap (`ScheduledChange.claim_and_carry_out`); returns what was done. The save
     services keep the page cache, the feed and the sitemap current at once."""
     now = now or timezone.now()
     done = []
     for change in changes:
-        due = change.rows().filter(**{f"{change.time_field}__lte": now}).order_by(change.time_field, "pk")
-        for pk, when in list(due.values_list("pk", change.time_field)):
-            model = due.model
-            with transaction.atomic(using=router.db_for_write(model)):
-                if not model.objects.filter(pk=pk, **{change.time_field: when}).update(**{change.time_field: None}):
-                    continue  # claimed by another run
-                row = change.rows().get(pk=pk)
-                changed = change.carry_out(row)
-            if changed:
+        for pk, when in change.due(now):
+            row = change.claim_and_carry_out(pk, when)
+            if row is not None:
                 done.append(Done(change.name, row))
     return done
