@@ -13,6 +13,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html_join
@@ -233,7 +234,7 @@ class AnswerForm(ControlCharactersForm, forms.ModelForm):
 
     class Meta:
         model = Answer
-        fields = ["question", "slug", "language", "topic", "short_answer", "status"]
+        fields = ["question", "slug", "language", "topic", "short_answer", "status", "publish_at", "unpublish_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,7 +254,24 @@ class AnswerForm(ControlCharactersForm, forms.ModelForm):
         translation, language = cleaned.get("translation"), cleaned.get("language")
         if translation is not None and language and translation.language == language:
             self.add_error("translation", _("A translation must be in another language than this answer."))
+        self.clean_schedule(cleaned)
         return cleaned
+
+    def clean_schedule(self, cleaned):
+        """A time set or changed is in the future; an answer comes off the site after it goes live."""
+        now = timezone.now()
+        for name in ["publish_at", "unpublish_at"]:
+            when = cleaned.get(name)
+            if name in self.changed_data and when is not None and when <= now:
+                self.add_error(name, _("Choose a time in the future."))
+        publish_at, unpublish_at = cleaned.get("publish_at"), cleaned.get("unpublish_at")
+        if publish_at and unpublish_at and unpublish_at <= publish_at:
+            self.add_error("unpublish_at", _("The answer must come off the site after it goes live."))
+        if publish_at and cleaned.get("status") == Status.PUBLISHED:
+            self.add_error(
+                "publish_at",
+                _("The answer is published already: clear the time, or set the status to “In review” to wait for it."),
+            )
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -319,7 +337,10 @@ class AnswerAdmin(RevisionViews, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["question", "slug", "language", "topic", "short_answer", "translation"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (
+            _("Publishing"),
+            {"fields": ["status", "publish_at", "unpublish_at", "published_at", "created_at", "updated_at"]},
+        ),
         (_("This change"), {"fields": ["change_note", "reader_note", "base_revision"]}),
         (_("Review against the law"), {"fields": ["review_reasons", "checked_at", "checked_by"]}),
         (_("Imported from"), {"fields": ["source_site", "source_section", "source_title"], "classes": ["collapse"]}),
@@ -333,10 +354,6 @@ class AnswerAdmin(RevisionViews, admin.ModelAdmin):
         if not obj.source_title:  # written here, not imported
             return self.fieldsets[:4]
         return self.fieldsets
-
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        return [*readonly, "status"] if proposing(request, obj) else readonly
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(review_due=review.due_annotation())
@@ -421,6 +438,14 @@ class AnswerAdmin(RevisionViews, admin.ModelAdmin):
         if getattr(request, "_proposal", None) is not None:
             return [{"changed": {"fields": [gettext("a proposed change, waiting for review")]}}]
         return super().construct_change_message(request, form, formsets, add)
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only a publisher schedules an answer or takes a published one off the site: the others see its times
+        (and a published answer's status)."""
+        fields = super().get_readonly_fields(request, obj)
+        if self.has_publish_permission(request, obj):
+            return fields
+        return [*fields, "publish_at", "unpublish_at", *(["status"] if proposing(request, obj) else [])]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -372,6 +372,15 @@ class Answer(models.Model):
         """The answer's page on the site of its own language."""
         return self.url_in(self.language)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        """The instance, remembering the slug it was loaded with: a save that changes it keeps the old one as a
+        `FormerSlug` (`articles.services`) without reading it again."""
+        instance = super().from_db(db, field_names, values, **kwargs)
+        if "slug" in instance.__dict__:
+            instance.loaded_slug = instance.slug
+        return instance
+
     def url_in(self, language):
         """The answer's address on the site of `language`: its page there, or (in the other language) the page
         that leads to its translation or shows it with a notice (`articles.views.AnswerDetailView`)."""

@@ -6,7 +6,7 @@ the answer's live revision when the editor opened it). One whose base is no long
 cannot be approved until its author brings it up to date (proposes it again from the live answer), so that two
 edits never silently overwrite each other. Approving applies the proposed content as one save (through
 `services.save_answer`, which writes the revision and refreshes the cached pages), now or at a time set
-(`publish_approved(now)`, run by `manage.py publish_scheduled`). Restoring an old revision of a published
+(`SCHEDULE`, carried out by `manage.py publish_scheduled`). Restoring an old revision of a published
 answer proposes it in the same way.
 """
 
@@ -20,14 +20,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from legal_refs.models import Provision
 from serving.mail import absolute, mail_configured
 
 from .models import Answer, Citation, Proposal, ProposalStatus, Revision, Section, Status, Topic
 from .revisions import content
-from .services import save_answer
+from .services import SCHEDULED_CHANGES, ScheduledChange, save_answer
 
 OPEN = (ProposalStatus.PENDING, ProposalStatus.SENT_BACK)
 PUBLISH_PERMISSION = "articles.publish_answer"
@@ -176,30 +176,30 @@ def apply_content(answer: Answer, snapshot: dict, **revision) -> Revision:
     return answer.live_revision
 
 
-def publish_approved(now: datetime.datetime) -> list[Proposal]:
-    """Put live the approved proposals whose time has come, each exactly once even when two runs overlap (a
-    run claims a proposal by changing its status; only one run's claim succeeds). One whose answer changed in
-    the meantime is sent back to its author as in conflict. Returns those published."""
-    published = []
-    due = Proposal.objects.filter(status=ProposalStatus.APPROVED, publish_at__lte=now).values_list("pk", flat=True)
-    for pk in list(due):
-        with _atomic():
-            claimed = Proposal.objects.filter(pk=pk, status=ProposalStatus.APPROVED).update(
-                status=ProposalStatus.PUBLISHED
-            )
-            if not claimed:
-                continue  # another run has it
-            proposal = Proposal.objects.select_related("revision", "decided_by").get(pk=pk)
-            answer = Answer.objects.select_for_update().get(pk=proposal.answer_id)
-            proposal.answer = answer
-            if is_conflict(proposal):
-                proposal.status = ProposalStatus.SENT_BACK
-                proposal.comment = _("The answer changed before this approved change was due: bring it up to date.")
-                proposal.save(update_fields=["status", "comment"])
-                continue
-            _apply(proposal, answer, by=proposal.decided_by, via=Revision.Via.SCHEDULE)
-            published.append(proposal)
-    return published
+def _publish_approved(proposal):
+    """An approved change whose time has come goes live (claimed by `ScheduledChange`); one whose answer changed
+    in the meantime is sent back to its author as in conflict instead."""
+    answer = Answer.objects.select_for_update().get(pk=proposal.answer_id)
+    proposal.answer = answer
+    if is_conflict(proposal):
+        proposal.status = ProposalStatus.SENT_BACK
+        proposal.comment = _("The answer changed before this approved change was due: bring it up to date.")
+        proposal.save(update_fields=["status", "comment"])
+        return False
+    _apply(proposal, answer, by=proposal.decided_by, via=Revision.Via.SCHEDULE)
+    return True
+
+
+# What `manage.py publish_scheduled` carries out, in order: the answers' own times, then approved changes.
+SCHEDULE = [
+    *SCHEDULED_CHANGES,
+    ScheduledChange(
+        gettext_lazy("Approved change published"),
+        lambda: Proposal.objects.filter(status=ProposalStatus.APPROVED).select_related("revision", "decided_by"),
+        "publish_at",
+        _publish_approved,
+    ),
+]
 
 
 def waiting_count() -> int:

@@ -7,19 +7,20 @@ document is rebuilt once per answer, at the end, in the same transaction. Each n
 version of the article in force when it was written (`Citation.version`, see articles.review).
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from legal_refs.models import ProvisionVersion
 from serving.pages import content_changed
 
-from .models import MAX_POSITION, Answer, Citation, DeletedSource, Revision, Section, Topic
+from .models import MAX_POSITION, Answer, Citation, DeletedSource, FormerSlug, Revision, Section, Status, Topic
 from .revisions import snapshot
 from .search_document import add_to_vocabulary, answer_words, search_columns, store_search_columns
 
@@ -86,6 +87,7 @@ def save_answers(writes: list[AnswerWrite]) -> None:
 
 def _save_editing(write):
     answer = write.answer
+    _keep_former_slugs([answer])
     answer.save()
     for model in (Section, Citation):
         gone = [part.pk for part in write.removed if isinstance(part, model) and part.pk is not None]
@@ -122,6 +124,7 @@ def _save_replacing(writes):
         for name, value in columns.items():
             setattr(write.answer, name, value)
         write.answer.update_published_at()
+    _keep_former_slugs([write.answer for write in writes])
     new = [write.answer for write in writes if write.answer._state.adding]
     stored = [write.answer for write in writes if not write.answer._state.adding]
     Answer.objects.bulk_create(new)
@@ -167,6 +170,26 @@ def _write_revisions(writes):
     for write, revision in zip(writes, revisions, strict=True):
         write.revision = write.answer.live_revision = revision
     Answer.objects.bulk_update([write.answer for write in writes], ["live_revision"])
+
+
+def _keep_former_slugs(answers):
+    """An answer whose slug changes keeps the old one as a `FormerSlug`, whose address answers 301 to the answer.
+    A live slug wins: a slug that an answer takes (new or renamed) stops being anyone's former slug. The slug an
+    answer was loaded with is known (`Answer.from_db`), so an answer saved with its slug unchanged costs no query;
+    one not loaded from the database (built by the caller) has its stored slug read in one query."""
+    unknown = [a.pk for a in answers if not a._state.adding and getattr(a, "loaded_slug", None) is None]
+    stored = dict(Answer.objects.filter(pk__in=unknown).values_list("pk", "slug")) if unknown else {}
+    taken, former = [], []
+    for answer in answers:
+        old = None if answer._state.adding else getattr(answer, "loaded_slug", None) or stored.get(answer.pk)
+        if old != answer.slug:
+            taken.append(answer.slug)
+            if old:
+                former.append(FormerSlug(answer=answer, slug=old))
+        answer.loaded_slug = answer.slug
+    if taken:
+        FormerSlug.objects.filter(slug__in=taken + [slug.slug for slug in former]).delete()
+        FormerSlug.objects.bulk_create(former)
 
 
 def _attach(answer, *parts):
@@ -298,3 +321,84 @@ def link_translations(answer: Answer, other: Answer | None) -> None:
         if other is not None:
             other.translation = answer
         content_changed()
+
+
+# Scheduled changes (`manage.py publish_scheduled`, run from cron every minute)
+
+
+@dataclass(frozen=True)
+class ScheduledChange:
+    """A kind of change carried out at a time a row holds: the rows of `rows()` whose `time_field` has passed
+    (`due`), each claimed and then changed by `carry_out(row)` in one transaction (`claim_and_carry_out`).
+    `carry_out` returns whether it changed anything (an answer published by hand before its time is left as it
+    is, its time cleared)."""
+
+    name: str  # what was done, as the command reports it
+    rows: Callable[[], QuerySet]
+    time_field: str
+    carry_out: Callable[[Model], bool]
+
+    def due(self, now):
+        """[(pk, time)] of the rows due by `now`, the earliest first."""
+        due = self.rows().filter(**{f"{self.time_field}__lte": now}).order_by(self.time_field, "pk")
+        return list(due.values_list("pk", self.time_field))
+
+    def claim_and_carry_out(self, pk, when):
+        """The row changed, or None if another run claimed it first (or nothing needed changing). The claim clears
+        the time with a conditional UPDATE (the time still `when`): of two runs at once exactly one matches the row
+        (on PostgreSQL the second waits for the first to commit, then matches nothing; SQLite lets one writer in
+        at a time). Claim and change are one transaction: a change that fails leaves the time set, to be tried
+        again by the next run."""
+        model = self.rows().model
+        with transaction.atomic(using=router.db_for_write(model)):
+            if not model.objects.filter(pk=pk, **{self.time_field: when}).update(**{self.time_field: None}):
+                return None
+            row = self.rows().get(pk=pk)
+            return row if self.carry_out(row) else None
+
+
+@dataclass(frozen=True)
+class Done:
+    """One scheduled change carried out: its kind (`ScheduledChange.name`) and the row changed."""
+
+    change: str
+    row: Model
+
+
+def _publish(answer):
+    """The answer goes live, whatever its status (a publisher set the time)."""
+    if answer.status == Status.PUBLISHED:
+        return False
+    answer.status = Status.PUBLISHED
+    save_answer(answer, via=Revision.Via.SCHEDULE)
+    return True
+
+
+def _take_off_the_site(answer):
+    """The answer leaves the site: back to draft, its address answering "gone" (`Answer.withdrawn_at`)."""
+    if answer.status != Status.PUBLISHED:
+        return False
+    answer.status = Status.DRAFT
+    save_answer(answer, via=Revision.Via.SCHEDULE)
+    return True
+
+
+# In order: an answer due both to go live and to come off the site in one run ends off the site.
+SCHEDULED_CHANGES = [
+    ScheduledChange(gettext_lazy("Published"), Answer.objects.all, "publish_at", _publish),
+    ScheduledChange(gettext_lazy("Taken off the site"), Answer.objects.all, "unpublish_at", _take_off_the_site),
+]
+
+
+def publish_due(now=None, changes=SCHEDULED_CHANGES) -> list[Done]:
+    """Carry out the scheduled changes whose time has come (by `now`), in the order of `changes`, each exactly
+    once even when two runs overlap (`ScheduledChange.claim_and_carry_out`); returns what was done. The save
+    services keep the page cache, the feed and the sitemap current at once."""
+    now = now or timezone.now()
+    done = []
+    for change in changes:
+        for pk, when in change.due(now):
+            row = change.claim_and_carry_out(pk, when)
+            if row is not None:
+                done.append(Done(change.name, row))
+    return done

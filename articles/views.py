@@ -3,8 +3,9 @@ each article (the law app's views, extended here, since only this side knows ans
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
-from django.shortcuts import get_object_or_404, redirect
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import Truncator
 from django.utils.translation import get_language
@@ -17,7 +18,7 @@ from serving import fragments
 from serving.fragments import NOT_CACHED, Fragment
 from serving.languages import is_chinese
 
-from .models import Answer, Citation, Status, Topic, may_preview
+from .models import Answer, Citation, FormerSlug, Status, Topic, may_preview
 from .review import Amended, amended
 from .structured_data import answer_text, faq_page
 
@@ -107,7 +108,9 @@ class AnswerDetailView(DetailView):
     An answer's page is on the site of its language. On the other language's site, its address leads to its
     translation where one is published (302: editors may link another), else shows the answer in that site's
     interface with a notice that it exists in its own language only, and a canonical link to its own page (the
-    same content: search engines keep the one page; no `hreflang` names this one)."""
+    same content: search engines keep the one page; no `hreflang` names this one).
+
+    An answer taken off the site answers 410 ("gone"), and an answer's former address 301 (`former_or_gone`)."""
 
     context_object_name = "answer"
 
@@ -115,11 +118,31 @@ class AnswerDetailView(DetailView):
         return Answer.objects.visible_to(self.request.user).for_page().select_related("translation")
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.former_or_gone()
         translation = self.shown_translation()
         if self.object.language != get_language() and translation is not None:
             return redirect(translation.get_absolute_url())
         return self.render_to_response(self.get_context_data(object=self.object))
+
+    def former_or_gone(self):
+        """No answer the reader may see has this slug (the lookups of the miss only). An answer withdrawn from the
+        site answers 410 with a page leading to its topic; a former slug of an answer that readers may see, or
+        could once, answers 301 to its address on this language's site. Otherwise (a draft never published) 404."""
+        slug = self.kwargs["slug"]
+        public_topic = Exists(Answer.objects.published().filter(topic=OuterRef("topic")))
+        gone = Answer.objects.filter(slug=slug, withdrawn_at__isnull=False).exclude(status=Status.PUBLISHED)
+        withdrawn = gone.select_related("topic").annotate(topic_is_public=public_topic).first()
+        if withdrawn is not None:
+            return render(self.request, "articles/answer_gone.html", {"answer": withdrawn}, status=410)
+        former = FormerSlug.objects.filter(slug=slug).select_related("answer").first()
+        if former is not None:
+            answer = former.answer
+            if answer.is_public or answer.withdrawn_at or may_preview(self.request.user):
+                return HttpResponsePermanentRedirect(answer.url_in(get_language()))
+        raise Http404
 
     def shown_translation(self):
         """The answer's translation, if the reader may see it (published, or a preview for staff)."""

@@ -141,7 +141,8 @@ class ReaderPageMiddleware:
     def finish_reader_page(self, request, response):
         if response.streaming or response.cookies:
             return response
-        if response.status_code in (301, 302, 307, 308):  # e.g. an answer's address sending to its translation
+        # e.g. an answer's address sending to its translation or its new address, or an answer withdrawn (410)
+        if response.status_code in (301, 302, 307, 308, 410):
             self.vary_not_on_cookie(response)
             response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
             return response

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.defaults import server_error
 
 from articles.models import Answer, Citation, Language, Status
-from articles.services import link_translations
+from articles.services import link_translations, save_answer
 from legal_refs.models import Law, Translation
 from legal_refs.services import amend, correct, save_translation
 from tests.content import FIRST_CLASS_CARD, UPGRADE_HALFWAY
@@ -194,6 +194,13 @@ def test_every_page_type_is_valid_html(client, imported, law_corpus, html_errors
     for answer in (chinese, chinese.translation):
         pages[f"{answer.get_absolute_url()} (translated)"] = client.get(answer.get_absolute_url()).content
     pages["500"] = server_error(RequestFactory().get("/")).content
+    withdrawn = make_answer("Withdrawn?", topic=chinese.topic)
+    withdrawn.status = Status.DRAFT
+    save_answer(withdrawn)
+    for language in ("en", "zh-hans"):
+        response = client.get(withdrawn.url_in(language))
+        assert response.status_code == 410
+        pages[f"{withdrawn.url_in(language)} (withdrawn)"] = response.content
     client.force_login(staff)
     pages["draft preview"] = client.get(draft.get_absolute_url()).content
     pages["draft preview, Chinese interface"] = client.get(draft.url_in("zh-hans")).content

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles import proposals
 from articles.models import Answer, Proposal, ProposalStatus, Revision, SectionKind, Status
 from articles.revisions import compare, snapshot
-from articles.services import save_answer
+from articles.services import publish_due, save_answer
 from tests.articles.admin_forms import answer_form_data
 from tests.factories import make_answer, make_provision, make_topic, make_user
 from textkit.diff import DELETE, EQUAL, INSERT, Segment
@@ -163,7 +163,9 @@ def test_the_compare_page_marks_what_changed_and_escapes_it(client, publisher, l
     client.force_login(publisher)
     url = reverse("admin:articles_answer_compare", args=[live.pk])
     page = client.get(url, {"from": first.pk, "to": second.pk}).content.decode()
-    assert "<ins>&lt;script&gt;alert(1)&lt;/script&gt; </ins>Report <del>the loss, then apply</del><ins>it</ins>" in page
+    assert (
+        "<ins>&lt;script&gt;alert(1)&lt;/script&gt; </ins>Report <del>the loss, then apply</del><ins>it</ins>" in page
+    )
     assert "<script>alert(1)" not in page
 
 
@@ -416,11 +418,11 @@ def test_an_approval_for_later_goes_live_then_once(live, editor, publisher):
     proposals.approve(proposal, by=publisher, publish_at=later)
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.APPROVED
-    assert proposals.publish_approved(timezone.now()) == []
+    assert publish_due(timezone.now(), proposals.SCHEDULE) == []
     live.refresh_from_db()
     assert live.short_answer == "Report the loss, then apply."
-    assert [p.pk for p in proposals.publish_approved(later)] == [proposal.pk]
-    assert proposals.publish_approved(later) == []
+    assert [done.row.pk for done in publish_due(later, proposals.SCHEDULE)] == [proposal.pk]
+    assert publish_due(later, proposals.SCHEDULE) == []
     live.refresh_from_db()
     assert live.short_answer == "Later." and live.live_revision.via == Revision.Via.SCHEDULE
     assert live.revisions.filter(via=Revision.Via.SCHEDULE).count() == 1
@@ -446,3 +448,17 @@ def test_a_citation_change_is_listed(live, publisher):
     changed = {**base.snapshot, "citations": [{"provision": provision.pk, "paragraph": 2}]}
     result = compare(base.snapshot, changed)
     assert result.citations_added == [{"provision": provision.pk, "paragraph": 2}]
+
+
+def test_an_approved_change_whose_answer_changed_before_its_time_goes_back_to_its_author(live, editor, publisher):
+    base = live.live_revision
+    proposal = proposals.propose(live, {**base.snapshot, "short_answer": "Later."}, by=editor, base=base)
+    later = timezone.now() + timezone.timedelta(hours=1)
+    proposals.approve(proposal, by=publisher, publish_at=later)
+    live.short_answer = "Changed by a publisher meanwhile."
+    save_answer(live, by=publisher)
+    assert publish_due(later, proposals.SCHEDULE) == []
+    proposal.refresh_from_db()
+    live.refresh_from_db()
+    assert proposal.status == ProposalStatus.SENT_BACK and "bring it up to date" in proposal.comment
+    assert live.short_answer == "Changed by a publisher meanwhile."
