@@ -75,9 +75,9 @@ def test_a_save_that_keeps_the_slug_reads_and_writes_no_former_slug(django_asser
     answer = make_answer(status=Status.DRAFT)
     loaded = Answer.objects.get(pk=answer.pk)
     loaded.question = "Changed?"
-    # Savepoint; the answer (with its search columns); its sections; its citations; release: no former slug read
-    # nor written.
-    with django_assert_num_queries(5):
+    # Savepoint; the answer (with its search columns); its sections; its citations; the revision and the answer's
+    # live revision; release: no former slug read nor written.
+    with django_assert_num_queries(7):
         save_answer(loaded)
     assert not FormerSlug.objects.exists()
 
