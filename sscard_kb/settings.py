@@ -308,6 +308,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 
+# Review against the law (articles.review, docs/editing.md): readers' feedback turns negative when the last
+# REVIEW_FEEDBACK_DAYS days, since the answer was last checked, hold at least REVIEW_FEEDBACK_MIN_NO "No" and
+# more "No" than "Yes". `manage.py review_reminders` mails each responsible editor unless EMAIL_BACKEND is the
+# console or dummy backend; its links start with SITE_URL (https://kb.example.org; unset: paths only).
+REVIEW_FEEDBACK_MIN_NO = 5
+REVIEW_FEEDBACK_DAYS = 30
+SITE_URL = env("SITE_URL").rstrip("/")
+
 # /metrics (Prometheus): from these addresses, or with `Authorization: Bearer $METRICS_TOKEN`; 404 otherwise.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
 METRICS_TOKEN = env("METRICS_TOKEN")
