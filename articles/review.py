@@ -29,6 +29,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.mail import EmailMessage, mailers
+from django.core.mail.handler import DEFAULT_MAILER_BACKEND
 from django.db import transaction
 from django.db.models import (
     BooleanField,
@@ -45,7 +47,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from legal_refs.models import ProvisionVersion
 from legal_refs.pages import compare_url
@@ -303,3 +307,95 @@ def request_reviews(requests):
         for answer, reason, detail in wanted
         if (answer, reason, detail) not in held
     )
+
+
+# Reminders (`manage.py review_reminders`): what each responsible editor has due.
+
+CONSOLE_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+@dataclass
+class Reminder:
+    """The answers due that `editor` keeps right (None: nobody, neither the answer nor its topic names one);
+    each answer with `reasons` (`flagged_reasons`)."""
+
+    editor: object
+    answers: list = field(default_factory=list)
+
+    @property
+    def name(self):
+        return self.editor.get_username() if self.editor else "nobody"
+
+
+def responsible_editor(answer):
+    """Who keeps `answer` right: its own responsible editor, else its topic's (None: nobody)."""
+    return answer.responsible_editor or answer.topic.responsible_editor
+
+
+def reminders(now=None):
+    """What each responsible editor has due, the editors by user name and nobody last (one query)."""
+    answers = (
+        with_reasons(Answer.objects.all(), now)
+        .filter(review_due=True)
+        .select_related("responsible_editor", "topic__responsible_editor")
+        .order_by("question", "pk")
+    )
+    groups = {}
+    for answer in answers:
+        answer.reasons = flagged_reasons(answer)
+        editor = responsible_editor(answer)
+        groups.setdefault(editor.pk if editor else None, Reminder(editor)).answers.append(answer)
+    return sorted(groups.values(), key=lambda reminder: (reminder.editor is None, reminder.name))
+
+
+def admin_url(answer):
+    """The answer's page in the admin, absolute when SITE_URL is set."""
+    return settings.SITE_URL + reverse("admin:articles_answer_change", args=[answer.pk])
+
+
+def reminder_text(reminder):
+    """The reminder as plain text: each answer's question, reasons and admin page."""
+    lines = []
+    for answer in reminder.answers:
+        lines.append(answer.question)
+        lines.append("  " + "; ".join(str(reason.label) for reason in answer.reasons))
+        lines.append("  " + admin_url(answer))
+    return "\n".join(lines)
+
+
+def mail_configured():
+    """Whether the default mailer really sends mail (not the console or dummy backend, as under DEBUG)."""
+    return mailers.settings.get("default", {}).get("BACKEND", DEFAULT_MAILER_BACKEND) not in CONSOLE_BACKENDS
+
+
+def reminder_mail(reminder):
+    """The mail of a reminder to its editor (None: nobody to send it to, or no address)."""
+    if reminder.editor is None or not reminder.editor.email:
+        return None
+    subject = ngettext(
+        "%(count)d answer due for review against the law",
+        "%(count)d answers due for review against the law",
+        len(reminder.answers),
+    ) % {"count": len(reminder.answers)}
+    body = "\n\n".join(
+        [
+            gettext("These answers you keep right are due to be checked against the law again:"),
+            reminder_text(reminder),
+            gettext("Check each against the law it cites, then mark it checked in the answer list."),
+        ]
+    )
+    return EmailMessage(subject, body, to=[reminder.editor.email])
+
+
+def send_reminders(reminders):
+    """Mail each editor their reminder (one mail each); the reminders mailed."""
+    sent = []
+    for reminder in reminders:
+        message = reminder_mail(reminder)
+        if message is not None:
+            message.send()
+            sent.append(reminder)
+    return sent
