@@ -378,3 +378,93 @@ def test_a_quote_differing_from_the_official_text_makes_the_answer_due(law_corpu
     review.mark_checked(answer, make_user("publisher", "publisher"))
     import_paths([tmp_path])
     assert reasons_at(answer) == []
+
+
+# --------------------------------------------------------------------- the admin and the reader's page
+
+
+def make_due(question, reason):
+    """A published answer due for `reason` alone (today): interval, feedback or a request."""
+    answer = make_answer(question)
+    if reason == ReviewReason.INTERVAL:
+        Answer.objects.filter(pk=answer.pk).update(published_at=days_ago(4000))
+    elif reason == ReviewReason.FEEDBACK:
+        give_feedback(answer, no=5, when=datetime.datetime.now(datetime.UTC))
+    else:
+        review.request_reviews([(answer, reason, f"Why: {reason}.")])
+    return answer
+
+
+def test_the_admin_lists_each_reason_and_filters_on_it(client, db):
+    make_answer("Not due?")
+    for reason in (ReviewReason.INTERVAL, ReviewReason.SOURCE_CHANGED, ReviewReason.FEEDBACK):
+        make_due(f"Due for {reason}?", reason)
+    changelist = reverse("admin:articles_answer_changelist")
+    client.force_login(make_user("editor", "editor"))
+    response = client.get(changelist, {"review": ReviewReason.SOURCE_CHANGED})
+    assert [answer.question for answer in response.context["cl"].result_list] == ["Due for source_changed?"]
+    page = client.get(changelist).content.decode()
+    for reason in (ReviewReason.INTERVAL, ReviewReason.SOURCE_CHANGED, ReviewReason.FEEDBACK):
+        assert str(reason.label).replace("'", "&#x27;") in page
+    listed = client.get(changelist, {"review": "due"}).context["cl"].result_list
+    assert len(listed) == 3
+    assert [a.question for a in client.get(changelist, {"review": "checked"}).context["cl"].result_list] == ["Not due?"]
+
+
+def test_the_answer_list_runs_the_same_queries_for_one_due_answer_and_many(client, db, django_assert_num_queries):
+    client.force_login(make_user("editor", "editor"))
+    changelist = reverse("admin:articles_answer_changelist")
+    make_due("Due 0?", ReviewReason.INTERVAL)
+    client.get(changelist)  # the session and permissions cached as for any later page
+    with django_assert_num_queries(10) as one:
+        response = client.get(changelist, {"review": "due"})
+    assert len(response.context["cl"].result_list) == 1
+    for number in range(3):
+        for reason in [*review.REQUESTED, ReviewReason.INTERVAL, ReviewReason.FEEDBACK]:
+            make_due(f"Due {number} {reason}?", reason)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(changelist, {"review": "due"})
+    assert len(response.context["cl"].result_list) == 13
+
+
+def test_the_answer_page_in_the_admin_says_why_it_is_due(client, answers, django_assert_num_queries):
+    answer = answers["4"]
+    amend(article(4), ["新文本。"], datetime.date(2026, 1, 1), "某决定")
+    Answer.objects.filter(pk=answer.pk).update(published_at=days_ago(4000), review_interval_days=30)
+    review.request_reviews([(answer, ReviewReason.QUOTE_DIFFERS, "Article 4: the source quotes <it> otherwise.")])
+    give_feedback(answer, no=6, yes=2, when=datetime.datetime.now(datetime.UTC))
+    client.force_login(make_user("publisher", "publisher"))
+    page = client.get(reverse("admin:articles_answer_change", args=[answer.pk])).content.decode()
+    assert "Its review interval (30 days) has passed" in page
+    assert "a version in force from 2026-01-01" in page
+    assert "the source quotes &lt;it&gt; otherwise." in page  # escaped
+    assert "6 “No” and 2 “Yes” in the last 30 days" in page
+    assert 'name="review_interval_days"' in page and 'name="responsible_editor"' in page
+
+
+def test_publishers_set_the_review_fields_and_editors_see_them(client, db):
+    topic = make_topic("Cards")
+    editor = make_user("editor", "editor")
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_topic_change", args=[topic.pk])).content.decode()
+    assert "review interval (days)" in page.lower() and 'name="review_interval_days"' not in page
+    client.force_login(make_user("publisher", "publisher"))
+    page = client.get(reverse("admin:articles_topic_change", args=[topic.pk])).content.decode()
+    assert 'name="review_interval_days"' in page and 'name="responsible_editor"' in page
+    data = {"title": "Cards", "slug": topic.slug, "review_interval_days": 90, "responsible_editor": editor.pk}
+    response = client.post(reverse("admin:articles_topic_change", args=[topic.pk]), data)
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert (topic.review_interval_days, topic.responsible_editor) == (90, editor)
+
+
+def test_readers_see_when_the_answer_was_checked_against_the_law(client, db):
+    answer = make_answer("Checked?")
+    assert "Checked against the law" not in client.get(answer.get_absolute_url()).content.decode()
+    when = datetime.datetime(2026, 11, 27, 3, tzinfo=datetime.UTC)
+    review.mark_checked(answer, make_user("publisher", "publisher"), now=when)
+    assert "Checked against the law on Nov. 27, 2026" in client.get(answer.get_absolute_url()).content.decode()
+    chinese = make_answer("已核对？", language="zh-hans")
+    review.mark_checked(chinese, make_user("publisher2", "publisher"), now=when)
+    page = client.get(chinese.get_absolute_url()).content.decode()
+    assert "2026年11月27日" in page
