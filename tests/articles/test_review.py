@@ -4,6 +4,8 @@ publisher marks it checked; a correction does not."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import review
@@ -468,3 +470,22 @@ def test_readers_see_when_the_answer_was_checked_against_the_law(client, db):
     review.mark_checked(chinese, make_user("publisher2", "publisher"), now=when)
     page = client.get(chinese.get_absolute_url()).content.decode()
     assert "2026年11月27日" in page
+
+
+def test_the_answer_page_in_the_admin_runs_the_same_queries_whatever_the_reasons(
+    client, answers, django_assert_num_queries
+):
+    answer = answers["4"]
+    client.force_login(make_user("publisher", "publisher"))
+    page = reverse("admin:articles_answer_change", args=[answer.pk])
+    client.get(page)
+    with CaptureQueriesContext(connection) as none:
+        assert "Nothing: it is not due for review." in client.get(page).content.decode()
+    amend(article(4), ["新文本。"], datetime.date(2026, 1, 1), "某决定")
+    Answer.objects.filter(pk=answer.pk).update(published_at=days_ago(4000))
+    review.request_reviews([(answer, reason, f"{reason} detail") for reason in review.REQUESTED])
+    review.request_reviews([(answer, ReviewReason.SOURCE_CHANGED, "again")])
+    give_feedback(answer, no=6, when=datetime.datetime.now(datetime.UTC))
+    with django_assert_num_queries(len(none.captured_queries)):
+        page_text = client.get(page).content.decode()
+    assert "again" in page_text and "6 “No”" in page_text
