@@ -13,10 +13,10 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -30,7 +30,7 @@ from textkit.controls import ControlCharactersForm
 from . import review
 from .admin_history import RevisionViews, open_proposals
 from .markdown import MarkdownTooComplex, render_markdown, unknown_references_error
-from .models import MAX_POSITION, Answer, Citation, DeletedSource, Revision, Section, Status, Topic
+from .models import MAX_POSITION, Answer, Citation, DeletedSource, ReviewReason, Revision, Section, Status, Topic
 from .proposals import propose
 from .revisions import snapshot
 from .search_document import check_index_size
@@ -44,10 +44,30 @@ class TopicForm(ControlCharactersForm, forms.ModelForm):
     pass
 
 
+REVIEW_FIELDS = ["review_interval_days", "responsible_editor"]  # of topics and answers: publishers set them
+
+
+class ReviewFieldsAdmin:
+    """The review interval and the responsible editor: publishers set them, editors see them; the editor is
+    chosen among the staff."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            readonly += [name for name in REVIEW_FIELDS if name not in readonly]
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "responsible_editor":
+            kwargs["queryset"] = db_field.related_model.objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ReviewFieldsAdmin, admin.ModelAdmin):
     form = TopicForm
-    list_display = ["title", "title_zh", "slug"]
+    list_display = ["title", "title_zh", "slug", "review_interval_days", "responsible_editor"]
+    list_select_related = ["responsible_editor"]
     search_fields = ["title", "title_zh"]
     prepopulated_fields = {"slug": ["title"]}
 
@@ -283,6 +303,50 @@ class AnswerForm(ControlCharactersForm, forms.ModelForm):
         return status
 
 
+def review_reason_lines(reasons):
+    """(text, link, link text) for each line of "why it is due" (link empty for none)."""
+    lines = []
+    if ReviewReason.INTERVAL in reasons:
+        text = gettext("Its review interval (%(days)d days) has passed: it was due on %(date)s.") % {
+            "days": reasons.interval_days,
+            "date": formats.date_format(timezone.localtime(reasons.due_since), "SHORT_DATE_FORMAT"),
+        }
+        lines.append((text, "", ""))
+    for reason in reasons.amended:
+        text = gettext("%(provision)s: a version in force from %(date)s.") % {
+            "provision": reason.citation.provision,
+            "date": reason.newer.effective_from,
+        }
+        lines.append((text, reason.compare_url, gettext("Compare the wordings")))
+    for citation in reasons.unchecked:
+        text = gettext("%(provision)s: never checked against its official text.") % {"provision": citation.provision}
+        lines.append((text, citation.provision.get_absolute_url(), gettext("Read the official text")))
+    for reason, requests in reasons.requests.items():
+        for request in requests:
+            text = gettext("%(reason)s (%(date)s): %(detail)s") % {
+                "reason": ReviewReason(reason).label,
+                "date": formats.date_format(timezone.localtime(request.created_at), "SHORT_DATETIME_FORMAT"),
+                "detail": request.detail,
+            }
+            lines.append((text, "", ""))
+    if ReviewReason.FEEDBACK in reasons:
+        text = gettext(
+            "Readers' feedback turned negative: %(no)d “No” and %(yes)d “Yes” in the last %(days)d days "
+            "since it was last checked."
+        ) % {"no": reasons.feedback_no, "yes": reasons.feedback_yes, "days": review.feedback_rule().days}
+        lines.append((text, "", ""))
+    return lines
+
+
+def review_reasons_html(reasons):
+    """The lines of `review_reason_lines` as paragraphs, each with its link (everything escaped)."""
+    paragraphs = [
+        format_html('<p>{} <a href="{}">{}</a></p>', text, link, link_text) if link else format_html("<p>{}</p>", text)
+        for text, link, link_text in review_reason_lines(reasons)
+    ]
+    return format_html_join("", "{}", ((paragraph,) for paragraph in paragraphs))
+
+
 class CitedLawFilter(admin.SimpleListFilter):
     title = _("cited law")
     parameter_name = "law"
@@ -304,22 +368,25 @@ class ReviewFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("due", _("Due: a cited article was amended, or never checked")), ("checked", _("Not due"))]
+        due = [(reason.value, gettext("Due: %(reason)s") % {"reason": reason.label}) for reason in ReviewReason]
+        return [("due", _("Due, for any reason")), *due, ("checked", _("Not due"))]
 
     def queryset(self, request, queryset):
         if self.value() == "due":
             return queryset.filter(review_due=True)
         if self.value() == "checked":
             return queryset.filter(review_due=False)
+        if self.value() in ReviewReason.values:
+            return queryset.filter(**{review.flag_name(self.value()): True})
         return queryset
 
 
 @admin.register(Answer)
-class AnswerAdmin(RevisionViews, admin.ModelAdmin):
+class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
     form = AnswerForm
     # The form's own `translation` field, not the model's: `link_translations` writes the link both ways.
     exclude = ["translation"]
-    list_display = ["question", "topic", "status", "review_due_display", "published_at", "updated_at"]
+    list_display = ["question", "topic", "status", "review_due_display", "due_reasons", "published_at", "updated_at"]
     list_filter = ["status", ReviewFilter, "topic", CitedLawFilter]
     list_select_related = ["topic"]
     search_fields = ["question", "short_answer"]
@@ -342,7 +409,10 @@ class AnswerAdmin(RevisionViews, admin.ModelAdmin):
             {"fields": ["status", "publish_at", "unpublish_at", "published_at", "created_at", "updated_at"]},
         ),
         (_("This change"), {"fields": ["change_note", "reader_note", "base_revision"]}),
-        (_("Review against the law"), {"fields": ["review_reasons", "checked_at", "checked_by"]}),
+        (
+            _("Review against the law"),
+            {"fields": ["review_reasons", "checked_at", "checked_by", "review_interval_days", "responsible_editor"]},
+        ),
         (_("Imported from"), {"fields": ["source_site", "source_section", "source_title"], "classes": ["collapse"]}),
     ]
     inlines = [SectionInline, CitationInline]
@@ -356,7 +426,7 @@ class AnswerAdmin(RevisionViews, admin.ModelAdmin):
         return self.fieldsets
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(review_due=review.due_annotation())
+        return review.with_reasons(super().get_queryset(request))
 
     # Review against the law (articles.review)
 
@@ -364,29 +434,20 @@ class AnswerAdmin(RevisionViews, admin.ModelAdmin):
     def review_due_display(self, answer):
         return answer.review_due
 
+    @admin.display(description=_("reasons"))
+    def due_reasons(self, answer):
+        """The reasons, read from the list query's annotations (no query per row)."""
+        return ", ".join(str(reason.label) for reason in review.flagged_reasons(answer)) or "–"
+
     @admin.display(description=_("why it is due"))
     def review_reasons(self, answer):
-        citations = list(answer.citations.select_related("provision__law").prefetch_related("provision__versions"))
-        amended = [
-            (
-                gettext("%(provision)s: a version in force from %(date)s.")
-                % {"provision": reason.citation.provision, "date": reason.newer.effective_from},
-                reason.compare_url,
-                gettext("Compare the wordings"),
-            )
-            for reason in review.amended(citations)
-        ]
-        unchecked = [
-            (
-                gettext("%(provision)s: never checked against its official text.") % {"provision": citation.provision},
-                citation.provision.get_absolute_url(),
-                gettext("Read the official text"),
-            )
-            for citation in review.unchecked(citations)
-        ]
-        if not amended and not unchecked:
-            return gettext("Nothing: the articles it cites have not changed since it was checked.")
-        return format_html_join("", '<p>{} <a href="{}">{}</a></p>', amended + unchecked)
+        """Every reason with its detail (`review.reasons_for`: a fixed number of queries)."""
+        reasons = review.reasons_for(answer)
+        if not reasons:
+            if answer.status != Status.PUBLISHED:
+                return gettext("Nothing: only published answers are due for review.")
+            return gettext("Nothing: it is not due for review.")
+        return review_reasons_html(reasons)
 
     @admin.action(description=_("Mark checked against the law"), permissions=["publish"])
     def mark_checked(self, request, queryset):

@@ -1,16 +1,23 @@
 """Whether the site sends e-mail, and the address its messages link to."""
 
 from django.conf import settings
+from django.core.mail import mailers
+from django.core.mail.handler import DEFAULT_MAILER_BACKEND
 
-DUMMY = "django.core.mail.backends.dummy.EmailBackend"
+# Backends that send nothing anywhere: notifications are not mailed (commands print what they would say).
+NOT_SENDING = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
 
 
 def mail_configured() -> bool:
-    """Whether notifications are sent: always, except with the dummy backend (`EMAIL_BACKEND`). Under
-    DEBUG the console backend prints them; in production SMTP sends them (see docs/deployment.md)."""
-    return settings.MAILERS["default"]["BACKEND"] != DUMMY
+    """Whether the default mailer really sends mail: not the console or dummy backend (as under DEBUG). In
+    production SMTP sends it (`EMAIL_BACKEND` unset; see docs/deployment.md)."""
+    return mailers.settings.get("default", {}).get("BACKEND", DEFAULT_MAILER_BACKEND) not in NOT_SENDING
 
 
 def absolute(path: str) -> str:
-    """`path` on the site's address (`SITE_URL`), for links in messages sent outside a request."""
-    return settings.SITE_URL.rstrip("/") + path
+    """`path` on the site's address (`SITE_URL`), for links in messages sent outside a request (the path alone
+    when it is not set)."""
+    return settings.SITE_URL + path

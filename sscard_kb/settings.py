@@ -307,10 +307,17 @@ if _email_backend == _SMTP_BACKEND:
         "timeout": env_int("EMAIL_TIMEOUT", 10),
     }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "webmaster@localhost")
-# The site's address (https://kb.example.org), for the links in notifications sent outside a request.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+# The site's address (https://kb.example.org), for the links in notifications sent outside a request (unset:
+# paths only). Notifications are mailed unless EMAIL_BACKEND is the console or dummy backend (serving.mail).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+
+# Review against the law (articles.review, docs/editing.md): readers' feedback turns negative when the last
+# REVIEW_FEEDBACK_DAYS days, since the answer was last checked, hold at least REVIEW_FEEDBACK_MIN_NO "No" and
+# more "No" than "Yes". `manage.py review_reminders` mails each responsible editor (see SITE_URL above).
+REVIEW_FEEDBACK_MIN_NO = 5
+REVIEW_FEEDBACK_DAYS = 30
 
 # /metrics (Prometheus): from these addresses, or with `Authorization: Bearer $METRICS_TOKEN`; 404 otherwise.
 METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")

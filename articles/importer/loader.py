@@ -25,6 +25,7 @@ from ..models import (
     Answer,
     Citation,
     DeletedSource,
+    ReviewReason,
     Revision,
     Section,
     Status,
@@ -33,6 +34,7 @@ from ..models import (
     slug_base,
     unique_slug,
 )
+from ..review import request_reviews
 from ..search_document import check_index_size
 from ..services import AnswerWrite, save_answers, save_topic
 from .parser import CHINESE, ENGLISH, SourceError, decode_source, parse_source, text_language
@@ -335,6 +337,7 @@ class _Loader:
         self.stored_slugs = set()  # the slugs the new answers' questions give that answers have already
         self.writes = []  # the answers to save, all at once at the end
         self.sources = []  # the source of each
+        self.reviews = []  # (answer, reason, detail): what makes an answer due for review (articles.review)
 
     def preload(self, sources):
         """What the sources name that is stored already: their answers, the laws and articles they quote and
@@ -416,7 +419,8 @@ class _Loader:
             wordings = {_official_form(version.paragraphs) for version in provision.versions.all()}
             if _official_form(quoted.paragraphs) not in wordings:  # any wording it has had, or is to have
                 self.warn(source, quoted, "quoted text differs from the official text; the official text is kept")
-            return
+                return True
+            return False
         key = (provision.pk, source.title)
         if key in self.quoted:  # quoted twice by one source (under two law names), or by two of one title
             first_source, first = self.quoted[key]
@@ -454,6 +458,38 @@ class _Loader:
         law = self.corpus.law(quoted.law_name)
         self.report.warnings.append(QuoteWarning(source.name, quoted.line, str(law), quoted.number, problem))
 
+    def quote_differs(self, answer, provision, quoted):
+        """The answer is due for review: its source quotes `provision` otherwise than the official text."""
+        quote = " ".join(" ".join(paragraph.split()) for paragraph in quoted.paragraphs)
+        detail = f"{provision}: the source quotes it as “{quote}”, which differs from the official text (kept)."
+        self.reviews.append((answer, ReviewReason.QUOTE_DIFFERS, detail))
+
+    def source_changed(self, answer, fingerprint, what):
+        """The answer is due for review: its source text changed (`fingerprint` is the new one's)."""
+        detail = f"The source text changed (fingerprint {fingerprint[:12]}); {what}."
+        self.reviews.append((answer, ReviewReason.SOURCE_CHANGED, detail))
+
+    def fingerprint(self, source, topic, provisions):
+        """The fingerprint of the answer `source` makes, in `topic` (a pk; None for one not made yet)."""
+        return content_fingerprint(
+            question=source.question,
+            short_answer=source.short_answer,
+            topic=topic,
+            sections=[(section.kind, section.heading, section.markdown) for section in source.sections],
+            citations=[(p.law.slug, p.number, None) for p in provisions],
+        )
+
+    def stored_topic(self, title):
+        """The topic `topic` finds for the title, without making one (None)."""
+        if title in self.topics:
+            return self.topics[title]
+        chinese = text_language([title]) == CHINESE
+        return (
+            (chinese and Topic.objects.filter(title_zh=title).order_by("pk").first())
+            or Topic.objects.filter(title=title).first()
+            or Topic.objects.filter(slug=slugify(title, allow_unicode=True)).first()
+        )
+
     def topic(self, title):
         """The topic of the breadcrumb's section `title`: the topic of that (English) title, else the one whose slug
         the title gives (renamed by an editor), else a new one. A Chinese name (`text_language`) is looked for as
@@ -461,11 +497,7 @@ class _Loader:
         English one until an editor gives it; the title is unique)."""
         if title not in self.topics:
             chinese = text_language([title]) == CHINESE
-            topic = (
-                (chinese and Topic.objects.filter(title_zh=title).order_by("pk").first())
-                or Topic.objects.filter(title=title).first()
-                or Topic.objects.filter(slug=slugify(title, allow_unicode=True)).first()
-            )
+            topic = self.stored_topic(title)
             if topic is None:
                 slug = unique_slug(Topic.objects, title, fallback="topic")
                 topic = save_topic(Topic(title=title, title_zh=title if chinese else "", slug=slug))
@@ -478,6 +510,12 @@ class _Loader:
         stored = self.answers.get(identity)
         if stored and stored.edited and not self.overwrite_edited:
             self.report.skipped.append(source.name)  # before anything else is written for it
+            topic = self.stored_topic(source.section)
+            provisions = list(dict.fromkeys(self.corpus.provision(quoted) for quoted in source.quoted))
+            fingerprint = self.fingerprint(source, topic and topic.pk, provisions)
+            if fingerprint != stored.imported:
+                what = "the answer was edited since it was imported, so the import kept it as edited"
+                self.source_changed(stored.pk, fingerprint, what)
             return
         if stored is None and identity in self.deleted:
             if not self.restore_deleted:
@@ -485,21 +523,16 @@ class _Loader:
                 return
             self.deleted.pop(identity).delete()
             self.report.restored.append(source.name)
-        provisions = []
+        provisions, differing = [], []
         for quoted in source.quoted:
             provision = self.corpus.provision(quoted)
-            self.quote(source, quoted, provision)
+            if self.quote(source, quoted, provision):
+                differing.append((provision, quoted))
             provisions.append(provision)
         provisions = list(dict.fromkeys(provisions))
         topic = self.topic(source.section)
         sections = [(section.kind, section.heading, section.markdown) for section in source.sections]
-        fingerprint = content_fingerprint(
-            question=source.question,
-            short_answer=source.short_answer,
-            topic=topic.pk,
-            sections=sections,
-            citations=[(p.law.slug, p.number, None) for p in provisions],
-        )
+        fingerprint = self.fingerprint(source, topic.pk, provisions)
         if stored is None:
             answer = Answer(
                 slug=self.new_slug(source.question),
@@ -512,10 +545,17 @@ class _Loader:
             self.report.created.append(source.name)
         elif stored.current == fingerprint == stored.imported:
             self.report.unchanged.append(source.name)
+            for provision, quoted in differing:
+                self.quote_differs(stored.pk, provision, quoted)
             return
         else:
             answer = Answer.objects.get(pk=stored.pk)
             self.report.updated.append(source.name)
+            if fingerprint != stored.imported:
+                what = "the import overwrote the editors' changes" if stored.edited else "the import updated the answer"
+                self.source_changed(answer, fingerprint, what)
+        for provision, quoted in differing:
+            self.quote_differs(answer, provision, quoted)
         answer.question = source.question
         answer.short_answer = source.short_answer
         answer.topic = topic
@@ -562,6 +602,7 @@ def _load(sources, loader, dry_run):
             except DatabaseError as error:
                 raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
         loader.save()
+        request_reviews(loader.reviews)
         try:
             save_translations(loader.changed_translations)
         except (OperationalError, InterfaceError):
