@@ -279,6 +279,12 @@ READER_PAGES_CACHE = "default"
 READER_PAGES_NEXT_CHANGE = "legal_refs.pages.next_wording_change"
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 30)
 SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 10)
+# Readers' feedback on answers (articles.feedback): FEEDBACK_RATE_LIMIT posts per client in each window of
+# FEEDBACK_RATE_WINDOW seconds; a free-text comment is blanked FEEDBACK_COMMENT_RETENTION_DAYS after the feedback
+# is done (`manage.py purge_feedback_comments`).
+FEEDBACK_RATE_LIMIT = env_int("FEEDBACK_RATE_LIMIT", 10)
+FEEDBACK_RATE_WINDOW = env_int("FEEDBACK_RATE_WINDOW", 10 * 60)
+FEEDBACK_COMMENT_RETENTION_DAYS = env_int("FEEDBACK_COMMENT_RETENTION_DAYS", 180)
 
 # Staff accounts (sscard_kb.accounts, docs/operations.md).
 # Behind the TLS proxy, the client's address is the first entry of X-Forwarded-For, which the proxy sets.
