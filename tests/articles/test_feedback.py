@@ -396,3 +396,17 @@ def test_the_purge_command_follows_the_setting(answer, settings, capsys):
     call_command("purge_feedback_comments")
     assert "1 comment(s) blanked." in capsys.readouterr().out
     assert Feedback.objects.get().comment == ""
+
+
+def test_the_feedback_pages_are_valid_html(client, answer, html_errors):
+    token = answer_no(client, answer)
+    pages = {
+        "reason form": post(client, feedback_url(answer), {"helpful": "no"}).text,
+        "reason form with errors": post(
+            client, feedback_url(answer), {"token": token, "comment": "No reason given."}
+        ).text,
+        "thanks": post(client, feedback_url(answer, "zh-hans"), {"helpful": "yes"}).text,
+        "refused": post(client, feedback_url(answer), {"helpful": "yes"}, headers=CROSS_SITE).text,
+        "expired": post(client, feedback_url(answer), {"token": "x", "reason": "other"}).text,
+    }
+    assert html_errors(pages) == {name: [] for name in pages}
