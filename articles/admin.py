@@ -11,12 +11,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -29,8 +31,21 @@ from textkit.controls import ControlCharactersForm
 
 from . import review
 from .admin_history import RevisionViews, open_proposals
+from .feedback import feedback_counts, set_feedback_state
 from .markdown import MarkdownTooComplex, render_markdown, unknown_references_error
-from .models import MAX_POSITION, Answer, Citation, DeletedSource, ReviewReason, Revision, Section, Status, Topic
+from .models import (
+    MAX_POSITION,
+    Answer,
+    Citation,
+    DeletedSource,
+    Feedback,
+    FeedbackState,
+    ReviewReason,
+    Revision,
+    Section,
+    Status,
+    Topic,
+)
 from .proposals import propose
 from .revisions import snapshot
 from .search_document import check_index_size
@@ -386,7 +401,16 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
     form = AnswerForm
     # The form's own `translation` field, not the model's: `link_translations` writes the link both ways.
     exclude = ["translation"]
-    list_display = ["question", "topic", "status", "review_due_display", "due_reasons", "published_at", "updated_at"]
+    list_display = [
+        "question",
+        "topic",
+        "status",
+        "review_due_display",
+        "due_reasons",
+        "feedback_display",
+        "published_at",
+        "updated_at",
+    ]
     list_filter = ["status", ReviewFilter, "topic", CitedLawFilter]
     list_select_related = ["topic"]
     search_fields = ["question", "short_answer"]
@@ -426,7 +450,7 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
         return self.fieldsets
 
     def get_queryset(self, request):
-        return review.with_reasons(super().get_queryset(request))
+        return review.with_reasons(super().get_queryset(request)).annotate(**feedback_counts())
 
     # Review against the law (articles.review)
 
@@ -438,6 +462,15 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
     def due_reasons(self, answer):
         """The reasons, read from the list query's annotations (no query per row)."""
         return ", ".join(str(reason.label) for reason in review.flagged_reasons(answer)) or "–"
+
+    @admin.display(description=_("feedback"), ordering="feedback_no")
+    def feedback_display(self, answer):
+        """Readers' Yes and No, linking to the feedback inbox showing this answer's."""
+        if not answer.feedback_yes and not answer.feedback_no:
+            return "–"
+        url = f"{reverse('admin:articles_feedback_changelist')}?{FeedbackAnswerFilter.parameter_name}={answer.pk}"
+        text = gettext("%(yes)d yes / %(no)d no") % {"yes": answer.feedback_yes, "no": answer.feedback_no}
+        return format_html('<a href="{}">{}</a>', url, text)
 
     @admin.display(description=_("why it is due"))
     def review_reasons(self, answer):
@@ -666,3 +699,82 @@ class CitingAnswerInline(admin.TabularInline):
 @admin.register(Provision)
 class CitedProvisionAdmin(ProvisionAdmin):
     inlines = [*ProvisionAdmin.inlines, CitingAnswerInline]
+
+
+# Readers' feedback (articles.feedback): an inbox for editors. Nobody adds feedback here; editors (who may change
+# answers) read it and move it from new to in progress to done.
+
+
+class FeedbackAnswerFilter(admin.SimpleListFilter):
+    """The answers that have feedback (not every answer)."""
+
+    title = _("answer")
+    parameter_name = "answer"
+
+    def lookups(self, request, model_admin):
+        answers = Answer.objects.filter(Exists(Feedback.objects.filter(answer=OuterRef("pk"))))
+        return [
+            (str(pk), Truncator(question).chars(80))
+            for pk, question in answers.order_by("question", "pk").values_list("pk", "question")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not (value.isascii() and value.isdigit()):
+            return queryset.none()
+        return queryset.filter(answer_id=int(value))
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "answer_question", "helpful", "reason", "comment_excerpt", "language", "state"]
+    list_filter = ["state", "helpful", "reason", FeedbackAnswerFilter, "language"]
+    fields = ["answer", "helpful", "reason", "comment", "language", "created_at", "state", "done_at", "handled_by"]
+    readonly_fields = ["answer", "helpful", "reason", "comment", "language", "created_at", "done_at", "handled_by"]
+    actions = ["mark_in_progress", "mark_done"]
+
+    def get_queryset(self, request):
+        shown = [field.attname for field in Feedback._meta.concrete_fields]
+        return super().get_queryset(request).select_related("answer").only(*shown, "answer__question")
+
+    @admin.display(description=_("answer"), ordering="answer__question")
+    def answer_question(self, feedback):
+        return Truncator(feedback.answer.question).chars(80)
+
+    @admin.display(description=_("comment"))
+    def comment_excerpt(self, feedback):
+        return Truncator(feedback.comment).chars(120)
+
+    # Editors: whoever may change answers reads the feedback and changes its state; nobody adds it.
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_answer") or super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("articles.change_answer") or super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if "state" in form.changed_data:
+            set_feedback_state(Feedback.objects.filter(pk=obj.pk), obj.state, request.user)
+
+    def _mark(self, request, queryset, state):
+        count = set_feedback_state(queryset, state, request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d feedback marked “%(state)s”.", "%(count)d feedback marked “%(state)s”.", count)
+            % {"count": count, "state": FeedbackState(state).label},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Mark in progress"), permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        self._mark(request, queryset, FeedbackState.IN_PROGRESS)
+
+    @admin.action(description=_("Mark done"), permissions=["change"])
+    def mark_done(self, request, queryset):
+        self._mark(request, queryset, FeedbackState.DONE)

@@ -793,4 +793,4 @@ class Feedback(models.Model):
         indexes = [models.Index(fields=["answer", "-created_at"], name="feedback_answer_created_idx")]
 
     def __str__(self):
-        return _("Yes") if self.helpful else _("No")
+        return str(_("Yes") if self.helpful else _("No"))

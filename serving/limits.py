@@ -1,11 +1,15 @@
-"""A per-client limit on a view's requests (search, the one public page that cannot be cached)."""
+"""A per-client limit on a view's requests (search, the one public page that cannot be cached; readers' feedback).
+
+The client is counted under a salted hash of its address (keyed with SECRET_KEY), in the cache only, for the
+limit's window: the address itself is never stored.
+"""
 
 import functools
-import hashlib
 import logging
 import time
 
 from django.http import HttpResponse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from .client import client_address
@@ -28,6 +32,12 @@ def hit(key, seconds):
         return None
 
 
+def client_digest(request):
+    """The client's address as a limit counts it: a salted hash, which names the client without holding its
+    address (a plain hash of an IPv4 address is undone by hashing all four billion)."""
+    return salted_hmac("serving.limits.client", client_address(request), algorithm="sha256").hexdigest()[:32]
+
+
 def rate_limited(name, requests, seconds):
     """At most `requests` requests per client in each window of `seconds`; then 429 with `Retry-After`. (A fixed
     window: a client may make up to twice as many across the edge of two windows.) The cache down: no limit."""
@@ -36,7 +46,7 @@ def rate_limited(name, requests, seconds):
         @functools.wraps(view)
         def limited(request, *args, **kwargs):
             window = int(time.time() // seconds)
-            client = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+            client = client_digest(request)
             count = hit(f"limit:{name}:{window}:{client}", seconds)
             if count is not None and count > requests:
                 response = HttpResponse(

@@ -281,6 +281,12 @@ SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 30)
 SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 10)
 # Days a row of the search log (search.log) is kept; `manage.py flush_search_log` deletes older ones.
 SEARCH_LOG_KEEP_DAYS = env_int("SEARCH_LOG_KEEP_DAYS", 400)
+# Readers' feedback on answers (articles.feedback): FEEDBACK_RATE_LIMIT posts per client in each window of
+# FEEDBACK_RATE_WINDOW seconds; a free-text comment is blanked FEEDBACK_COMMENT_RETENTION_DAYS after the feedback
+# is done (`manage.py purge_feedback_comments`).
+FEEDBACK_RATE_LIMIT = env_int("FEEDBACK_RATE_LIMIT", 10)
+FEEDBACK_RATE_WINDOW = env_int("FEEDBACK_RATE_WINDOW", 10 * 60)
+FEEDBACK_COMMENT_RETENTION_DAYS = env_int("FEEDBACK_COMMENT_RETENTION_DAYS", 180)
 
 # Staff accounts (sscard_kb.accounts, docs/operations.md).
 # Behind the TLS proxy, the client's address is the first entry of X-Forwarded-For, which the proxy sets.

@@ -17,6 +17,8 @@ from tests.site_helpers import json_ld, links, page_of
 
 pytestmark = pytest.mark.django_db
 
+FEEDBACK_QUESTION = "Did this answer your question?"  # the readers' feedback form, after the answer
+
 
 def staff_client(client):
     client.force_login(make_staff())
@@ -123,6 +125,7 @@ def test_answer_page_reads_question_sections_and_legal_basis_in_order(client, im
         "The methods to improve the grade of social security cards are as follows",
         "Matters needing attention in upgrading social security card",
         "Legal basis",
+        FEEDBACK_QUESTION,
         "Related questions",
     ]
     assert page_of(html, "h3") == ["Social Insurance Law, Article 4", "Social Insurance Law, Article 10"]
@@ -143,7 +146,7 @@ def test_answer_page_shows_a_short_answer_first(client, db):
     html = client.get(answer.get_absolute_url()).text
     assert '<p class="short-answer">Yes, at the issuing bank.</p>' in html
     assert html.index("short-answer") < html.index("kind-methods")
-    assert page_of(html, "h2") == ["How to do it"]  # a heading that fits the kind when none is given
+    assert page_of(html, "h2") == ["How to do it", FEEDBACK_QUESTION]  # a heading that fits the kind when none is given
 
 
 @pytest.mark.parametrize(
@@ -158,7 +161,7 @@ def test_answer_page_shows_a_short_answer_first(client, db):
 )
 def test_section_without_heading_gets_one_fitting_its_kind(client, db, kind, heading):
     answer = make_answer(sections=[(kind, "", "Some text.")])
-    assert page_of(client.get(answer.get_absolute_url()).text, "h2") == heading
+    assert page_of(client.get(answer.get_absolute_url()).text, "h2") == [*heading, FEEDBACK_QUESTION]
 
 
 def test_answer_page_marks_the_cited_paragraph(client, db):
