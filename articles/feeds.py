@@ -1,6 +1,7 @@
 """An Atom feed of recently updated answers."""
 
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from serving.languages import html_lang
 from textkit.controls import strip_control_characters
 
-from .models import Answer
+from .models import Answer, Revision
 
 
 def _xml_safe(value):
@@ -40,7 +41,8 @@ class UpdatedAnswersFeed(Feed):
 
     def items(self):
         answers = Answer.objects.published().filter(language=get_language())
-        return answers.select_related("topic").prefetch_related("sections")[: self.limit]
+        latest = Prefetch("revisions", queryset=Revision.objects.change_notes()[:1], to_attr="change_notes")
+        return answers.select_related("topic").prefetch_related("sections", latest)[: self.limit]
 
     @property
     def language(self):

@@ -599,6 +599,17 @@ class RevisionQuerySet(models.QuerySet):
     def saved(self):
         return self.filter(kind=Revision.Kind.SAVED)
 
+    def change_notes(self):
+        """The changes readers are told of, newest first: saves of the answer while published, with a note for
+        readers (shown on the answer and in the feed)."""
+        return (
+            self.saved()
+            .exclude(reader_note="")
+            .filter(snapshot__status=Status.PUBLISHED)
+            .only("answer_id", "reader_note", "created_at")
+            .order_by("-created_at", "-pk")
+        )
+
 
 class Revision(models.Model):
     """A complete snapshot of an answer as one save or one proposal left it. Never changed once written.

@@ -24,6 +24,7 @@ from .structured_data import answer_text, faq_page
 
 RECENT_ANSWERS = 5
 RELATED_ANSWERS = 10
+CHANGE_NOTES = 10  # the latest changes with a note for readers, on the answer
 
 
 class HomeView(ListView):
@@ -170,10 +171,11 @@ class AnswerDetailView(DetailView):
         text = answer_text(answer)
         # The blocks rendered once per content generation (serving.fragments), in one round trip to the cache:
         # the related questions (their query runs only when the block is rendered), and each cited article.
-        related, *cited = fragments.lookup(
+        related, changes, *cited = fragments.lookup(
             self.request,
             [
                 ("related", answer.pk),
+                ("changes", answer.pk),
                 *(("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations),
             ],
         )
@@ -188,6 +190,8 @@ class AnswerDetailView(DetailView):
             sections=list(answer.sections.all()),
             related_fragment=related,
             related_answers=self.related_answers(answer, provisions),
+            changes_fragment=changes,
+            change_notes=answer.revisions.change_notes()[:CHANGE_NOTES],  # read only when the block is rendered
             breadcrumbs=[
                 (answer.topic.display_title, answer.topic.get_absolute_url()),
                 (answer.question, answer.get_absolute_url()),

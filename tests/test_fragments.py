@@ -34,7 +34,8 @@ def answer(article_4):
 
 def identities(answer):
     citations = Citation.objects.filter(answer=answer)
-    return [("related", answer.pk), *(("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations)]
+    cited = [("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations]
+    return [("related", answer.pk), ("changes", answer.pk), *cited]
 
 
 def plant_markers(answer):
@@ -57,12 +58,13 @@ def test_the_answer_page_renders_its_fragments_once_per_content_generation(clien
     url = answer.get_absolute_url() + BUILT
     html, cold = get(client, url)
     # the answer and topic, sections, citations with articles; the articles' versions and translations, the
-    # related questions, and the next date a wording takes effect (the fragments' expiry)
-    assert cold == 7
+    # related questions, the changes readers are told of, and the next date a wording takes effect (the
+    # fragments' expiry)
+    assert cold == 8
     plant_markers(answer)
     html, warm = get(client, url)
     assert warm == 3  # the answer and topic, sections, citations with articles
-    assert html.count(MARKER) == 2  # the related questions and the one cited article
+    assert html.count(MARKER) == 3  # the related questions, the changes and the one cited article
     assert 'class="cited-article"' not in html
 
 
@@ -71,8 +73,9 @@ def test_answers_citing_an_article_the_same_way_share_its_block(client, answer, 
     client.get(answer.get_absolute_url())
     plant_markers(answer)
     html, count = get(client, other.get_absolute_url())
-    # the answer, sections, citations, and its own related questions; the legal basis is the shared block
-    assert count == 4
+    # the answer, sections, citations, and its own related questions and changes; the legal basis is the shared
+    # block
+    assert count == 5
     assert html.count(MARKER) == 1 and "How do I apply for a card?" in html
 
 
@@ -85,7 +88,7 @@ def test_a_citation_of_another_paragraph_or_checked_against_another_version_has_
     version = article_4.versions.order_by("effective_from").first()
     Citation.objects.filter(answer=answer).update(paragraph=1, version=version)  # past the services: no bump
     html, _ = get(client, url)
-    assert html.count(MARKER) == 1  # the related questions only
+    assert html.count(MARKER) == 2  # the related questions and the changes only
     assert html.count('class="cited-article"') == 1 and "articles/4/#paragraph-1" in html
 
 
@@ -127,7 +130,7 @@ def test_the_generation_bump_drops_every_fragment(client, answer):
     plant_markers(answer)
     pages.content_changed()
     html, count = get(client, url)
-    assert MARKER not in html and count == 7
+    assert MARKER not in html and count == 8
 
 
 @pytest.mark.parametrize("write", WRITES, ids=lambda write: write.__name__)
@@ -183,4 +186,4 @@ def test_a_fragment_is_per_language(client, answer, article_4):
 def test_without_a_token_nothing_is_looked_up(answer):
     request = RequestFactory().get("/")
     request.reader_page = None  # staff, or not a reader page
-    assert fragments.lookup(request, identities(answer)) == [fragments.NOT_CACHED] * 2
+    assert fragments.lookup(request, identities(answer)) == [fragments.NOT_CACHED] * 3

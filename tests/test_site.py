@@ -90,8 +90,9 @@ def test_feed_lists_recently_updated_published_answers(client, imported):
 def test_feed_and_sitemap_run_a_fixed_number_of_queries(client, django_assert_num_queries, answers):
     for _ in range(answers):
         make_answer(cites=[make_provision()])
-    # the answers, their sections; the next date a wording takes effect (the pages' cache, once per content change)
-    with django_assert_num_queries(3):
+    # the answers, their sections, their latest change readers are told of; the next date a wording takes effect
+    # (the pages' cache, once per content change)
+    with django_assert_num_queries(4):
         client.get("/en/feed/")
     # the items of answers, topics, laws and articles (each listed once: the count and page are of that list); the
     # latest change of any article

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from articles import proposals
 from articles.models import Answer, Proposal, ProposalStatus, Revision, SectionKind, Status
@@ -462,3 +462,54 @@ def test_an_approved_change_whose_answer_changed_before_its_time_goes_back_to_it
     live.refresh_from_db()
     assert proposal.status == ProposalStatus.SENT_BACK and "bring it up to date" in proposal.comment
     assert live.short_answer == "Changed by a publisher meanwhile."
+
+
+# --------------------------------------------------------------------- change notes for readers
+
+
+def test_a_published_change_with_a_note_shows_on_the_answer_and_in_the_feed_newest_first(client, live, publisher):
+    live.short_answer = "Report the loss at once."
+    save_answer(live, by=publisher, reader_note="The deadline added.")
+    live.short_answer = "Report the loss at once, then apply."
+    save_answer(live, by=publisher, reader_note="How to apply added.", note="internal: asked by a reader")
+    live.short_answer = "Report the loss at once, then apply!"
+    save_answer(live, by=publisher)  # no note for readers: not listed
+    page = client.get(live.get_absolute_url()).content.decode()
+    assert page.index("How to apply added.") < page.index("The deadline added.")
+    assert "internal: asked by a reader" not in page
+    today = formats.date_format(timezone.localdate(), "DATE_FORMAT")
+    assert f"Updated {today}: How to apply added." in page
+    feed = client.get(reverse("articles:feed")).content.decode()
+    assert "How to apply added." in feed and "The deadline added." not in feed  # the latest one
+
+
+def test_a_note_written_while_the_answer_was_a_draft_is_not_a_change_readers_are_told_of(client, publisher):
+    answer = make_answer("Draft first?", status=Status.DRAFT)
+    answer.short_answer = "Written."
+    save_answer(answer, by=publisher, reader_note="Drafting note.")
+    answer.status = Status.PUBLISHED
+    save_answer(answer, by=publisher)
+    assert "Drafting note." not in client.get(answer.get_absolute_url()).content.decode()
+
+
+def test_a_pending_proposal_shows_nowhere_readers_look(client, live, editor):
+    base = live.live_revision
+    proposals.propose(
+        live,
+        {**base.snapshot, "question": "Pending wording?", "short_answer": "Pending text."},
+        by=editor,
+        base=base,
+        reader_note="Pending note.",
+    )
+    for url in (
+        live.get_absolute_url(),
+        live.topic.get_absolute_url(),
+        reverse("articles:home"),
+        reverse("articles:feed"),
+        reverse("search:search") + "?q=pending",
+        "/en/sitemap.xml",
+    ):
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200, url
+        assert b"Pending" not in body, url

@@ -394,7 +394,7 @@ def test_drafts_are_not_related_questions_nor_listed(client, db):
 
 
 @pytest.mark.parametrize("citations", [1, 30])
-def test_answer_page_runs_seven_queries_and_three_with_its_blocks_cached_whatever_its_citations_and_sections(
+def test_answer_page_runs_eight_queries_and_three_with_its_blocks_cached_whatever_its_citations_and_sections(
     client, django_assert_num_queries, citations
 ):
     provisions = [make_provision() for _ in range(citations)]
@@ -413,8 +413,9 @@ def test_answer_page_runs_seven_queries_and_three_with_its_blocks_cached_whateve
         citation.version = first_versions[citation.provision_id]
         citation.save(update_fields=["version"])
     # the answer with its topic, its sections, its citations with articles, laws and chapters, the articles'
-    # versions, their translations, related answers; the next date a wording takes effect (the pages' cache)
-    with django_assert_num_queries(7):
+    # versions, their translations, related answers, the changes readers are told of; the next date a wording takes
+    # effect (the pages' cache)
+    with django_assert_num_queries(8):
         response = client.get(answer.get_absolute_url())
     # a page the page cache does not store (another query parameter): the legal basis and the related questions
     # come from the cache (serving.fragments); the answer, its sections and its citations are read
@@ -428,13 +429,13 @@ def test_answer_page_runs_seven_queries_and_three_with_its_blocks_cached_whateve
 
 
 @pytest.mark.parametrize("citations", [1, 30])
-def test_staff_draft_preview_runs_ten_queries(client, django_assert_num_queries, citations):
+def test_staff_draft_preview_runs_eleven_queries(client, django_assert_num_queries, citations):
     answer = make_answer(status=Status.DRAFT, cites=[make_provision() for _ in range(citations)])
     staff_client(client)
-    # the session and the user, the user's and their groups' permissions, then the answer page's six (staff get
+    # the session and the user, the user's and their groups' permissions, then the answer page's seven (staff get
     # no block from the cache)
     for _ in range(2):
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(11):
             assert client.get(answer.get_absolute_url()).status_code == 200
 
 
