@@ -249,7 +249,10 @@ class AnswerForm(ControlCharactersForm, forms.ModelForm):
     # The revision the editor started from: a proposal records it, so that one made from an answer that has
     # changed since is shown as in conflict rather than overwriting that change.
     base_revision = forms.ModelChoiceField(
-        queryset=Revision.objects.filter(kind=Revision.Kind.SAVED), required=False, widget=forms.HiddenInput
+        queryset=Revision.objects.filter(kind=Revision.Kind.SAVED),
+        required=False,
+        widget=forms.HiddenInput,
+        label=_("Based on revision"),
     )
     change_note = forms.CharField(
         label=_("Change note"),
@@ -346,8 +349,8 @@ def review_reason_lines(reasons):
             lines.append((text, "", ""))
     if ReviewReason.FEEDBACK in reasons:
         text = gettext(
-            "Readers' feedback turned negative: %(no)d “No” and %(yes)d “Yes” in the last %(days)d days "
-            "since it was last checked."
+            "Readers' feedback turned negative: %(no)d “No” and %(yes)d “Yes” in the last %(days)d days, "
+            "counting only since it was last checked."
         ) % {"no": reasons.feedback_no, "yes": reasons.feedback_yes, "days": review.feedback_rule().days}
         lines.append((text, "", ""))
     return lines

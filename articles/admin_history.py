@@ -63,7 +63,7 @@ FIELD_LABELS = {
     "language": gettext_lazy("Language"),
     "topic": gettext_lazy("Topic"),
     "short_answer": gettext_lazy("Short answer"),
-    "status": gettext_lazy("Status"),
+    "status": gettext_lazy("Publishing status"),
 }
 
 

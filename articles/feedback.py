@@ -94,7 +94,11 @@ def feedback_of_token(token: str, answer: Answer, max_age: int = TOKEN_MAX_AGE) 
 
 
 class ReasonForm(ControlCharactersForm, forms.Form):
-    """Why the answer did not help (line ends as LF, control characters refused)."""
+    """Why the answer did not help (line ends as LF, control characters refused). The labels end in their own
+    punctuation (a question mark, or Chinese's full-width one): no colon is added."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=200)
     reason = forms.ChoiceField(

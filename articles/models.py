@@ -656,7 +656,7 @@ class Revision(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("by"),
+        verbose_name=_("saved by"),
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LegalRefsConfig(AppConfig):
     name = "legal_refs"
-    verbose_name = "Law corpus"
+    verbose_name = _("Law corpus")
