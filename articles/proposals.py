@@ -206,6 +206,11 @@ def waiting_count() -> int:
     return Proposal.objects.filter(status=ProposalStatus.PENDING).count()
 
 
+def sent_back_count(user) -> int:
+    """How many of `user`'s proposals were sent back to them (and wait for them to act)."""
+    return Proposal.objects.filter(status=ProposalStatus.SENT_BACK, revision__created_by=user).count()
+
+
 def publishers():
     """The active users who may publish answers (directly or through a group), with an e-mail address."""
     perm = Q(user_permissions__codename="publish_answer") | Q(groups__permissions__codename="publish_answer")

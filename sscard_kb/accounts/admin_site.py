@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles.proposals import waiting_count
+from articles.proposals import sent_back_count, waiting_count
 
 from . import totp, two_factor
 from .forms import EnrolForm, StaffAuthenticationForm
@@ -46,9 +46,12 @@ class StaffAdminSite(admin.AdminSite):
         ]
 
     def index(self, request, extra_context=None):
-        """The admin's home page, telling publishers how many proposed changes wait for them."""
+        """The admin's home page, telling publishers how many proposed changes wait for them, and editors how many
+        of theirs were sent back."""
         waiting = waiting_count() if request.user.has_perm("articles.publish_answer") else None
-        return super().index(request, {"proposals_waiting": waiting, **(extra_context or {})})
+        sent_back = sent_back_count(request.user) if request.user.has_perm("articles.change_answer") else None
+        context = {"proposals_waiting": waiting, "proposals_sent_back": sent_back}
+        return super().index(request, {**context, **(extra_context or {})})
 
     def login(self, request, extra_context=None):
         response = super().login(request, extra_context)
