@@ -57,7 +57,9 @@ def sign_in(browser, live_server):
 @pytest.fixture
 def reader(browser, live_server):
     """A function that opens an answer as an anonymous reader, in a fresh browser context each time, and returns the
-    text of its section "Steps" (without its heading). The reader gets no cookie."""
+    text of its section "Steps" (without its heading). The reader gets no cookie. (With a reader's context left
+    open, the next page another context asked for hung until its timeout: the live server serves one connection
+    at a time, and Chromium seems to keep one open ahead.)"""
 
     def read(answer):
         context = browser.new_context()
