@@ -14,6 +14,7 @@ from .synonyms import synonym_map
 RESULTS_PER_PAGE = 10
 PROVISIONS_SHOWN = 5  # law articles on the first page of results
 SPELLING_MAX_WORDS = 6  # the most words of one query that are corrected
+FILL_TO = 3  # a Chinese query whose words fewer answers than this have all of: those with some of them follow
 
 
 @dataclass
@@ -24,6 +25,8 @@ class SearchResults:
     similar_to: str = ""  # the corrected words the results were found for ("showing results for …")
     some_words: bool = False  # no answer has all the words: those found have some of them (`ParsedQuery.relaxed`)
     is_capped: bool = False  # the answers listed are the best of a larger set: "the best N answers"
+    # When few answers have all the words and those with some of them follow (`FILL_TO`): how many have them all.
+    all_words_count: int | None = None
 
     @property
     def count(self) -> int:
@@ -62,7 +65,8 @@ def search(text: str, page_number: int | str | None = 1) -> SearchResults:
     nor law articles match, the words are corrected (`spelling_suggestion`: one more query) and, if the
     corrected words find something (two more), the page shows that ("showing results for …"). Before that, a
     query of several Chinese words that no answer has all of looks for those with any of them, the most first
-    (`ParsedQuery.relaxed`: two more queries).
+    (`ParsedQuery.relaxed`: two more queries); and when fewer than FILL_TO answers have all of them, those with
+    some of them follow, marked as such (one more query).
     """
     engine = backend()
 
@@ -78,14 +82,23 @@ def search(text: str, page_number: int | str | None = 1) -> SearchResults:
         corrected = find(suggestion)
         if corrected[0] or corrected[2]:
             found_for, (ids, capped, provisions) = suggestion, corrected
+    all_words_count = None
+    if 0 < len(ids) < FILL_TO and found_for is parsed and (relaxed := parsed.relaxed()) is not None:
+        more, _ = engine.answer_ids(relaxed)
+        held = set(ids)
+        extra = [pk for pk in more if pk not in held]
+        if extra:
+            all_words_count, ids, found_for = len(ids), [*ids, *extra], relaxed
     page = Paginator(ids, RESULTS_PER_PAGE).get_page(page_number)
     page.object_list = engine.answers_with_snippets(page.object_list, found_for)
+    for position, answer in enumerate(page.object_list, start=page.start_index()):
+        answer.has_all_words = all_words_count is None or position <= all_words_count
     provisions = provisions if page.number == 1 else []
     for provision in provisions:
         provision.snippet_html = engine.provision_snippet(provision, found_for)
         # The official text is Chinese; a snippet may come from it or from an English translation.
         provision.snippet_lang = "zh-Hans" if CJK_RUN.search(provision.snippet_html) else ""
-    relaxed_found = found_for.any_word and (bool(ids) or bool(provisions))
+    relaxed_found = found_for.any_word and all_words_count is None and (bool(ids) or bool(provisions))
     similar_to = found_for.text if found_for is not parsed and not found_for.any_word else ""
     return SearchResults(
         query=parsed,
@@ -94,4 +107,5 @@ def search(text: str, page_number: int | str | None = 1) -> SearchResults:
         similar_to=similar_to,
         some_words=relaxed_found,
         is_capped=capped,
+        all_words_count=all_words_count,
     )
