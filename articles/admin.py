@@ -10,7 +10,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
@@ -48,11 +48,10 @@ from .models import (
 )
 from .proposals import propose
 from .revisions import snapshot
+from .roles import CHANGE_PERMISSION, PUBLISH_PERMISSION
 from .search_document import check_index_size
-from .services import delete_answers, delete_topics, link_translations, save_answer, save_topic
+from .services import delete_answers, delete_topics, link_translations, save_answer, save_topic, text_citations
 from .uploads import ImageUploadForm, LimitedUploadHandler, max_upload_bytes, too_large_error
-
-PUBLISH_PERMISSION = "articles.publish_answer"
 
 
 class TopicForm(ControlCharactersForm, forms.ModelForm):
@@ -237,6 +236,7 @@ class CitationInline(admin.TabularInline):
 
 class AnswerForm(ControlCharactersForm, forms.ModelForm):
     may_publish = False  # set per request by AnswerAdmin.get_form
+    proposing = False  # an editor's change to a published answer (set per request by AnswerAdmin.get_form)
     # Not the model field itself: `link_translations` writes the link both ways once the answer is saved.
     translation = forms.ModelChoiceField(
         queryset=Answer.objects.all(),
@@ -281,6 +281,8 @@ class AnswerForm(ControlCharactersForm, forms.ModelForm):
             self.initial.setdefault("translation", self.instance.translation_id)
             self.fields["base_revision"].queryset = self.instance.revisions.filter(kind=Revision.Kind.SAVED)
             self.initial.setdefault("base_revision", self.instance.live_revision_id)
+        if self.proposing:  # the link is made both ways at once, by a publisher: not part of a proposal
+            self.fields["translation"].disabled = True
 
     @cached_property
     def changed_data(self):
@@ -293,6 +295,16 @@ class AnswerForm(ControlCharactersForm, forms.ModelForm):
         if translation is not None and language and translation.language == language:
             self.add_error("translation", _("A translation must be in another language than this answer."))
         self.clean_schedule(cleaned)
+        base = cleaned.get("base_revision")
+        if not self.proposing and base is not None and base.pk != self.instance.live_revision_id:
+            # Saved over, the other change would be lost unseen (a proposal from it is shown as in conflict).
+            raise forms.ValidationError(
+                _(
+                    "Someone changed this answer after you opened it. Open it again to see their change, then make "
+                    "yours; its revisions show what changed."
+                ),
+                code="changed_since",
+            )
         return cleaned
 
     def clean_schedule(self, cleaned):
@@ -325,9 +337,13 @@ def review_reason_lines(reasons):
     """(text, link, link text) for each line of "why it is due" (link empty for none)."""
     lines = []
     if ReviewReason.INTERVAL in reasons:
-        text = gettext("Its review interval (%(days)d days) has passed: it was due on %(date)s.") % {
+        text = ngettext(
+            "Its review interval (%(days)d day) has passed: it was due on %(date)s.",
+            "Its review interval (%(days)d days) has passed: it was due on %(date)s.",
+            reasons.interval_days,
+        ) % {
             "days": reasons.interval_days,
-            "date": formats.date_format(timezone.localtime(reasons.due_since), "SHORT_DATE_FORMAT"),
+            "date": formats.date_format(timezone.localtime(reasons.due_since), "DATE_FORMAT"),
         }
         lines.append((text, "", ""))
     for reason in reasons.amended:
@@ -520,6 +536,8 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
 
     def response_change(self, request, obj):
         proposal = getattr(request, "_proposal", None)
+        if proposal is False:  # nothing to propose: back to the answer
+            return HttpResponseRedirect(reverse("admin:articles_answer_change", args=[obj.pk]))
         if proposal is None:
             return super().response_change(request, obj)
         self.message_user(
@@ -532,7 +550,7 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:articles_proposal_change", args=[proposal.pk]))
 
     def construct_change_message(self, request, form, formsets, add=False):
-        if getattr(request, "_proposal", None) is not None:
+        if getattr(request, "_proposal", None) is not None:  # a proposal, or nothing
             return [{"changed": {"fields": [gettext("a proposed change, waiting for review")]}}]
         return super().construct_change_message(request, form, formsets, add)
 
@@ -547,6 +565,7 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.may_publish = self.has_publish_permission(request, obj)
+        form.proposing = proposing(request, obj)
         if not form.may_publish and "status" in form.base_fields:
             form.base_fields["status"].help_text = _("Only a publisher may publish. Set “In review” when it is ready.")
         return form
@@ -567,8 +586,20 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         if proposing(request, form.instance):
-            request._proposal = self.propose(request, form, formsets)
+            try:
+                request._proposal = self.propose(request, form, formsets)
+            except ValidationError as error:
+                request._proposal = False
+                self.message_user(request, " ".join(error.messages), messages.WARNING)
             return
+        if form.instance.publish_at and not self.has_publish_permission(request, form.instance):
+            # A publisher scheduled the answer as it was: a change by an editor waits for a publisher again.
+            form.instance.publish_at = None
+            self.message_user(
+                request,
+                gettext("The answer's scheduled publication is cancelled: a publisher schedules it again."),
+                messages.WARNING,
+            )
         sections, citations, removed, others = [], [], [], []
         for formset in formsets:
             saved = formset.save(commit=False)
@@ -603,9 +634,12 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
                 if not data or formset._should_delete_form(part_form):
                     continue  # an empty extra form, or one marked for deletion
                 parts[formset.model].append(part_form.instance)  # holds the form's values (not saved)
+        # The articles the text cites and the citations do not: the save on approval adds them, so they are part
+        # of the change the publisher reads.
+        cited_in_text = text_citations(form.instance, parts[Section], parts[Citation])
         return propose(
             form.instance,
-            snapshot(form.instance, parts[Section], parts[Citation]),
+            snapshot(form.instance, parts[Section], parts[Citation] + cited_in_text),
             by=request.user,
             base=form.cleaned_data.get("base_revision"),
             note=form.cleaned_data.get("change_note", ""),
@@ -753,10 +787,10 @@ class FeedbackAdmin(admin.ModelAdmin):
     # Editors: whoever may change answers reads the feedback and changes its state; nobody adds it.
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("articles.change_answer") or super().has_view_permission(request, obj)
+        return request.user.has_perm(CHANGE_PERMISSION) or super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("articles.change_answer") or super().has_change_permission(request, obj)
+        return request.user.has_perm(CHANGE_PERMISSION) or super().has_change_permission(request, obj)
 
     def has_add_permission(self, request):
         return False
@@ -769,7 +803,11 @@ class FeedbackAdmin(admin.ModelAdmin):
         count = set_feedback_state(queryset, state, request.user)
         self.message_user(
             request,
-            ngettext("%(count)d feedback marked “%(state)s”.", "%(count)d feedback marked “%(state)s”.", count)
+            ngettext(
+                "%(count)d piece of feedback marked “%(state)s”.",
+                "%(count)d pieces of feedback marked “%(state)s”.",
+                count,
+            )
             % {"count": count, "state": FeedbackState(state).label},
             messages.SUCCESS,
         )

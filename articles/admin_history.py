@@ -23,9 +23,7 @@ from legal_refs.models import Provision
 from . import proposals
 from .models import Language, Proposal, ProposalStatus, Revision, SectionKind, Status, Topic
 from .revisions import compare
-
-PUBLISH_PERMISSION = "articles.publish_answer"
-CHANGE_PERMISSION = "articles.change_answer"
+from .roles import CHANGE_PERMISSION, PUBLISH_PERMISSION
 
 
 def readable(snapshots):
@@ -104,6 +102,7 @@ class RevisionViews:
         revisions = list(
             answer.revisions.select_related("created_by", "proposal").defer("snapshot").order_by("-created_at", "-pk")
         )
+        saved = [revision.pk for revision in revisions if revision.kind == Revision.Kind.SAVED]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Revisions of “%(question)s”") % {"question": answer.question},
@@ -112,6 +111,9 @@ class RevisionViews:
             "revisions": revisions,
             "may_restore": self.has_change_permission(request, answer),
             "live_pk": answer.live_revision_id,
+            # Compared at first: the last two saves (a proposal and its approval have the same content).
+            "default_to": saved[0] if saved else None,
+            "default_from": saved[1] if len(saved) > 1 else None,
         }
         return TemplateResponse(request, "admin/articles/answer/revisions.html", context)
 

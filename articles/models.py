@@ -17,6 +17,7 @@ from legal_refs.models import Provision, ProvisionVersion
 from serving.languages import html_lang, is_chinese
 
 from .markdown import render
+from .roles import CHANGE_PERMISSION
 
 SLUG_MAX_LENGTH = 200
 MAX_POSITION = 32767  # the largest PositiveSmallIntegerField value on every database
@@ -135,7 +136,7 @@ class Status(models.TextChoices):
 
 def may_preview(user):
     """Whether `user` sees answers that are not published (staff who may change answers)."""
-    return user.is_staff and user.has_perm("articles.change_answer")
+    return user.is_staff and user.has_perm(CHANGE_PERMISSION)
 
 
 # What a reader's page never shows of an answer: its search columns (the document is about as long as the answer).

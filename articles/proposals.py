@@ -30,7 +30,6 @@ from .revisions import content
 from .services import SCHEDULED_CHANGES, ScheduledChange, save_answer
 
 OPEN = (ProposalStatus.PENDING, ProposalStatus.SENT_BACK)
-PUBLISH_PERMISSION = "articles.publish_answer"
 
 
 def _atomic():
@@ -46,6 +45,9 @@ def propose(answer: Answer, snapshot: dict, *, by, base: Revision | None, note="
     """Propose `snapshot` (the answer's content, `revisions.snapshot`) as a change to the published `answer`,
     started from `base`. The author's open proposals for the answer are replaced by it. The answer is untouched."""
     snapshot = {**content(snapshot), "status": Status.PUBLISHED}
+    started_from = base.snapshot if base is not None else None
+    if started_from is not None and content(started_from) == content(snapshot):
+        raise ValidationError(_("Nothing was changed: there is no change to propose."), code="unchanged")
     with _atomic():
         Proposal.objects.filter(answer=answer, revision__created_by=by, status__in=OPEN).update(
             status=ProposalStatus.SUPERSEDED
@@ -124,10 +126,12 @@ def send_back(proposal: Proposal, *, by, comment: str) -> Proposal:
 
 
 def withdraw(proposal: Proposal) -> Proposal:
-    """The author takes back an open proposal (waiting, sent back, or approved for later)."""
-    Proposal.objects.filter(pk=proposal.pk, status__in=(*OPEN, ProposalStatus.APPROVED)).update(
-        status=ProposalStatus.WITHDRAWN
+    """The author takes back an open proposal (waiting, sent back, or approved for later: its time is cleared)."""
+    withdrawn = Proposal.objects.filter(pk=proposal.pk, status__in=(*OPEN, ProposalStatus.APPROVED)).update(
+        status=ProposalStatus.WITHDRAWN, publish_at=None
     )
+    if not withdrawn:
+        raise ValidationError(_("This proposal can no longer be withdrawn."))
     proposal.refresh_from_db()
     return proposal
 
@@ -141,7 +145,10 @@ def restore(revision: Revision, *, by) -> Proposal | Revision:
         "when": timezone.localtime(revision.created_at).strftime("%Y-%m-%d %H:%M")
     }
     if answer.status == Status.PUBLISHED:
-        return propose(answer, revision.snapshot, by=by, base=answer.live_revision, note=note)
+        # A proposal brought back keeps the base it was made from: if the answer changed since, it is in conflict,
+        # as it was (restoring it is no way round that check). An old saved revision is proposed against today's.
+        base = revision.base if revision.kind == Revision.Kind.PROPOSED else answer.live_revision
+        return propose(answer, revision.snapshot, by=by, base=base, note=note)
     with _atomic():
         return apply_content(
             answer, revision.snapshot, by=by, via=Revision.Via.RESTORE, note=note, applied_from=revision

@@ -17,8 +17,9 @@ FIELDS = ("question", "slug", "language", "topic", "short_answer", "status")
 
 def snapshot(answer, sections, citations) -> dict:
     """The snapshot of `answer` with `sections` and `citations` (model instances, saved or not), in order."""
-    sections = sorted(sections, key=lambda section: (section.position, section.pk or 0))
-    citations = sorted(citations, key=lambda citation: (citation.position, citation.pk or 0))
+    # As the database orders them: by position, then those saved before (by pk) before new ones.
+    sections = sorted(sections, key=lambda section: (section.position, section.pk is None, section.pk or 0))
+    citations = sorted(citations, key=lambda citation: (citation.position, citation.pk is None, citation.pk or 0))
     return {
         "question": answer.question,
         "slug": answer.slug,

@@ -4,6 +4,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 ROLES = {"editor": "Editors", "publisher": "Publishers"}
+# What the roles hold: editors (and publishers) change answers; only publishers publish them.
+CHANGE_PERMISSION = "articles.change_answer"
+PUBLISH_PERMISSION = "articles.publish_answer"
 
 
 class UnknownRole(ValueError):

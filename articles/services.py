@@ -106,7 +106,7 @@ def _save_editing(write):
     for section in others:
         section.answer = answer  # rendered in the answer's language (`Section.rendered`), read without a query
     citations = list(Citation.objects.filter(answer=answer).select_related("provision__law"))
-    write.cited_in_text = _text_citations(answer, sections, citations)
+    write.cited_in_text = text_citations(answer, sections, citations)
     _record_versions(write.cited_in_text, checked)
     Citation.objects.bulk_create(write.cited_in_text)
     store_search_columns(answer, sections, citations + write.cited_in_text)
@@ -117,7 +117,7 @@ def _save_replacing(writes):
     if not writes:
         return
     for write in writes:
-        write.cited_in_text = _text_citations(write.answer, write.sections, write.citations)
+        write.cited_in_text = text_citations(write.answer, write.sections, write.citations)
         for section in write.sections:
             section.body_html = section.rendered().html
         columns = search_columns(write.answer, write.sections, write.citations + write.cited_in_text)
@@ -234,8 +234,9 @@ def _record_versions(citations, checked):
             citation.version = in_force.get(citation.provision_id)
 
 
-def _text_citations(answer, sections, citations):
-    """Unsaved citations of the articles that `sections` cite in their text and `citations` do not."""
+def text_citations(answer, sections, citations):
+    """Unsaved citations of the articles that `sections` cite in their text and `citations` do not (a proposal's
+    snapshot shows them as the save on approval will add them)."""
     cited = {}  # provision -> the paragraphs the text cites (None: the whole article)
     for section in sections:
         for reference, provision in section.rendered().cited:
@@ -351,7 +352,8 @@ class ScheduledChange:
         again by the next run."""
         model = self.rows().model
         with transaction.atomic(using=router.db_for_write(model)):
-            if not model.objects.filter(pk=pk, **{self.time_field: when}).update(**{self.time_field: None}):
+            # Claimed among `rows()` only: a row that left them since it was read (a proposal withdrawn) is not due.
+            if not self.rows().filter(pk=pk, **{self.time_field: when}).update(**{self.time_field: None}):
                 return None
             row = self.rows().get(pk=pk)
             return row if self.carry_out(row) else None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.models import Language
+from articles.roles import CHANGE_PERMISSION
 from textkit.controls import ControlCharactersForm
 from textkit.tokens import CJK_RUN
 
@@ -34,7 +35,6 @@ class SynonymSetAdmin(admin.ModelAdmin):
     ordering = ["terms"]
 
 
-CHANGE_ANSWER_PERMISSION = "articles.change_answer"
 ROWS_SHOWN = 200  # queries listed on the search log's page, the most often unanswered first
 
 
@@ -44,7 +44,7 @@ class SearchTermDayAdmin(admin.ModelAdmin):
     the queries that most often found nothing over a period, each with a link that starts an answer to it."""
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(CHANGE_ANSWER_PERMISSION)
+        return request.user.has_perm(CHANGE_PERMISSION)
 
     def has_module_permission(self, request):
         return super().has_module_permission(request) or self.has_view_permission(request)

@@ -2,10 +2,10 @@
 
 Readers paste their ID card number, their social security card or bank card number, their phone number or their
 e-mail address into the search box. Before a query is counted (search.log), `mask_personal_data` replaces each
-run of six or more digits (the digits may be grouped with spaces or hyphens, as in 1101 0519 9001 0112 34 or
-138-0013-8000; an 18-character ID may end in X) by `MASKED_NUMBER`, and anything shaped like an e-mail address
-by `MASKED_EMAIL`. Shorter numbers (12333, a year, 第10条) are kept. A year followed by another number may be
-masked with it (2024 12333): the mask errs on the side of the reader.
+run of six or more digits (the digits may be grouped with spaces, hyphens, dots, slashes or commas, as in
+1101 0519 9001 0112 34, 138-0013-8000 or 138.0013.8000; an 18-character ID may end in X) by `MASKED_NUMBER`,
+and anything shaped like an e-mail address by `MASKED_EMAIL`. Shorter numbers (12333, a year, 第10条) are kept.
+A year followed by another number may be masked with it (2024 12333): the mask errs on the side of the reader.
 """
 
 import re
@@ -17,10 +17,11 @@ MIN_DIGITS = 6  # a run of this many digits or more is masked
 
 # A local part of Latin letters, digits and . _ % + - (none: "张三@qq.com" loses its address, keeps the name),
 # then a domain with at least one dot and a top-level domain of letters. Chinese around it is not part of it.
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-# Digits in groups separated by spaces or a hyphen or dash (with spaces around it or not), then perhaps an X
-# (the check character of a Chinese ID) that does not begin a Latin word.
-_SEPARATOR = r"(?:\s*[-\u2010-\u2015\u2212]\s*|\s+)"
+# A Chinese full stop typed for a dot (name@qq。com) is a dot.
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:[.。][A-Za-z0-9\-]+)*[.。][A-Za-z]{2,}")
+# Digits in groups separated by spaces, or by a hyphen, dash, dot, slash or comma (Chinese ones too: ，、), with
+# spaces around it or not, then perhaps an X (the check character of a Chinese ID) that does not begin a Latin word.
+_SEPARATOR = r"(?:\s*[-\u2010-\u2015\u2212./,，、]\s*|\s+)"
 NUMBER_RUN = re.compile(rf"\d+(?:{_SEPARATOR}\d+)*(?:[Xx](?![A-Za-z]))?")
 _DIGIT = re.compile(r"\d")
 

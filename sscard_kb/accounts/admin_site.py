@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.proposals import sent_back_count, waiting_count
+from articles.roles import CHANGE_PERMISSION, PUBLISH_PERMISSION
 
 from . import totp, two_factor
 from .forms import EnrolForm, StaffAuthenticationForm
@@ -48,8 +49,8 @@ class StaffAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         """The admin's home page, telling publishers how many proposed changes wait for them, and editors how many
         of theirs were sent back."""
-        waiting = waiting_count() if request.user.has_perm("articles.publish_answer") else None
-        sent_back = sent_back_count(request.user) if request.user.has_perm("articles.change_answer") else None
+        waiting = waiting_count() if request.user.has_perm(PUBLISH_PERMISSION) else None
+        sent_back = sent_back_count(request.user) if request.user.has_perm(CHANGE_PERMISSION) else None
         context = {"proposals_waiting": waiting, "proposals_sent_back": sent_back}
         return super().index(request, {**context, **(extra_context or {})})
 

@@ -174,7 +174,9 @@ def test_the_revision_pages_make_a_fixed_number_of_queries(client, publisher, li
     for n in range(saves):
         live.short_answer = f"Version {n}."
         save_answer(live)
-    proposals.propose(live, live.live_revision.snapshot, by=publisher, base=live.live_revision)
+    proposals.propose(
+        live, {**live.live_revision.snapshot, "question": "Proposed?"}, by=publisher, base=live.live_revision
+    )
     client.force_login(publisher)
     client.get(reverse("admin:articles_answer_revisions", args=[live.pk]))  # the session warmed
     revisions = list(live.revisions.order_by("created_at"))
@@ -527,3 +529,119 @@ def test_a_pending_proposal_shows_nowhere_readers_look(client, live, editor):
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert response.status_code == 200, url
         assert b"Pending" not in body, url
+
+
+# --------------------------------------------------------------------- what review found
+
+
+def test_restoring_a_proposal_in_conflict_keeps_it_in_conflict(live, editor, publisher):
+    base = live.live_revision
+    mine = proposals.propose(live, {**base.snapshot, "short_answer": "Editor's version."}, by=editor, base=base)
+    live.short_answer = "Publisher's fix."
+    save_answer(live, by=publisher)
+    restored = proposals.restore(mine.revision, by=editor)
+    assert proposals.is_conflict(restored)
+    with pytest.raises(ValidationError, match="bring it up to date"):
+        proposals.approve(restored, by=publisher)
+    live.refresh_from_db()
+    assert live.short_answer == "Publisher's fix."
+
+
+def test_an_editor_cannot_change_a_live_answers_translation_through_a_proposal(client, editor, live):
+    other = make_answer("社保卡丢了怎么办？", language="zh-hans")
+    client.force_login(editor)
+    data = typo_fix(live)
+    data["translation"] = other.pk
+    client.post(change_url(live), data)
+    live.refresh_from_db()
+    assert live.translation is None and Proposal.objects.count() == 1
+
+
+def test_a_proposal_shows_the_citations_its_text_adds(client, editor, publisher, live):
+    article = make_provision(4)
+    client.force_login(editor)
+    data = typo_fix(live)
+    data["sections-0-body"] = f"Report the loss at the bank branch, as [[{article.law.slug} 4]] allows."
+    client.post(change_url(live), data)
+    proposal = Proposal.objects.get()
+    assert proposal.revision.snapshot["citations"] == [{"provision": article.pk, "paragraph": None}]
+    client.force_login(publisher)
+    assert "<ins>" in client.get(proposal_url(proposal)).content.decode().split("Citations")[1]
+    proposals.approve(proposal, by=publisher)
+    live.refresh_from_db()
+    assert live.live_revision.snapshot["citations"] == proposal.revision.snapshot["citations"]
+
+
+def test_a_withdrawn_approved_change_is_not_published_and_the_run_goes_on(live, editor, publisher):
+    base = live.live_revision
+    later = timezone.now() + timezone.timedelta(hours=1)
+    gone = proposals.propose(live, {**base.snapshot, "short_answer": "Withdrawn."}, by=editor, base=base)
+    proposals.approve(gone, by=publisher, publish_at=later)
+    other = make_answer("Another?")
+    kept = proposals.propose(
+        other, {**other.live_revision.snapshot, "short_answer": "Kept."}, by=editor, base=other.live_revision
+    )
+    proposals.approve(kept, by=publisher, publish_at=later)
+    proposals.withdraw(gone)
+    gone.refresh_from_db()
+    assert gone.status == ProposalStatus.WITHDRAWN and gone.publish_at is None
+    assert [done.row.pk for done in publish_due(later, proposals.SCHEDULE)] == [kept.pk]
+    live.refresh_from_db()
+    assert live.short_answer == "Report the loss, then apply."
+
+
+def test_a_proposal_that_changes_nothing_is_refused(client, editor, live):
+    client.force_login(editor)
+    data = answer_form_data(live)
+    data["base_revision"] = live.live_revision_id
+    response = client.post(change_url(live), data, follow=True)
+    assert not Proposal.objects.exists()
+    assert "Nothing was changed" in response.content.decode()
+
+
+def test_withdrawing_what_cannot_be_withdrawn_says_so(live, editor, publisher):
+    base = live.live_revision
+    proposal = proposals.propose(live, {**base.snapshot, "short_answer": "New."}, by=editor, base=base)
+    proposals.approve(proposal, by=publisher)
+    with pytest.raises(ValidationError, match="can no longer be withdrawn"):
+        proposals.withdraw(proposal)
+
+
+def test_a_publisher_saving_over_a_change_made_since_the_form_was_opened_is_refused(client, publisher, live):
+    opened = live.live_revision_id
+    live.short_answer = "Changed meanwhile."
+    save_answer(live)
+    client.force_login(publisher)
+    data = answer_form_data(live, short_answer="Mine.")
+    data["base_revision"] = opened
+    response = client.post(change_url(live), data)
+    assert response.status_code == 200 and "Someone changed this answer after you opened it" in response.text
+    live.refresh_from_db()
+    assert live.short_answer == "Changed meanwhile."
+
+
+def test_an_editors_change_to_a_scheduled_answer_cancels_its_schedule(client, editor):
+    answer = make_answer("Scheduled?", status=Status.IN_REVIEW)
+    Answer.objects.filter(pk=answer.pk).update(publish_at=timezone.now() + timezone.timedelta(hours=1))
+    answer.refresh_from_db()
+    client.force_login(editor)
+    data = answer_form_data(answer, short_answer="Unreviewed text.")
+    data["base_revision"] = answer.live_revision_id
+    response = client.post(change_url(answer), data, follow=True)
+    answer.refresh_from_db()
+    assert answer.short_answer == "Unreviewed text." and answer.publish_at is None
+    assert "scheduled publication is cancelled" in response.content.decode()
+    assert publish_due(timezone.now() + timezone.timedelta(hours=2), proposals.SCHEDULE) == []
+    answer.refresh_from_db()
+    assert answer.status == Status.IN_REVIEW
+
+
+def test_the_revisions_page_compares_the_last_two_saves_at_first(client, editor, publisher, live):
+    base = live.live_revision
+    proposal = proposals.propose(live, {**base.snapshot, "short_answer": "New."}, by=editor, base=base)
+    proposals.approve(proposal, by=publisher)
+    live.refresh_from_db()
+    client.force_login(publisher)
+    page = client.get(reverse("admin:articles_answer_revisions", args=[live.pk])).content.decode()
+    assert f'name="to" value="{live.live_revision_id}" aria-label="Compare to this revision" checked' in page
+    assert f'name="from" value="{base.pk}" aria-label="Compare from this revision" checked' in page

@@ -10,6 +10,11 @@ N, E = MASKED_NUMBER, MASKED_EMAIL
 @pytest.mark.parametrize(
     ("text", "masked"),
     [
+        # Grouped with dots, slashes or commas, Chinese ones too; an e-mail address with a Chinese full stop.
+        ("138.0013.8000", "[number]"),
+        ("138/0013/8000 补卡", "[number] 补卡"),
+        ("卡号1380013，8000", "卡号[number]"),
+        ("name@qq。com 丢卡", "[email] 丢卡"),
         # ID card numbers: 18 digits, or 17 and an X; grouped with spaces or not; inside Chinese.
         ("110105199001011234", N),
         ("11010519900101123X", N),
