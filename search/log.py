@@ -1,12 +1,17 @@
 """The search log: how often each query was searched, found nothing or was corrected, per day (SearchTermDay).
 
-The results page writes nothing to the database. It counts each search in the shared cache (`record`): a
+With Redis (`SEARCH_LOG_COUNTS_IN = "cache"`), the results page writes nothing to the database. It counts each
+search in the shared cache (`record`): a
 counter per minute gives the search a slot number, and the slot holds (query, found nothing, corrected), the
 query normalised and masked (`log_form`). `manage.py flush_search_log`, run every minute, adds each finished
 minute to the table (`flush`): one update-or-insert per (day, query), then the minute's keys are deleted. A
 minute is claimed first (`cache.add`, which one caller only wins), so two flushes that overlap never count a
 search twice, and a flush that fails gives its claim back for the next one to try again. With the cache down a
 search is not counted, and search works as ever.
+
+Without Redis (`"database"`: one machine, `make run`), the file cache's counters are not atomic across workers
+and a process's memory is its own, so a search is added to its day's row at once, one statement once the results
+page is rendered; `flush_search_log` then only deletes old rows.
 """
 
 import datetime
@@ -15,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -60,9 +65,18 @@ def _slot_key(minute, slot):
 
 
 def record(text: str, *, found_nothing: bool, corrected: bool, now: datetime.datetime | None = None) -> None:
-    """Count one search of `text` in the cache (a few round trips, no database; nothing if the cache is down)."""
+    """Count one search of `text`: in the cache (a few round trips, no database; nothing if the cache is down),
+    or, where the cache is not one every worker shares atomically (`SEARCH_LOG_COUNTS_IN = "database"`: no
+    Redis), straight into its day's row (one statement, two for a query's first search of the day)."""
     query = log_form(text)
     if not query:
+        return
+    if settings.SEARCH_LOG_COUNTS_IN == "database":
+        day = timezone.localdate(now or timezone.now())
+        try:
+            _add(day, query, {"searches": 1, "found_nothing": int(found_nothing), "corrected": int(corrected)})
+        except DatabaseError:  # the reader's results are shown all the same; the search is not counted
+            logger.warning("The search log could not count a search.", exc_info=True)
         return
     minute = minute_of(now)
     slot = hit(_count_key(minute), BUCKET_TIMEOUT)  # None when the cache is down: not counted

@@ -15,16 +15,14 @@ from .results import search as find
 def search(request: HttpRequest) -> HttpResponse:
     """Search results for `q`: answers (paginated) and law articles; a clear message for a bad query.
 
-    A search is counted in the search log (in the cache, no database write: search.log) on its first page
-    only, not again when the reader turns the pages."""
+    A search is counted in the search log (search.log: in the shared cache, or without Redis in its table once
+    the page is rendered) on its first page only, not again when the reader turns the pages."""
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid() and form.cleaned_data["q"]:
         results = find(form.cleaned_data["q"], request.GET.get("page"))
-        if "page" not in request.GET:
-            log.record(form.cleaned_data["q"], found_nothing=results.is_empty, corrected=bool(results.similar_to))
     nothing_found = results is not None and results.is_empty
-    return render(
+    response = render(
         request,
         "search/search.html",
         {
@@ -34,3 +32,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": [(_("Search"), reverse("search:search"))],
         },
     )
+    if results is not None and "page" not in request.GET:
+        log.record(form.cleaned_data["q"], found_nothing=results.is_empty, corrected=bool(results.similar_to))
+    return response

@@ -281,6 +281,12 @@ SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 30)
 SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 10)
 # Days a row of the search log (search.log) is kept; `manage.py flush_search_log` deletes older ones.
 SEARCH_LOG_KEEP_DAYS = env_int("SEARCH_LOG_KEEP_DAYS", 400)
+# Where a search is counted (search.log): in the shared cache when it is Redis (atomic counters every app server
+# shares; `flush_search_log` moves them to the table), else straight into the table, one write after the results
+# (one machine: neither the file cache nor a process's memory can count for all workers and commands).
+SEARCH_LOG_COUNTS_IN = env("SEARCH_LOG_COUNTS_IN", "cache" if REDIS_URL or env_bool("TESTING") else "database")
+if SEARCH_LOG_COUNTS_IN not in {"cache", "database"}:
+    raise ImproperlyConfigured(f"SEARCH_LOG_COUNTS_IN must be “cache” or “database”, not “{SEARCH_LOG_COUNTS_IN}”.")
 # Readers' feedback on answers (articles.feedback): FEEDBACK_RATE_LIMIT posts per client in each window of
 # FEEDBACK_RATE_WINDOW seconds; a free-text comment is blanked FEEDBACK_COMMENT_RETENTION_DAYS after the feedback
 # is done (`manage.py purge_feedback_comments`).

@@ -363,3 +363,12 @@ def test_editors_and_publishers_see_the_log_but_change_nothing(client, role):
     assert client.post(f"{LOG_URL}{row.pk}/delete/", {"post": "yes"}).status_code == 403
     row.refresh_from_db()
     assert row.query == "pension"
+
+
+@pytest.mark.django_db
+def test_without_redis_a_search_is_counted_in_the_table_at_once(client, settings):
+    settings.SEARCH_LOG_COUNTS_IN = "database"
+    client.get(SEARCH_URL, {"q": "110105199001011234 nothing like this"})
+    client.get(SEARCH_URL, {"q": "110105199001011234 nothing like this"})
+    row = SearchTermDay.objects.get()
+    assert (row.query, row.searches, row.found_nothing) == ("[number] nothing like this", 2, 2)
