@@ -24,6 +24,20 @@ MAX_POSITION = 32767  # the largest PositiveSmallIntegerField value on every dat
 DEFAULT_REVIEW_INTERVAL_DAYS = 365
 
 
+def staff_member(verbose_name, **options):
+    """A reference to a user (who wrote, decided, checked or keeps something) that outlives their account and is
+    not followed back from the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 def slug_base(text, fallback="item"):
     """`slugify(text)`, Unicode kept, cut to the longest slug; `fallback` when nothing is left."""
     return slugify(text, allow_unicode=True)[:SLUG_MAX_LENGTH].strip("-") or fallback
@@ -88,13 +102,8 @@ class Topic(models.Model):
         default=DEFAULT_REVIEW_INTERVAL_DAYS,
         help_text=_("How often an answer in this topic must be checked against the law, unless the answer says."),
     )
-    responsible_editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("responsible editor"),
+    responsible_editor = staff_member(
+        _("responsible editor"),
         help_text=_("Keeps the answers of this topic right, unless an answer names another editor."),
     )
 
@@ -283,15 +292,7 @@ class Answer(models.Model):
     )
     # When a publisher last checked the answer against the law it cites, and who (see articles.review).
     checked_at = models.DateTimeField(_("checked against the law"), null=True, blank=True, editable=False)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("checked by"),
-    )
+    checked_by = staff_member(_("checked by"), editable=False)
     # Review dates: how often the answer must be checked and who keeps it right (empty: its topic's defaults).
     review_interval_days = models.PositiveIntegerField(
         _("review interval (days)"),
@@ -299,15 +300,7 @@ class Answer(models.Model):
         blank=True,
         help_text=_("How often it must be checked against the law; empty: its topic's interval."),
     )
-    responsible_editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("responsible editor"),
-        help_text=_("Empty: the topic's responsible editor."),
-    )
+    responsible_editor = staff_member(_("responsible editor"), help_text=_("Empty: the topic's responsible editor."))
     # Scheduled publishing (`manage.py publish_scheduled`, run from cron).
     publish_at = models.DateTimeField(
         _("publish at"), null=True, blank=True, help_text=_("When the answer goes live (empty: when published).")
@@ -566,14 +559,7 @@ class DeletedSource(models.Model):
     source_title = models.CharField(_("source title"), max_length=500)
     question = models.CharField(_("question"), max_length=500, help_text=_("As it was when the answer was deleted."))
     deleted_at = models.DateTimeField(_("deleted"), auto_now_add=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("deleted by"),
-    )
+    deleted_by = staff_member(_("deleted by"))
 
     class Meta:
         ordering = ["-deleted_at", "pk"]
@@ -651,14 +637,7 @@ class Revision(models.Model):
         blank=True,
         help_text=_("Shown on the answer and in the feed once the change is published."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("saved by"),
-    )
+    created_by = staff_member(_("saved by"))
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     objects = RevisionQuerySet.as_manager()
@@ -696,14 +675,7 @@ class Proposal(models.Model):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("answer"))
     status = models.CharField(_("status"), max_length=12, choices=ProposalStatus, default=ProposalStatus.PENDING)
     comment = models.TextField(_("reviewer's comment"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = staff_member(_("decided by"))
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
 
@@ -789,14 +761,7 @@ class Feedback(models.Model):
     created_at = models.DateTimeField(_("given"), default=timezone.now, db_index=True)
     state = models.CharField(_("state"), max_length=12, choices=FeedbackState, default=FeedbackState.NEW)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("handled by"),
-    )
+    handled_by = staff_member(_("handled by"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
