@@ -9,6 +9,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
@@ -527,7 +528,11 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The answer's form, with its open proposals and, for an editor on a published answer, what saving does."""
-        answer = self.get_object(request, object_id) if object_id else None
+        # The answer's status and live revision only (the form's own lookup reads the list's annotations).
+        try:
+            answer = Answer.objects.only("status", "live_revision").filter(pk=unquote(object_id)).first()
+        except (ValueError, ValidationError):  # not an id: the admin's own lookup says so
+            answer = None
         extra_context = {**(extra_context or {})}
         if answer is not None:
             extra_context["open_proposals"] = open_proposals(answer)

@@ -25,6 +25,11 @@ class Segment:
     text: str
 
 
+# Beyond this many units in the two texts together, they are compared line by line: the comparison of words and
+# characters grows with the product of their lengths (a whole long section takes seconds).
+MAX_UNITS = 12_000
+
+
 def units(text: str) -> list[str]:
     """`text` cut into the units a change is marked in: words of spaced scripts, single other characters."""
     return UNIT.findall(text)
@@ -32,8 +37,11 @@ def units(text: str) -> list[str]:
 
 def diff_text(before: str, after: str) -> list[Segment]:
     """The segments that turn `before` into `after`, word by word in spaced scripts, else character by
-    character; neighbouring units of one kind are joined into one segment."""
+    character (line by line for texts too long for that: MAX_UNITS); neighbouring units of one kind are joined
+    into one segment."""
     old, new = units(before), units(after)
+    if len(old) + len(new) > MAX_UNITS:
+        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     segments = []
 

@@ -43,3 +43,12 @@ def test_segments_are_rendered_escaped_with_their_line_breaks():
 def test_chinese_numeral_filter():
     assert chinese_numeral(12) == "十二"
     assert chinese_numeral("7") == "七"
+
+
+def test_texts_too_long_for_characters_are_compared_line_by_line():
+    from textkit.diff import MAX_UNITS
+
+    lines = [f"第{n}行" + "的" * 40 for n in range(MAX_UNITS // 40)]
+    changed = [*lines[:-1], "最后一行改了"]
+    segments = diff_text("\n".join(lines), "\n".join(changed))
+    assert segments[-2:] == [Segment(DELETE, lines[-1]), Segment(INSERT, "最后一行改了")]
