@@ -41,13 +41,14 @@ from .models import (
     DeletedSource,
     Feedback,
     FeedbackState,
+    Proposal,
     ReviewReason,
     Revision,
     Section,
     Status,
     Topic,
 )
-from .proposals import propose
+from .proposals import OPEN, propose
 from .revisions import snapshot
 from .roles import CHANGE_PERMISSION, PUBLISH_PERMISSION
 from .search_document import check_index_size
@@ -190,7 +191,32 @@ def proposing(request, answer):
     return answer is not None and answer.status == Status.PUBLISHED and not request.user.has_perm(PUBLISH_PERMISSION)
 
 
-class SectionInline(admin.StackedInline):
+class ProposalPartsInline:
+    """Sections and citations: when an editor edits their proposal (`AnswerAdmin.editing_proposal`), its parts,
+    one form each, pre-filled."""
+
+    def get_extra(self, request, obj=None, **kwargs):
+        proposal = getattr(request, "_editing_proposal", None)
+        if proposal is not None:
+            return len(proposal_parts(proposal, self.model))
+        return super().get_extra(request, obj, **kwargs)
+
+
+def proposal_part(model, answer, initial):
+    """An unsaved section or citation of `answer` from its form's initial data (`proposal_parts`)."""
+    if model is Section:
+        return Section(answer=answer, kind=initial["kind"], heading=initial["heading"], body=initial["body"])
+    return Citation(answer=answer, provision_id=initial["provision"], paragraph=initial["paragraph"])
+
+
+def proposal_parts(proposal, model):
+    """The initial data of the forms of a proposal's sections or citations, in order."""
+    if model is Section:
+        return [dict(section) for section in proposal.revision.snapshot["sections"]]
+    return [dict(citation) for citation in proposal.revision.snapshot["citations"]]
+
+
+class SectionInline(ProposalPartsInline, admin.StackedInline):
     model = Section
     form = SectionForm
     formset = SectionFormSet
@@ -215,7 +241,7 @@ class CitedInText:
         return gettext("%(citation)s (cited in the text)") % {"citation": self.citation}
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(ProposalPartsInline, admin.TabularInline):
     model = Citation
     form = CitationForm
     formset = PositionedFormSet
@@ -526,6 +552,42 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return not proposing(request, obj) and super().has_delete_permission(request, obj)
 
+    # An editor edits their open proposal (`?proposal=<pk>`: sent back, or in conflict): the form shows it, not
+    # the live answer, and saving proposes it again from the answer as it is now (replacing it).
+
+    def editing_proposal(self, request, answer):
+        """The open proposal of the user for `answer` that `?proposal=` names (for editors of a published answer),
+        or None."""
+        pk = request.GET.get("proposal", "")
+        if not pk.isdigit() or not proposing(request, answer):
+            return None
+        return (
+            Proposal.objects.filter(pk=pk, answer=answer, status__in=OPEN, revision__created_by=request.user)
+            .select_related("revision")
+            .first()
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        answer = super().get_object(request, object_id, from_field)
+        proposal = request._editing_proposal = self.editing_proposal(request, answer)
+        if proposal is not None:  # the form starts from the proposal's fields (its parts: the inlines)
+            snapshot_ = proposal.revision.snapshot
+            answer.question, answer.slug, answer.short_answer = (
+                snapshot_["question"],
+                snapshot_["slug"],
+                snapshot_["short_answer"],
+            )
+            answer.language, answer.topic_id = snapshot_["language"], snapshot_["topic"]
+        return answer
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        proposal = getattr(request, "_editing_proposal", None)
+        if proposal is not None:
+            kwargs["queryset"] = inline.model.objects.none()
+            kwargs["initial"] = proposal_parts(proposal, inline.model)
+        return kwargs
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The answer's form, with its open proposals and, for an editor on a published answer, what saving does."""
         # The answer's status and live revision only (the form's own lookup reads the list's annotations).
@@ -537,6 +599,7 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
         if answer is not None:
             extra_context["open_proposals"] = open_proposals(answer)
             extra_context["proposing"] = proposing(request, answer)
+            extra_context["editing_proposal"] = self.editing_proposal(request, answer)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request, obj):
@@ -633,12 +696,20 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
     def propose(self, request, form, formsets):
         """The answer as the form would leave it, proposed as a change (nothing of the answer is written)."""
         parts = {Section: [], Citation: []}
+        editing = getattr(request, "_editing_proposal", None) is not None
         for formset in formsets:
-            for part_form in formset.forms:
-                data = getattr(part_form, "cleaned_data", None)
-                if not data or formset._should_delete_form(part_form):
-                    continue  # an empty extra form, or one marked for deletion
-                parts[formset.model].append(part_form.instance)  # holds the form's values (not saved)
+            for index, part_form in enumerate(formset.forms):
+                if formset._should_delete_form(part_form):
+                    continue
+                if getattr(part_form, "cleaned_data", None):
+                    part = part_form.instance  # holds the form's values (not saved)
+                elif editing and part_form.initial:  # a part of the proposal edited, left as it was
+                    part = proposal_part(formset.model, form.instance, part_form.initial)
+                else:
+                    continue  # an empty extra form
+                if editing:  # the parts are new forms, in the order shown
+                    part.position = index
+                parts[formset.model].append(part)
         # The articles the text cites and the citations do not: the save on approval adds them, so they are part
         # of the change the publisher reads.
         cited_in_text = text_citations(form.instance, parts[Section], parts[Citation])

@@ -307,6 +307,7 @@ class ProposalAdmin(admin.ModelAdmin):
             "conflict": conflict and proposal.status in proposals.OPEN,
             "may_decide": may_publish and waiting and not conflict,
             "may_send_back": may_publish and waiting,
+            "may_edit": is_author and proposal.status in proposals.OPEN and answer.status == Status.PUBLISHED,
             "may_withdraw": (is_author or may_publish)
             and proposal.status in (*proposals.OPEN, ProposalStatus.APPROVED),
             "approve_form": approve_form,

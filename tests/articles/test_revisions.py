@@ -645,3 +645,65 @@ def test_the_revisions_page_compares_the_last_two_saves_at_first(client, editor,
     page = client.get(reverse("admin:articles_answer_revisions", args=[live.pk])).content.decode()
     assert f'name="to" value="{live.live_revision_id}" aria-label="Compare to this revision" checked' in page
     assert f'name="from" value="{base.pk}" aria-label="Compare from this revision" checked' in page
+
+
+def proposal_form_data(answer, proposal, changed):
+    """The change form's data when it edits `proposal`: its parts are new forms, `changed` {index: body} changed."""
+    snap = proposal.revision.snapshot
+    data = {
+        "question": snap["question"],
+        "slug": snap["slug"],
+        "language": snap["language"],
+        "topic": snap["topic"],
+        "short_answer": snap["short_answer"],
+        "base_revision": answer.live_revision_id,
+        "sections-TOTAL_FORMS": len(snap["sections"]),
+        "sections-INITIAL_FORMS": 0,
+        "citations-TOTAL_FORMS": len(snap["citations"]),
+        "citations-INITIAL_FORMS": 0,
+    }
+    for i, section in enumerate(snap["sections"]):
+        data |= {f"sections-{i}-{name}": section[name] for name in ("kind", "heading", "body")}
+        data |= {f"sections-{i}-id": "", f"sections-{i}-position": ""}
+        if i in changed:
+            data[f"sections-{i}-body"] = changed[i]
+    for i, citation in enumerate(snap["citations"]):
+        data |= {
+            f"citations-{i}-provision": citation["provision"],
+            f"citations-{i}-paragraph": citation["paragraph"] or "",
+        }
+        data |= {f"citations-{i}-id": "", f"citations-{i}-position": ""}
+    return data
+
+
+def test_an_editor_edits_a_proposal_sent_back_and_proposes_it_again(client, editor, publisher, live):
+    client.force_login(editor)
+    client.post(change_url(live), typo_fix(live))
+    first = Proposal.objects.get()
+    proposals.send_back(first, by=publisher, comment="Say which card to bring.")
+    page = client.get(proposal_url(first)).content.decode()
+    assert "Edit this proposal" in page
+    form = client.get(change_url(live) + f"?proposal={first.pk}").content.decode()
+    assert "You are editing your proposed change" in form and "Report the loss at the bank branch." in form
+    data = proposal_form_data(live, first, {1: "Bring your identity card and your old card."})
+    response = client.post(change_url(live) + f"?proposal={first.pk}", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    first.refresh_from_db()
+    second = Proposal.objects.get(status=ProposalStatus.PENDING)
+    assert first.status == ProposalStatus.SUPERSEDED
+    assert [s["body"] for s in second.revision.snapshot["sections"]] == [
+        "Report the loss at the bank branch.",
+        "Bring your identity card and your old card.",
+    ]
+    live.refresh_from_db()
+    assert live.sections.get(position=0).body == "Report the loss at the bank."  # still the live text
+
+
+def test_only_the_author_edits_a_proposal(client, editor, live):
+    client.force_login(editor)
+    client.post(change_url(live), typo_fix(live))
+    proposal = Proposal.objects.get()
+    client.force_login(make_user("other-editor", "editor"))
+    form = client.get(change_url(live) + f"?proposal={proposal.pk}").content.decode()
+    assert "You are editing your proposed change" not in form
+    assert "Report the loss at the bank." in form and "bank branch" not in form
