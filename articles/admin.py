@@ -562,22 +562,19 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
         if not pk.isdigit() or not proposing(request, answer):
             return None
         return (
-            Proposal.objects.filter(pk=pk, answer=answer, status__in=OPEN, revision__created_by=request.user)
+            Proposal.objects.filter(pk=pk, revision__answer=answer, status__in=OPEN, revision__created_by=request.user)
             .select_related("revision")
             .first()
         )
 
     def get_object(self, request, object_id, from_field=None):
         answer = super().get_object(request, object_id, from_field)
-        proposal = request._editing_proposal = self.editing_proposal(request, answer)
-        if proposal is not None:  # the form starts from the proposal's fields (its parts: the inlines)
-            snapshot_ = proposal.revision.snapshot
-            answer.question, answer.slug, answer.short_answer = (
-                snapshot_["question"],
-                snapshot_["slug"],
-                snapshot_["short_answer"],
-            )
-            answer.language, answer.topic_id = snapshot_["language"], snapshot_["topic"]
+        # The proposal `change_view` found: the form starts from its fields (its parts: the inlines).
+        proposal = getattr(request, "_editing_proposal", None)
+        if answer is not None and proposal is not None:
+            for name in ("question", "slug", "language", "short_answer"):
+                setattr(answer, name, proposal.revision.snapshot[name])
+            answer.topic_id = proposal.revision.snapshot["topic"]
         return answer
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
@@ -599,7 +596,7 @@ class AnswerAdmin(RevisionViews, ReviewFieldsAdmin, admin.ModelAdmin):
         if answer is not None:
             extra_context["open_proposals"] = open_proposals(answer)
             extra_context["proposing"] = proposing(request, answer)
-            extra_context["editing_proposal"] = self.editing_proposal(request, answer)
+            extra_context["editing_proposal"] = request._editing_proposal = self.editing_proposal(request, answer)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def response_change(self, request, obj):

@@ -229,11 +229,15 @@ class ProposalAdmin(admin.ModelAdmin):
 
     list_display = ["answer", "author", "proposed_at", "status", "in_conflict", "publish_at"]
     list_filter = [ProposalStatusFilter, MineFilter]
-    list_select_related = ["answer", "revision__created_by"]
-    search_fields = ["answer__question"]
+    list_select_related = ["revision__answer", "revision__created_by"]
+    search_fields = ["revision__answer__question"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("revision__snapshot")
+
+    @admin.display(description=gettext_lazy("answer"), ordering="revision__answer__question")
+    def answer(self, proposal):
+        return proposal.revision.answer
 
     @admin.display(description=gettext_lazy("proposed by"), ordering="revision__created_by")
     def author(self, proposal):
@@ -265,7 +269,7 @@ class ProposalAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The proposal as a diff against the live answer, with what its reader may do with it."""
         proposal = get_object_or_404(
-            Proposal.objects.select_related("answer__live_revision", "revision__created_by", "decided_by"),
+            Proposal.objects.select_related("revision__answer__live_revision", "revision__created_by", "decided_by"),
             pk=object_id,
         )
         if not self.has_view_permission(request, proposal):
@@ -331,11 +335,11 @@ class ProposalAdmin(admin.ModelAdmin):
 def open_proposals(answer):
     """The answer's open proposals (waiting, sent back, or approved for later), newest first, for its page."""
     found = list(
-        Proposal.objects.filter(answer=answer, status__in=(*proposals.OPEN, ProposalStatus.APPROVED))
+        Proposal.objects.filter(revision__answer=answer, status__in=(*proposals.OPEN, ProposalStatus.APPROVED))
         .select_related("revision__created_by")
         .defer("revision__snapshot")
     )
     for proposal in found:
-        proposal.answer = answer
+        proposal.revision.answer = answer
         proposal.conflict = proposals.is_conflict(proposal)
     return found

@@ -638,7 +638,7 @@ class Revision(models.Model):
         help_text=_("Shown on the answer and in the feed once the change is published."),
     )
     created_by = staff_member(_("saved by"))
-    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     objects = RevisionQuerySet.as_manager()
 
@@ -672,7 +672,6 @@ class Proposal(models.Model):
     revision = models.OneToOneField(
         Revision, on_delete=models.CASCADE, related_name="proposal", verbose_name=_("revision")
     )
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="proposals", verbose_name=_("answer"))
     status = models.CharField(_("status"), max_length=12, choices=ProposalStatus, default=ProposalStatus.PENDING)
     comment = models.TextField(_("reviewer's comment"), blank=True)
     decided_by = staff_member(_("decided by"))
@@ -683,10 +682,15 @@ class Proposal(models.Model):
         ordering = ["-pk"]
         verbose_name = _("proposed change")
         verbose_name_plural = _("proposed changes")
-        indexes = [models.Index(fields=["status", "answer"], name="proposal_status_answer_idx")]
+        indexes = [models.Index(fields=["status"], name="proposal_status_idx")]
 
     def __str__(self):
         return _("Change to “%(question)s”") % {"question": self.answer.question}
+
+    @property
+    def answer(self):
+        """The answer the change is proposed to: its revision's."""
+        return self.revision.answer
 
 
 class FormerSlug(models.Model):

@@ -38,7 +38,7 @@ def _atomic():
 
 def is_conflict(proposal: Proposal) -> bool:
     """Whether the answer changed since the proposal started from it (its base is no longer live)."""
-    return proposal.revision.base_id != proposal.answer.live_revision_id
+    return proposal.revision.base_id != proposal.revision.answer.live_revision_id
 
 
 def propose(answer: Answer, snapshot: dict, *, by, base: Revision | None, note="", reader_note="") -> Proposal:
@@ -49,7 +49,7 @@ def propose(answer: Answer, snapshot: dict, *, by, base: Revision | None, note="
     if started_from is not None and content(started_from) == content(snapshot):
         raise ValidationError(_("Nothing was changed: there is no change to propose."), code="unchanged")
     with _atomic():
-        Proposal.objects.filter(answer=answer, revision__created_by=by, status__in=OPEN).update(
+        Proposal.objects.filter(revision__answer=answer, revision__created_by=by, status__in=OPEN).update(
             status=ProposalStatus.SUPERSEDED
         )
         revision = Revision.objects.create(
@@ -62,7 +62,7 @@ def propose(answer: Answer, snapshot: dict, *, by, base: Revision | None, note="
             reader_note=reader_note,
             created_by=by,
         )
-        proposal = Proposal.objects.create(revision=revision, answer=answer)
+        proposal = Proposal.objects.create(revision=revision)
         transaction.on_commit(notify_publishers, using=router.db_for_write(Answer))
     return proposal
 
@@ -72,9 +72,9 @@ def approve(proposal: Proposal, *, by, publish_at: datetime.datetime | None = No
     A proposal in conflict, or one that no longer waits, is refused (`ValidationError`)."""
     now = now or timezone.now()
     with _atomic():
-        answer = Answer.objects.select_for_update().get(pk=proposal.answer_id)
+        answer = Answer.objects.select_for_update().get(pk=proposal.revision.answer_id)
         proposal = Proposal.objects.select_for_update().select_related("revision").get(pk=proposal.pk)
-        proposal.answer = answer
+        proposal.revision.answer = answer
         if proposal.status != ProposalStatus.PENDING:
             raise ValidationError(
                 _("This proposal no longer waits for review (%(status)s).") % {"status": proposal.get_status_display()}
@@ -186,8 +186,8 @@ def apply_content(answer: Answer, snapshot: dict, **revision) -> Revision:
 def _publish_approved(proposal):
     """An approved change whose time has come goes live (claimed by `ScheduledChange`); one whose answer changed
     in the meantime is sent back to its author as in conflict instead."""
-    answer = Answer.objects.select_for_update().get(pk=proposal.answer_id)
-    proposal.answer = answer
+    answer = Answer.objects.select_for_update().get(pk=proposal.revision.answer_id)
+    proposal.revision.answer = answer
     if is_conflict(proposal):
         proposal.status = ProposalStatus.SENT_BACK
         proposal.comment = _("The answer changed before this approved change was due: bring it up to date.")

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('snapshot', models.JSONField(verbose_name='snapshot')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='change note')),
                 ('reader_note', models.CharField(blank=True, help_text='Shown on the answer and in the feed once the change is published.', max_length=300, verbose_name='note for readers')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
                 ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='articles.answer', verbose_name='answer')),
                 ('applied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.revision', verbose_name='applied from')),
                 ('base', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.revision', verbose_name='based on')),
@@ -91,7 +91,6 @@ class Migration(migrations.Migration):
                 ('comment', models.TextField(blank=True, verbose_name="reviewer's comment")),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
                 ('publish_at', models.DateTimeField(blank=True, null=True, verbose_name='publish at')),
-                ('answer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='articles.answer', verbose_name='answer')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
                 ('revision', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='proposal', to='articles.revision', verbose_name='revision')),
             ],
@@ -149,6 +148,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='proposal',
-            index=models.Index(fields=['status', 'answer'], name='proposal_status_answer_idx'),
+            index=models.Index(fields=['status'], name='proposal_status_idx'),
         ),
     ]
