@@ -550,6 +550,7 @@ def test_restoring_a_proposal_in_conflict_keeps_it_in_conflict(live, editor, pub
 def test_an_editor_cannot_change_a_live_answers_translation_through_a_proposal(client, editor, live):
     other = make_answer("社保卡丢了怎么办？", language="zh-hans")
     client.force_login(editor)
+    assert client.get(change_url(live)).context["adminform"].form.fields["translation"].disabled
     data = typo_fix(live)
     data["translation"] = other.pk
     client.post(change_url(live), data)
@@ -707,3 +708,16 @@ def test_only_the_author_edits_a_proposal(client, editor, live):
     form = client.get(change_url(live) + f"?proposal={proposal.pk}").content.decode()
     assert "You are editing your proposed change" not in form
     assert "Report the loss at the bank." in form and "bank branch" not in form
+
+
+def test_an_approved_change_withdrawn_after_the_run_read_it_is_not_claimed(live, editor, publisher):
+    base = live.live_revision
+    later = timezone.now() + timezone.timedelta(hours=1)
+    proposal = proposals.propose(live, {**base.snapshot, "short_answer": "Withdrawn."}, by=editor, base=base)
+    proposals.approve(proposal, by=publisher, publish_at=later)
+    approved_changes = proposals.SCHEDULE[-1]
+    [(pk, when)] = approved_changes.due(later)
+    Proposal.objects.filter(pk=pk).update(status=ProposalStatus.WITHDRAWN)  # withdrawn by its author meanwhile
+    assert approved_changes.claim_and_carry_out(pk, when) is None
+    live.refresh_from_db()
+    assert live.short_answer == "Report the loss, then apply."
