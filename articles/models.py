@@ -6,7 +6,18 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -152,6 +163,16 @@ def may_preview(user):
 PAGE_DEFERRED = ("search_document", "search_cjk", "search_citations", "imported_fingerprint")
 
 
+def prefetch_page_content(answer):
+    """The content of an answer page (`AnswerQuerySet.for_page`) in two queries: its sections, and its citations
+    with their articles, laws and chapters. The cited articles' versions and translations are fetched by the page
+    only for the legal-basis blocks it does not find in the cache (`articles.views.cited_articles`)."""
+    citations = Citation.objects.select_related("provision__law", "provision__chapter").defer(
+        "provision__search_text", "provision__search_cjk"
+    )
+    prefetch_related_objects([answer], "sections", Prefetch("citations", queryset=citations))
+
+
 class AnswerQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -172,22 +193,9 @@ class AnswerQuerySet(models.QuerySet):
         return self if may_preview(user) else self.published()
 
     def for_page(self):
-        """One answer page's data in three queries: the answer with its topic, its sections, its citations with
-        their articles, laws and chapters. The cited articles' versions and translations are fetched by the page
-        only for the legal-basis blocks it does not find in the cache (`articles.views.cited_articles`)."""
-        return (
-            self.select_related("topic")
-            .defer(*PAGE_DEFERRED)
-            .prefetch_related(
-                "sections",
-                Prefetch(
-                    "citations",
-                    queryset=Citation.objects.select_related("provision__law", "provision__chapter").defer(
-                        "provision__search_text", "provision__search_cjk"
-                    ),
-                ),
-            )
-        )
+        """One answer with its topic, as its page shows it around its content: one query. The content (sections,
+        citations) is read by `prefetch_page_content`, only when the page does not find its blocks in the cache."""
+        return self.select_related("topic").defer(*PAGE_DEFERRED)
 
     def related_to(self, answer, provisions):
         """Other published answers citing any of `provisions`, those sharing the most first (`shared`)."""

@@ -18,7 +18,7 @@ from serving import fragments
 from serving.fragments import NOT_CACHED, Fragment
 from serving.languages import is_chinese
 
-from .models import Answer, Citation, FormerSlug, Status, Topic, may_preview
+from .models import Answer, Citation, FormerSlug, Status, Topic, may_preview, prefetch_page_content
 from .review import Amended, amended
 from .structured_data import answer_text, faq_page
 
@@ -162,44 +162,69 @@ class AnswerDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         answer = self.object
-        citations = list(answer.citations.all())
-        provisions = [citation.provision for citation in citations]
         translation = self.shown_translation()
         urls = {answer.language: answer.get_absolute_url()}
         if translation is not None:
             urls[translation.language] = translation.get_absolute_url()
-        text = answer_text(answer)
-        # The blocks rendered once per content generation (serving.fragments), in one round trip to the cache:
-        # the related questions (their query runs only when the block is rendered), and each cited article.
-        related, changes, *cited = fragments.lookup(
-            self.request,
-            [
-                ("related", answer.pk),
-                ("changes", answer.pk),
-                *(("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations),
-            ],
+        # The blocks rendered once per content generation (serving.fragments), in one round trip to the cache: the
+        # page's description and structured data (the latter names the host), the answer itself (question, sections,
+        # legal basis, changes) and the related questions. Only when one is missing is the content read (two
+        # queries), and then the legal-basis blocks of the answer are looked up too, each cited article's block
+        # being shared by the answers citing it the same way.
+        host = self.request.get_host()
+        page = dict(
+            zip(
+                ("description", "data", "body", "related"),
+                fragments.lookup(
+                    self.request,
+                    [
+                        ("answer-description", answer.pk),
+                        ("answer-data", answer.pk, self.request.scheme, host),
+                        ("answer-body", answer.pk),
+                        ("related", answer.pk),
+                    ],
+                ),
+                strict=True,
+            )
         )
+        content = {}
+        if not all(fragment.found for fragment in page.values()):
+            content = self.content(answer, page["body"])
         return super().get_context_data(
-            citations=citations,
             in_other_language=answer.language != get_language(),
             translation=translation,
             language_urls=urls,
             indexed_languages=set(urls),
-            legal_basis=cited_articles(citations, cited, get_language() or "en"),
-            cited_provisions=provisions,
-            sections=list(answer.sections.all()),
-            related_fragment=related,
-            related_answers=self.related_answers(answer, provisions),
-            changes_fragment=changes,
-            change_notes=answer.revisions.change_notes()[:CHANGE_NOTES],  # read only when the block is rendered
+            blocks=page,
             breadcrumbs=[
                 (answer.topic.display_title, answer.topic.get_absolute_url()),
                 (answer.question, answer.get_absolute_url()),
             ],
-            description=Truncator(answer.short_answer or text or answer.question).words(30),
-            structured_data=faq_page(self.request, answer, text),
+            **content,
             **kwargs,
         )
+
+    def content(self, answer, body):
+        """What the page's blocks show, for those not found in the cache."""
+        prefetch_page_content(answer)
+        citations = list(answer.citations.all())
+        provisions = [citation.provision for citation in citations]
+        text = answer_text(answer)
+        cited = []
+        if not body.found:
+            cited = fragments.lookup(
+                self.request, [("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations]
+            )
+        return {
+            "citations": citations,
+            "cited_provisions": provisions,
+            "sections": list(answer.sections.all()),
+            "legal_basis": cited_articles(citations, cited, get_language() or "en") if not body.found else [],
+            "related_answers": self.related_answers(answer, provisions),  # read only when the block is rendered
+            "change_notes": answer.revisions.change_notes()[:CHANGE_NOTES],  # likewise
+            "description": Truncator(answer.short_answer or text or answer.question).words(30),
+            "structured_data": faq_page(self.request, answer, text),
+        }
 
     def related_answers(self, answer, provisions):
         """Other answers citing the same articles, those shown on this language's site (`for_site`), the most

@@ -34,10 +34,10 @@ def measure(requests):
     from django.test import Client
 
     client = Client()
-    home = client.get("/").text
-    answers = re.findall(r'href="(/questions/[^"]+/)"', home)
+    home = client.get("/en/").text
+    answers = re.findall(r'href="(/en/questions/[^"]+/)">', home)
     answer = answers[len(answers) // 2]
-    law = "/laws/social-insurance-law/"
+    law = "/en/laws/social-insurance-law/"
     pages = {
         "static: hashed stylesheet": re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', home).group(1),
         "one value from the cache": "/bench/cache-floor",

@@ -1,5 +1,6 @@
-"""Fragments of reader pages (serving.fragments): the answer page's legal-basis blocks and related questions are
-rendered once per content generation, never stale, never for staff, per language."""
+"""Fragments of reader pages (serving.fragments): the answer page's blocks (its description and structured data, the
+answer itself, each cited article's legal-basis block, the related questions) are rendered once per content
+generation, never stale, never for staff, per language."""
 
 import datetime
 
@@ -32,15 +33,30 @@ def answer(article_4):
     return make_answer("How do I apply for a card?", topic=make_topic("Cards"), cites=[(article_4, 2)])
 
 
-def identities(answer):
+def page_blocks(answer):
+    """The blocks of the answer's page: its description, structured data (naming the host), the answer itself, and
+    the related questions."""
+    return [
+        ("answer-description", answer.pk),
+        ("answer-data", answer.pk, "http", "testserver"),
+        ("answer-body", answer.pk),
+        ("related", answer.pk),
+    ]
+
+
+def cited_blocks(answer):
     citations = Citation.objects.filter(answer=answer)
-    cited = [("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations]
-    return [("related", answer.pk), ("changes", answer.pk), *cited]
+    return [("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations]
 
 
-def plant_markers(answer):
-    """Replace the stored HTML of the answer page's fragments with MARKER (each must be stored already)."""
-    for identity in identities(answer):
+def identities(answer):
+    return [*page_blocks(answer), *cited_blocks(answer)]
+
+
+def plant_markers(answer, blocks=identities):
+    """Replace the stored HTML of the answer page's fragments (`blocks(answer)`) with MARKER (each must be stored
+    already)."""
+    for identity in blocks(answer):
         key = fragments.fragment_key(identity)
         stored = pages.cache().get(key)
         assert stored is not None, identity
@@ -63,9 +79,9 @@ def test_the_answer_page_renders_its_fragments_once_per_content_generation(clien
     assert cold == 8
     plant_markers(answer)
     html, warm = get(client, url)
-    assert warm == 3  # the answer and topic, sections, citations with articles
-    assert html.count(MARKER) == 3  # the related questions, the changes and the one cited article
-    assert 'class="cited-article"' not in html
+    assert warm == 1  # the answer with its topic (and translation): its content is not read
+    assert html.count(MARKER) == 4  # the description, the structured data, the answer, the related questions
+    assert 'class="cited-article"' not in html and "How do I apply for a card?</h1>" not in html
 
 
 def test_answers_citing_an_article_the_same_way_share_its_block(client, answer, article_4):
@@ -84,11 +100,12 @@ def test_a_citation_of_another_paragraph_or_checked_against_another_version_has_
 ):
     url = answer.get_absolute_url() + BUILT
     client.get(url)
-    plant_markers(answer)
+    plant_markers(answer, cited_blocks)
     version = article_4.versions.order_by("effective_from").first()
     Citation.objects.filter(answer=answer).update(paragraph=1, version=version)  # past the services: no bump
+    pages.cache().delete_many([fragments.fragment_key(identity) for identity in page_blocks(answer)])
     html, _ = get(client, url)
-    assert html.count(MARKER) == 2  # the related questions and the changes only
+    assert MARKER not in html  # the block of the article as cited before is not this citation's
     assert html.count('class="cited-article"') == 1 and "articles/4/#paragraph-1" in html
 
 
@@ -186,4 +203,13 @@ def test_a_fragment_is_per_language(client, answer, article_4):
 def test_without_a_token_nothing_is_looked_up(answer):
     request = RequestFactory().get("/")
     request.reader_page = None  # staff, or not a reader page
-    assert fragments.lookup(request, identities(answer)) == [fragments.NOT_CACHED] * 3
+    assert fragments.lookup(request, identities(answer)) == [fragments.NOT_CACHED] * 5
+
+
+def test_the_structured_data_block_is_per_host(client, answer, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "kb.example.org"]
+    url = answer.get_absolute_url() + BUILT
+    assert f'"url": "http://testserver{answer.get_absolute_url()}"' in client.get(url).text
+    html = client.get(url, headers={"host": "kb.example.org"}).text
+    assert f'"url": "http://kb.example.org{answer.get_absolute_url()}"' in html
+    assert "testserver" not in html

@@ -394,7 +394,7 @@ def test_drafts_are_not_related_questions_nor_listed(client, db):
 
 
 @pytest.mark.parametrize("citations", [1, 30])
-def test_answer_page_runs_eight_queries_and_three_with_its_blocks_cached_whatever_its_citations_and_sections(
+def test_answer_page_runs_eight_queries_and_one_with_its_blocks_cached_whatever_its_citations_and_sections(
     client, django_assert_num_queries, citations
 ):
     provisions = [make_provision() for _ in range(citations)]
@@ -417,9 +417,9 @@ def test_answer_page_runs_eight_queries_and_three_with_its_blocks_cached_whateve
     # effect (the pages' cache)
     with django_assert_num_queries(8):
         response = client.get(answer.get_absolute_url())
-    # a page the page cache does not store (another query parameter): the legal basis and the related questions
-    # come from the cache (serving.fragments); the answer, its sections and its citations are read
-    with django_assert_num_queries(3):
+    # a page the page cache does not store (another query parameter): its blocks come from the cache
+    # (serving.fragments); only the answer with its topic and translation is read
+    with django_assert_num_queries(1):
         built = client.get(answer.get_absolute_url() + "?utm_source=feed")
     for html in [response.text, built.text]:
         assert html.count('class="cited-article"') == citations
