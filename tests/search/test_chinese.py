@@ -155,6 +155,34 @@ def test_an_answer_whose_question_has_every_word_comes_before_a_long_text_that_r
 
 
 @pytest.mark.django_db
+def test_of_the_answers_with_some_of_the_words_one_with_a_rare_word_comes_before_one_with_a_common_word(client):
+    # Every answer has 社保卡; only one has 带. No answer has 第一次: any of the words will do.
+    rare = make_answer("办社保卡要带什么？", short_answer="带上身份证。", sections=[])
+    common = make_answer(
+        "社保卡和社会保障卡是一回事吗？",
+        short_answer="社保卡就是社会保障卡，社会保障卡简称社保卡。",
+        sections=[(SectionKind.GENERAL, "", "社保卡、社会保障卡：同一张卡。")],
+    )
+    make_answer("社保卡密码忘了怎么办？", short_answer="到网点重置社保卡密码。", sections=[])
+    found = answers_found(search(client, "第一次办社保卡要带什么"))
+    assert found[0] == rare.question and common.question in found
+
+
+@pytest.mark.django_db
+def test_of_the_answers_with_some_of_the_words_one_with_the_rarer_word_comes_first(client):
+    # No answer has both words; 挂失 is in one answer, 密码 in four, one of which says it three times.
+    rare = make_answer("社保卡挂失怎么办？", short_answer="拨打热线。", sections=[])
+    make_answer(
+        "社保卡密码忘了怎么办？",
+        short_answer="到网点重置密码。",
+        sections=[(SectionKind.GENERAL, "", "密码连续输错会被锁定。")],
+    )
+    for question in ("密码怎么修改？", "密码被锁了怎么办？", "交易密码是什么？"):
+        make_answer(question, short_answer="到网点办理。", sections=[])
+    assert answers_found(search(client, "挂失 密码"))[0] == rare.question
+
+
+@pytest.mark.django_db
 def test_text_containing_the_query_as_written_is_still_found(client):
     wanted = make_answer("社保卡号码变更", short_answer="修改预留手机号码。")
     assert answers_found(search(client, "保卡号")) == [wanted.question]  # no word, only the characters
