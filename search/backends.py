@@ -336,17 +336,18 @@ class PostgreSQLBackend(SearchBackend):
 
     @staticmethod
     def rank(parsed: ParsedQuery, query: SearchQuery) -> Expression:
-        """The rank of an answer found: ``ts_rank`` of the query; for a query of several Chinese words (or letters
-        and digits among them), that of its other terms plus, for each word, the ``ts_rank`` of its best form
+        """The rank of an answer found: ``ts_rank`` of the query; when any of several Chinese words will do
+        (`ParsedQuery.relaxed`), that of its other terms plus, for each word, the ``ts_rank`` of its best form
         (itself or a synonym) weighted by how rare the word is among the answers found (`rarity`).
 
         One ``ts_rank`` of the whole query weighs a word by the operands it brings to the ``tsquery`` (社保卡, with
         社会保障卡 and their two-character tokens, brings nine; 带 one) and knows nothing of how many answers have
-        it, so the word that every answer has counted most. Word by word, weighted by rarity, a rare word counts
-        for much and 社保卡 for little, as with ``bm25`` on SQLite.
+        it, so among answers with some of the words, those with the word every answer has came first. Word by word,
+        weighted by rarity, a rare word counts for much and 社保卡 for little, as with ``bm25`` on SQLite. When
+        every word is required, every answer found has each of them: one ``ts_rank`` does (and costs less).
         """
         parts, words = tsquery_parts(parsed)
-        if len(words) < 2:
+        if len(words) < 2 or not parsed.any_word:
             return SearchRank(F("search_vector"), query)
         required = [part for part in parts if not getattr(part, "invert", False)]
         rank = SearchRank(F("search_vector"), all_of(required)) if required else Value(0.0)
