@@ -29,6 +29,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connections, router
 from django.db.models import (
     Case,
+    Count,
     Exists,
     Expression,
     F,
@@ -37,12 +38,14 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     TextField,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Least, Length, Lower, Replace
+from django.db.models.functions import Concat, Greatest, Least, Length, Ln, Lower, Replace
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -256,6 +259,19 @@ def tsquery(parsed: ParsedQuery) -> SearchQuery | None:
     """The text query (None if nothing is required): each required term, the English of those without synonyms in
     one websearch query (as typed), a term with synonyms as any of its forms, each Chinese word (`chinese_words`)
     as any of its forms (and with `any_word`, any of the words), a quoted phrase or an exclusion as written."""
+    parts, words = tsquery_parts(parsed)
+    if words:  # all of the Chinese words, or any of them (`ParsedQuery.relaxed`)
+        words = [any_of(forms) for forms in words]
+        parts.append(any_of(words) if parsed.any_word else all_of(words))
+    if all(getattr(part, "invert", False) for part in parts):
+        return None
+    return all_of(parts)
+
+
+def tsquery_parts(parsed: ParsedQuery) -> tuple[list[SearchQuery], list[list[SearchQuery]]]:
+    """The pieces of `tsquery`: ([the other terms' queries, an exclusion inverted], [each word's forms: a Chinese
+    word and its synonyms, or letters and digits typed among Chinese]); a word is any of its forms, and the words
+    are all required, or any of them with `any_word`."""
     parts, websearch, excluded_english, words = [], [], [], []
     for term in parsed.terms:
         as_words = parsed.reads_as_words(term)
@@ -266,11 +282,11 @@ def tsquery(parsed: ParsedQuery) -> SearchQuery | None:
         if as_words and parsed.mixed_words(term):
             # Letters and digits typed among Chinese (挂失打12333) are words of their own, like the Chinese ones
             # (required, or any of them with `any_word`), not one phrase of everything that is not Chinese.
-            words += [SearchQuery(token, config=TEXT_SEARCH_CONFIG) for token in parsed.mixed_words(term)]
+            words += [[SearchQuery(token, config=TEXT_SEARCH_CONFIG)] for token in parsed.mixed_words(term)]
         elif english:
             (excluded_english if term.excluded else websearch).append(english)
         if as_words:
-            words += [any_of([form_tsquery(form) for form in group]) for group in parsed.chinese_words(term)]
+            words += [[form_tsquery(form) for form in group] for group in parsed.chinese_words(term)]
         else:
             for run in CJK_RUN.findall(term.text):
                 query = SearchQuery(cjk_tsquery(run), config=CJK_SEARCH_CONFIG, search_type="raw")
@@ -281,11 +297,16 @@ def tsquery(parsed: ParsedQuery) -> SearchQuery | None:
     else:
         for text in excluded_english:
             parts.append(~SearchQuery(text.removeprefix("-"), config=TEXT_SEARCH_CONFIG, search_type="websearch"))
-    if words:  # all of the Chinese words, or any of them (`ParsedQuery.relaxed`)
-        parts.append(any_of(words) if parsed.any_word else all_of(words))
-    if all(getattr(part, "invert", False) for part in parts):
-        return None
-    return all_of(parts)
+    return parts, words
+
+
+def rarity(word: SearchQuery) -> Expression:
+    """How rare `word` is among the answers found (the rows of the ranking query, the candidates): bm25's inverse
+    document frequency, ln(1 + (n - d + 0.5) / (d + 0.5)) for d of the n answers having it. Window functions over
+    the candidates, so the ranking stays one query and reads no more rows than it ranks."""
+    found = Window(Count("*"))
+    having = Window(Sum(Case(When(search_vector=word, then=Value(1.0)), default=Value(0.0))))
+    return Ln(Value(1.0) + (found - having + Value(0.5)) / (having + Value(0.5)))
 
 
 class PostgreSQLBackend(SearchBackend):
@@ -309,9 +330,31 @@ class PostgreSQLBackend(SearchBackend):
         # An answer whose question has every word asked for comes first, as on SQLite (`QUESTION_INDEX`).
         in_question = Case(When(search_question_vector=query, then=Value(1)), default=Value(0))
         ranked = queryset.annotate(
-            rank=SearchRank(F("search_vector"), query), in_language=in_reader_language(), in_question=in_question
+            rank=self.rank(parsed, query), in_language=in_reader_language(), in_question=in_question
         )
         return ranked.order_by("-in_language", "-in_question", "-rank", "pk")
+
+    @staticmethod
+    def rank(parsed: ParsedQuery, query: SearchQuery) -> Expression:
+        """The rank of an answer found: ``ts_rank`` of the query; when any of several Chinese words will do
+        (`ParsedQuery.relaxed`), that of its other terms plus, for each word, the ``ts_rank`` of its best form
+        (itself or a synonym) weighted by how rare the word is among the answers found (`rarity`).
+
+        One ``ts_rank`` of the whole query weighs a word by the operands it brings to the ``tsquery`` (社保卡, with
+        社会保障卡 and their two-character tokens, brings nine; 带 one) and knows nothing of how many answers have
+        it, so among answers with some of the words, those with the word every answer has came first. Word by word,
+        weighted by rarity, a rare word counts for much and 社保卡 for little, as with ``bm25`` on SQLite. When
+        every word is required, every answer found has each of them: one ``ts_rank`` does (and costs less).
+        """
+        parts, words = tsquery_parts(parsed)
+        if len(words) < 2 or not parsed.any_word:
+            return SearchRank(F("search_vector"), query)
+        required = [part for part in parts if not getattr(part, "invert", False)]
+        rank = SearchRank(F("search_vector"), all_of(required)) if required else Value(0.0)
+        for forms in words:
+            ranks = [SearchRank(F("search_vector"), form) for form in forms]
+            rank = rank + rarity(any_of(forms)) * (Greatest(*ranks) if len(ranks) > 1 else ranks[0])
+        return rank
 
     def candidates_capped(self, parsed: ParsedQuery, count: int) -> bool:
         ranked_candidates = bool(parsed.terms) and tsquery(parsed) is not None
