@@ -251,13 +251,13 @@ def print_report(scored: list[Scored], *, verbose: bool) -> None:
     for label, group in [*groups, ("total", scored)]:
         recall, mrr = summarise(group)
         missed = sum(s.rank is None for s in group)
-        print(f"{label:<22} | {len(group):>3} | {recall:8.2f} | {mrr:5.2f} | {missed}")
+        print(f"{label:<22} | {len(group):>3} | {recall:8.3f} | {mrr:5.3f} | {missed}")
     print("\nby kind of query:")
     for language, group in groups:
         for kind in dict.fromkeys(s.kind for s in group):
             part = [s for s in group if s.kind == kind]
             recall, mrr = summarise(part)
-            print(f"  {language + ', ' + kind:<20} | {len(part):>3} | {recall:8.2f} | {mrr:5.2f} |")
+            print(f"  {language + ', ' + kind:<20} | {len(part):>3} | {recall:8.3f} | {mrr:5.3f} |")
     if verbose:
         print(f"\neach query: rank of the first relevant answer (- none found), recall@{CUTOFF}, the first three found")
         for s in scored:
