@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from serving import fragments
 from serving.languages import is_chinese
 
 from . import pages
@@ -67,13 +68,23 @@ class LawDetailView(DetailView):
         return provisions
 
     def get_context_data(self, **kwargs):
-        provisions = self.get_provisions()
+        # The contents and the articles are one block, rendered once per content generation (serving.fragments,
+        # per template: a view extending this one shows more of each article); its articles are read only when
+        # the block is not in the cache.
+        (contents,) = fragments.lookup(self.request, [("law-contents", self.object.pk, self.template_name)])
+        articles = {}
+        if not contents.found:
+            provisions = self.get_provisions()
+            articles = {
+                "provisions": provisions,
+                "chapters": pages.by_chapter(provisions),
+                "has_chapters": any(provision.chapter_id for provision in provisions),
+            }
         return super().get_context_data(
-            provisions=provisions,
-            chapters=pages.by_chapter(provisions),
-            has_chapters=any(provision.chapter_id for provision in provisions),
+            contents=contents,
             breadcrumbs=law_crumbs(self.object),
             structured_data=law_legislation(self.request, self.object),
+            **articles,
             **kwargs,
         )
 

@@ -213,3 +213,23 @@ def test_the_structured_data_block_is_per_host(client, answer, settings):
     html = client.get(url, headers={"host": "kb.example.org"}).text
     assert f'"url": "http://kb.example.org{answer.get_absolute_url()}"' in html
     assert "testserver" not in html
+
+
+def test_the_law_page_keeps_its_contents_and_articles_as_one_block(client, social_insurance_law):
+    url = social_insurance_law.get_absolute_url() + BUILT
+    html, cold = get(client, url)
+    assert html.count('class="article-list"') >= 1 and "cited by" not in html
+    key = fragments.fragment_key(("law-contents", social_insurance_law.pk, "articles/law_detail.html"))
+    stored = pages.cache().get(key)
+    pages.cache().set(key, {**stored, "html": MARKER}, 60)
+    html, warm = get(client, url)
+    assert MARKER in html and 'class="article-list"' not in html
+    # the law only: not its articles with their chapters (and how many answers cite each), nor their versions
+    assert (cold, warm) == (5, 1)
+
+
+def test_the_law_block_follows_the_answers_citing_its_articles(client, social_insurance_law, article_4):
+    url = social_insurance_law.get_absolute_url() + BUILT
+    assert "cited by" not in client.get(url).text
+    make_answer("Who pays?", topic=make_topic("Paying"), cites=[article_4])  # a write: every block is dropped
+    assert "cited by 1 answer" in client.get(url).text
