@@ -163,14 +163,17 @@ def may_preview(user):
 PAGE_DEFERRED = ("search_document", "search_cjk", "search_citations", "imported_fingerprint")
 
 
-def prefetch_page_content(answer):
-    """The content of an answer page (`AnswerQuerySet.for_page`) in two queries: its sections, and its citations
+def prefetch_page_content(answer, *, sections=True, citations=True):
+    """The content of an answer page (`AnswerQuerySet.for_page`), one query each: its sections, and its citations
     with their articles, laws and chapters. The cited articles' versions and translations are fetched by the page
     only for the legal-basis blocks it does not find in the cache (`articles.views.cited_articles`)."""
-    citations = Citation.objects.select_related("provision__law", "provision__chapter").defer(
-        "provision__search_text", "provision__search_cjk"
-    )
-    prefetch_related_objects([answer], "sections", Prefetch("citations", queryset=citations))
+    lookups = ["sections"] if sections else []
+    if citations:
+        cited = Citation.objects.select_related("provision__law", "provision__chapter").defer(
+            "provision__search_text", "provision__search_cjk"
+        )
+        lookups.append(Prefetch("citations", queryset=cited))
+    prefetch_related_objects([answer], *lookups)
 
 
 class AnswerQuerySet(models.QuerySet):

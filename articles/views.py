@@ -168,9 +168,8 @@ class AnswerDetailView(DetailView):
             urls[translation.language] = translation.get_absolute_url()
         # The blocks rendered once per content generation (serving.fragments), in one round trip to the cache: the
         # page's description and structured data (the latter names the host), the answer itself (question, sections,
-        # legal basis, changes) and the related questions. Only when one is missing is the content read (two
-        # queries), and then the legal-basis blocks of the answer are looked up too, each cited article's block
-        # being shared by the answers citing it the same way.
+        # legal basis, changes) and the related questions. The content is read only for the blocks missing
+        # (`content`), and the answer's legal-basis blocks are looked up only when the answer's block is.
         host = self.request.get_host()
         page = dict(
             zip(
@@ -187,9 +186,7 @@ class AnswerDetailView(DetailView):
                 strict=True,
             )
         )
-        content = {}
-        if not all(fragment.found for fragment in page.values()):
-            content = self.content(answer, page["body"])
+        content = self.content(answer, page) if not all(fragment.found for fragment in page.values()) else {}
         return super().get_context_data(
             in_other_language=answer.language != get_language(),
             translation=translation,
@@ -204,27 +201,32 @@ class AnswerDetailView(DetailView):
             **kwargs,
         )
 
-    def content(self, answer, body):
-        """What the page's blocks show, for those not found in the cache."""
-        prefetch_page_content(answer)
-        citations = list(answer.citations.all())
+    def content(self, answer, blocks):
+        """What the blocks not found in the cache show, read for those only: the sections for the answer and for the
+        description and structured data (its text), the citations for the answer and the related questions."""
+        missing = {name for name, fragment in blocks.items() if not fragment.found}
+        needs_text = bool(missing & {"description", "data"})
+        needs_citations = bool(missing & {"body", "related"})
+        prefetch_page_content(answer, sections=needs_text or "body" in missing, citations=needs_citations)
+        citations = list(answer.citations.all()) if needs_citations else []
         provisions = [citation.provision for citation in citations]
-        text = answer_text(answer)
-        cited = []
-        if not body.found:
-            cited = fragments.lookup(
-                self.request, [("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations]
-            )
-        return {
-            "citations": citations,
-            "cited_provisions": provisions,
-            "sections": list(answer.sections.all()),
-            "legal_basis": cited_articles(citations, cited, get_language() or "en") if not body.found else [],
-            "related_answers": self.related_answers(answer, provisions),  # read only when the block is rendered
-            "change_notes": answer.revisions.change_notes()[:CHANGE_NOTES],  # likewise
-            "description": Truncator(answer.short_answer or text or answer.question).words(30),
-            "structured_data": faq_page(self.request, answer, text),
-        }
+        content = {"related_answers": self.related_answers(answer, provisions)}  # read only when rendered
+        if needs_text:
+            text = answer_text(answer)
+            content["description"] = Truncator(answer.short_answer or text or answer.question).words(30)
+            content["structured_data"] = faq_page(self.request, answer, text)
+        if "body" in missing:
+            identities = [("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations]
+            content |= {
+                "citations": citations,
+                "cited_provisions": provisions,
+                "sections": list(answer.sections.all()),
+                "legal_basis": cited_articles(
+                    citations, fragments.lookup(self.request, identities), get_language() or "en"
+                ),
+                "change_notes": answer.revisions.change_notes()[:CHANGE_NOTES],  # read only when rendered
+            }
+        return content
 
     def related_answers(self, answer, provisions):
         """Other answers citing the same articles, those shown on this language's site (`for_site`), the most

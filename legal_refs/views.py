@@ -68,10 +68,11 @@ class LawDetailView(DetailView):
         return provisions
 
     def get_context_data(self, **kwargs):
-        # The contents and the articles are one block, rendered once per content generation (serving.fragments,
-        # per template: a view extending this one shows more of each article); its articles are read only when
-        # the block is not in the cache.
-        (contents,) = fragments.lookup(self.request, [("law-contents", self.object.pk, self.template_name)])
+        # The contents and the articles are one block, rendered once per content generation (serving.fragments),
+        # per view and template (a view extending this one shows more of each article); its articles are read only
+        # when the block is not in the cache.
+        view = f"{type(self).__module__}.{type(self).__qualname__}"
+        (contents,) = fragments.lookup(self.request, [("law-contents", self.object.pk, view, self.template_name)])
         articles = {}
         if not contents.found:
             provisions = self.get_provisions()
@@ -81,7 +82,7 @@ class LawDetailView(DetailView):
                 "has_chapters": any(provision.chapter_id for provision in provisions),
             }
         return super().get_context_data(
-            contents=contents,
+            blocks={"contents": contents},
             breadcrumbs=law_crumbs(self.object),
             structured_data=law_legislation(self.request, self.object),
             **articles,

@@ -17,7 +17,7 @@ class FragmentNode(template.Node):
         self.fragment, self.nodelist = fragment, nodelist
 
     def render(self, context):
-        fragment = self.fragment.resolve(context)
+        fragment = self.fragment.resolve(context, ignore_failures=True)  # None when the view named none
         if fragment is None:
             return self.nodelist.render(context)
         return mark_safe(render_fragment(fragment, lambda: self.nodelist.render(context)))  # noqa: S308  (our template's own output)

@@ -6,21 +6,24 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from articles import proposals
 from articles.models import Citation, Status
-from articles.services import save_answer
+from articles.services import link_translations, save_answer
 from legal_refs.models import Provision, Translation
 from legal_refs.services import amend, save_translation
 from serving import fragments, pages
-from tests.factories import make_answer, make_staff, make_topic
+from tests.factories import make_answer, make_staff, make_topic, make_user
 from tests.test_cache import WRITES
 
 MARKER = "<p>FROM-THE-FRAGMENT-CACHE</p>"
 # A query parameter the page cache does not store: the page is built, its fragments come from the cache.
 BUILT = "?utm_source=test"
+LAW_VIEW = "articles.views.LawView"  # the law page's view, named in its block's key
 
 
 @pytest.fixture
@@ -45,11 +48,13 @@ def page_blocks(answer):
 
 
 def cited_blocks(answer):
+    """The legal-basis blocks of the answer's page: one for each cited article, as cited."""
     citations = Citation.objects.filter(answer=answer)
     return [("cited-article", c.provision_id, c.paragraph, c.version_id) for c in citations]
 
 
 def identities(answer):
+    """Every block of the answer's page."""
     return [*page_blocks(answer), *cited_blocks(answer)]
 
 
@@ -206,20 +211,76 @@ def test_without_a_token_nothing_is_looked_up(answer):
     assert fragments.lookup(request, identities(answer)) == [fragments.NOT_CACHED] * 5
 
 
-def test_the_structured_data_block_is_per_host(client, answer, settings):
+def test_the_structured_data_block_is_per_host_and_scheme(client, answer, settings):
     settings.ALLOWED_HOSTS = ["testserver", "kb.example.org"]
     url = answer.get_absolute_url() + BUILT
     assert f'"url": "http://testserver{answer.get_absolute_url()}"' in client.get(url).text
     html = client.get(url, headers={"host": "kb.example.org"}).text
     assert f'"url": "http://kb.example.org{answer.get_absolute_url()}"' in html
     assert "testserver" not in html
+    assert f'"url": "https://testserver{answer.get_absolute_url()}"' in client.get(url, secure=True).text
+
+
+@pytest.mark.parametrize(
+    ("missing", "queries", "rendered"),
+    [
+        # the answer, its sections (for the text the description is made of)
+        ("answer-description", 2, '<meta name="description" content="Body text.">'),
+        # the answer, its sections
+        ("answer-data", 2, '"name": "How do I apply for a card?"'),
+        # the answer, its sections, its citations, the changes readers are told of (the cited block is found)
+        ("answer-body", 4, "How do I apply for a card?</h1>"),
+        # the answer, its citations, the answers citing the same articles
+        ("related", 3, '<aside class="related"'),
+    ],
+)
+def test_a_page_reads_what_its_missing_blocks_show_only(client, answer, article_4, missing, queries, rendered):
+    make_answer("Where do I apply?", topic=answer.topic, cites=[article_4])
+    url = answer.get_absolute_url() + BUILT
+    client.get(url)
+    plant_markers(answer)
+    pages.cache().delete(fragments.fragment_key(next(b for b in page_blocks(answer) if b[0] == missing)))
+    html, count = get(client, url)
+    assert count == queries
+    # the other blocks, and the cited article's block within the answer when the answer's is the one rendered
+    assert html.count(MARKER) == (4 if missing == "answer-body" else 3) and rendered in html
+
+
+def test_linking_a_translation_drops_the_answer_block(client, answer, django_capture_on_commit_callbacks):
+    chinese = make_answer("怎样申请社保卡？", topic=answer.topic, language="zh-hans")
+    url = answer.get_absolute_url() + BUILT
+    client.get(url)
+    plant_markers(answer)
+    assert MARKER in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        link_translations(answer, chinese)
+    html = client.get(url).text
+    assert MARKER not in html and "怎样申请社保卡？</a>" in html
+
+
+def test_an_approved_change_and_its_note_for_readers_replace_the_answer_block(
+    client, answer, django_capture_on_commit_callbacks
+):
+    editor, publisher = make_user("editor", "editor"), make_user("publisher", "publisher")
+    base = answer.live_revision
+    proposal = proposals.propose(
+        answer, {**base.snapshot, "short_answer": "Apply online."}, by=editor, base=base, reader_note="Online now."
+    )
+    url = answer.get_absolute_url() + BUILT
+    client.get(url)
+    plant_markers(answer)
+    assert MARKER in client.get(url).text  # a proposal changes nothing readers see
+    with django_capture_on_commit_callbacks(execute=True):
+        proposals.approve(proposal, by=publisher)
+    html = client.get(url).text
+    assert MARKER not in html and "Apply online." in html and "Online now." in html
 
 
 def test_the_law_page_keeps_its_contents_and_articles_as_one_block(client, social_insurance_law):
     url = social_insurance_law.get_absolute_url() + BUILT
     html, cold = get(client, url)
     assert html.count('class="article-list"') >= 1 and "cited by" not in html
-    key = fragments.fragment_key(("law-contents", social_insurance_law.pk, "articles/law_detail.html"))
+    key = fragments.fragment_key(("law-contents", social_insurance_law.pk, LAW_VIEW, "articles/law_detail.html"))
     stored = pages.cache().get(key)
     pages.cache().set(key, {**stored, "html": MARKER}, 60)
     html, warm = get(client, url)
@@ -231,5 +292,14 @@ def test_the_law_page_keeps_its_contents_and_articles_as_one_block(client, socia
 def test_the_law_block_follows_the_answers_citing_its_articles(client, social_insurance_law, article_4):
     url = social_insurance_law.get_absolute_url() + BUILT
     assert "cited by" not in client.get(url).text
+    key = fragments.fragment_key(("law-contents", social_insurance_law.pk, LAW_VIEW, "articles/law_detail.html"))
+    pages.cache().set(key, {**pages.cache().get(key), "html": MARKER}, 60)
+    assert MARKER in client.get(url).text
     make_answer("Who pays?", topic=make_topic("Paying"), cites=[article_4])  # a write: every block is dropped
-    assert "cited by 1 answer" in client.get(url).text
+    html = client.get(url).text
+    assert MARKER not in html and "cited by 1 answer" in html
+
+
+def test_a_block_the_view_names_no_fragment_for_is_rendered_as_is():
+    template = Template("{% load fragments %}[{% fragment blocks.missing %}{{ text }}{% endfragment %}]")
+    assert template.render(Context({"text": "shown", "blocks": {}})) == "[shown]"
