@@ -11,7 +11,8 @@ has the query as written is found too); a quoted phrase or an exclusion as writt
   ``websearch_to_tsquery`` ('english') for words, phrases and exclusions, raw ``to_tsquery`` ('simple') for the
   Chinese words and token phrases, ``ts_rank`` to rank (a word weighs as the field it is in: question A, short
   answer B, document C; the two-character tokens D), ``ts_headline`` for the page of results shown only, and
-  ``pg_trgm``'s trigram distance for the spelling vocabulary.
+  ``pg_trgm``'s trigram distance for the spelling vocabulary. The answers to rank are found with a Chinese word
+  of one or three characters looked up as one of their character grams (``search_cjk_grams``), the same answers.
 - `SQLiteBackend` (the embedded default): an FTS5 table over the same columns (English words stemmed by
   porter), ranked by ``bm25`` with the same order of weights. A term of one character other than Chinese is
   matched as a substring (``LIKE``), as FTS5 has no token of one letter to look up; one Chinese character is a
@@ -272,6 +273,13 @@ def tsquery_parts(parsed: ParsedQuery) -> tuple[list[SearchQuery], list[list[Sea
     """The pieces of `tsquery`: ([the other terms' queries, an exclusion inverted], [each word's forms: a Chinese
     word and its synonyms, or letters and digits typed among Chinese]); a word is any of its forms, and the words
     are all required, or any of them with `any_word`."""
+    parts, words = query_pieces(parsed)
+    return parts, [form_queries(word) for word in words]
+
+
+def query_pieces(parsed: ParsedQuery) -> tuple[list[SearchQuery], list[tuple[str, ...] | str]]:
+    """`tsquery_parts` with each word as written: the tuple of a Chinese word's forms, or the letters and digits
+    typed among Chinese (`form_queries` makes its queries)."""
     parts, websearch, excluded_english, words = [], [], [], []
     for term in parsed.terms:
         as_words = parsed.reads_as_words(term)
@@ -282,11 +290,11 @@ def tsquery_parts(parsed: ParsedQuery) -> tuple[list[SearchQuery], list[list[Sea
         if as_words and parsed.mixed_words(term):
             # Letters and digits typed among Chinese (挂失打12333) are words of their own, like the Chinese ones
             # (required, or any of them with `any_word`), not one phrase of everything that is not Chinese.
-            words += [[SearchQuery(token, config=TEXT_SEARCH_CONFIG)] for token in parsed.mixed_words(term)]
+            words += parsed.mixed_words(term)
         elif english:
             (excluded_english if term.excluded else websearch).append(english)
         if as_words:
-            words += [[form_tsquery(form) for form in group] for group in parsed.chinese_words(term)]
+            words += parsed.chinese_words(term)
         else:
             for run in CJK_RUN.findall(term.text):
                 query = SearchQuery(cjk_tsquery(run), config=CJK_SEARCH_CONFIG, search_type="raw")
@@ -298,6 +306,67 @@ def tsquery_parts(parsed: ParsedQuery) -> tuple[list[SearchQuery], list[list[Sea
         for text in excluded_english:
             parts.append(~SearchQuery(text.removeprefix("-"), config=TEXT_SEARCH_CONFIG, search_type="websearch"))
     return parts, words
+
+
+def form_queries(word: tuple[str, ...] | str) -> list[SearchQuery]:
+    """The queries of a word of `query_pieces`: one per form of a Chinese word, or the letters and digits."""
+    if isinstance(word, str):
+        return [SearchQuery(word, config=TEXT_SEARCH_CONFIG)]
+    return [form_tsquery(form) for form in word]
+
+
+# Characters of a Chinese word that the answers' character grams (``search_cjk_grams``: each character and each
+# three characters in a row of their Chinese) hold as one gram: exactly the texts that contain the word, as the
+# word's query on the search vector matches them. That query reads one character as a prefix of every token and
+# word it starts (many GIN entries), and three as a word or the phrase of its two tokens, whose positions
+# PostgreSQL checks row by row in every answer that has both, which is most of them when the tokens are common
+# and none when the word is in no answer (医保卡: 医保 <-> 保卡).
+GRAM_LENGTHS = (1, 3)
+
+
+def is_gram(form: str) -> bool:
+    """Whether the Chinese word `form` is one of the answers' character grams."""
+    return len(form) in GRAM_LENGTHS and CJK_RUN.fullmatch(form) is not None
+
+
+def anywhere_condition(parsed: ParsedQuery, compile_query, extra: str = "", extra_params=()) -> tuple[str, list] | None:
+    """SQL that is true where `tsquery(parsed)` matches the answer's ``search_vector`` (and the tsquery `extra`,
+    with `extra_params`, if given): the same rows, with a Chinese word whose every form is one gram (`is_gram`)
+    looked up in ``search_cjk_grams`` instead; None if there is no such word. Both columns are in one GIN index,
+    which finds the rows having all of them at once, as it does the words of one column. `compile_query` turns a
+    SearchQuery into (sql, params)."""
+    parts, words = query_pieces(parsed)
+    vector_words, gram_words = [], []
+    for word in words:
+        if isinstance(word, tuple) and all(map(is_gram, word)):
+            text = " | ".join(f"'{form}'" for form in word)  # characters only: safe to quote
+            gram_words.append(SearchQuery(text, config=CJK_SEARCH_CONFIG, search_type="raw"))
+        else:
+            vector_words.append(any_of(form_queries(word)))
+    if not gram_words:
+        return None
+    combine = any_of if parsed.any_word else all_of
+    # With any of the words, those of the vector are alternatives to the grams' (below), not a part of their own.
+    vector_parts = parts + ([all_of(vector_words)] if vector_words and not parsed.any_word else [])
+    conditions, params, vector_sql = [], [], []
+    if vector_parts:
+        sql, query_params = compile_query(all_of(vector_parts))
+        vector_sql.append(sql)
+        params += query_params
+    if extra:
+        vector_sql.append(extra)
+        params += extra_params
+    if vector_sql:
+        conditions.append(f"search_vector @@ ({' && '.join(vector_sql)})")
+    sql, query_params = compile_query(combine(gram_words))
+    grams = f"search_cjk_grams @@ {sql}"
+    params += query_params
+    if parsed.any_word and vector_words:  # any of the words: in either column
+        sql, query_params = compile_query(any_of(vector_words))
+        grams = f"({grams} OR search_vector @@ {sql})"
+        params += query_params
+    conditions.append(grams)
+    return " AND ".join(conditions), params
 
 
 def rarity(word: SearchQuery) -> Expression:
@@ -371,7 +440,9 @@ class PostgreSQLBackend(SearchBackend):
         checked against the question here (checking the whole vector too would read the excluded word's
         whole GIN entry a second time) and must be checked against the whole vector after. A named article
         is its token (weight D, which only ``search_citations`` has) in the same vector, so the GIN index
-        finds the words and the article at once.
+        finds the words and the article at once. Those matching anywhere are found by the same condition as
+        the vector's, with the Chinese words of one or three characters looked up as the answers' character
+        grams (`anywhere_condition`).
 
         Written as SQL rather than built with the ORM, which took longer to build than PostgreSQL took to
         run it. It reads the published answers whatever `queryset` narrows them to: a narrower `queryset`
@@ -382,13 +453,20 @@ class PostgreSQLBackend(SearchBackend):
         words, params = compiler.compile(query.resolve_expression(queryset.query))
         by_question, by_question_params = f"search_question_vector @@ {words}", list(params)
         anywhere, anywhere_params = f"search_vector @@ {words}", list(params)
+        cites, token = "", []
         if parsed.provision_number:
             cites = f"to_tsquery('{CJK_SEARCH_CONFIG}'::regconfig, %s)"
-            token = f"{provision_token(parsed.provision_number)}:D"
+            token = [f"{provision_token(parsed.provision_number)}:D"]
             by_question += f" AND search_vector @@ {cites}"
-            by_question_params.append(token)
+            by_question_params += token
             anywhere = f"search_vector @@ ({words} && {cites})"
-            anywhere_params.append(token)
+            anywhere_params += token
+
+        def compile_query(search_query):
+            return compiler.compile(search_query.resolve_expression(queryset.query))
+
+        if (with_grams := anywhere_condition(parsed, compile_query, cites, token)) is not None:
+            anywhere, anywhere_params = with_grams
         table = connection.ops.quote_name(Answer._meta.db_table)
         status = connection.ops.quote_name(Answer._meta.get_field("status").column)
         pk = connection.ops.quote_name(Answer._meta.pk.column)
