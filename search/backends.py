@@ -260,10 +260,9 @@ def tsquery(parsed: ParsedQuery) -> SearchQuery | None:
     """The text query (None if nothing is required): each required term, the English of those without synonyms in
     one websearch query (as typed), a term with synonyms as any of its forms, each Chinese word (`chinese_words`)
     as any of its forms (and with `any_word`, any of the words), a quoted phrase or an exclusion as written."""
-    parts, words = tsquery_parts(parsed)
+    parts, words = query_pieces(parsed)
     if words:  # all of the Chinese words, or any of them (`ParsedQuery.relaxed`)
-        words = [any_of(forms) for forms in words]
-        parts.append(any_of(words) if parsed.any_word else all_of(words))
+        parts.append(words_query(words, parsed.any_word))
     if all(getattr(part, "invert", False) for part in parts):
         return None
     return all_of(parts)
@@ -315,6 +314,19 @@ def form_queries(word: tuple[str, ...] | str) -> list[SearchQuery]:
     return [form_tsquery(form) for form in word]
 
 
+def words_query(words: list[tuple[str, ...] | str], any_word: bool) -> SearchQuery:
+    """All of `words` (of `query_pieces`), or any of them. Words of Chinese forms only are written as one raw query,
+    the same tsquery as the forms' queries combined: one expression for Django to resolve and compile (at each of
+    the three or four places a statement has it), not a tree of one per form."""
+    if all(isinstance(word, tuple) and all(CJK_RUN.fullmatch(form) for form in word) for word in words):
+        text = (" | " if any_word else " & ").join(
+            "(" + " | ".join(f"({word_tsquery(form)})" for form in word) + ")" for word in words
+        )
+        return SearchQuery(text, config=CJK_SEARCH_CONFIG, search_type="raw")
+    queries = [any_of(form_queries(word)) for word in words]
+    return any_of(queries) if any_word else all_of(queries)
+
+
 # Characters of a Chinese word that the answers' character grams (``search_cjk_grams``: each character and each
 # three characters in a row of their Chinese) hold as one gram: exactly the texts that contain the word, as the
 # word's query on the search vector matches them. That query reads one character as a prefix of every token and
@@ -342,12 +354,12 @@ def anywhere_condition(parsed: ParsedQuery, compile_query, extra: str = "", extr
             text = " | ".join(f"'{form}'" for form in word)  # characters only: safe to quote
             gram_words.append(SearchQuery(text, config=CJK_SEARCH_CONFIG, search_type="raw"))
         else:
-            vector_words.append(any_of(form_queries(word)))
+            vector_words.append(word)
     if not gram_words:
         return None
     combine = any_of if parsed.any_word else all_of
     # With any of the words, those of the vector are alternatives to the grams' (below), not a part of their own.
-    vector_parts = parts + ([all_of(vector_words)] if vector_words and not parsed.any_word else [])
+    vector_parts = parts + ([words_query(vector_words, False)] if vector_words and not parsed.any_word else [])
     conditions, params, vector_sql = [], [], []
     if vector_parts:
         sql, query_params = compile_query(all_of(vector_parts))
@@ -362,7 +374,7 @@ def anywhere_condition(parsed: ParsedQuery, compile_query, extra: str = "", extr
     grams = f"search_cjk_grams @@ {sql}"
     params += query_params
     if parsed.any_word and vector_words:  # any of the words: in either column
-        sql, query_params = compile_query(any_of(vector_words))
+        sql, query_params = compile_query(words_query(vector_words, True))
         grams = f"({grams} OR search_vector @@ {sql})"
         params += query_params
     conditions.append(grams)

@@ -1,11 +1,12 @@
-"""A Chinese word of one or three characters looked up as one of the answers' character grams on PostgreSQL
-(articles migration 0014, `search.backends.anywhere_condition`): the same answers as the search vector finds."""
+"""How PostgreSQL looks up Chinese words: a word of one or three characters as one of the answers' character grams
+(articles migration 0014, `search.backends.anywhere_condition`): the same answers as the search vector finds; the
+words as one raw tsquery, the value their forms' queries have combined."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import SectionKind
+from articles.models import Answer, SectionKind
 from search import backends
 from tests.factories import make_answer
 from tests.search.test_search import answers_found, search
@@ -90,3 +91,26 @@ def test_the_grams_are_each_character_and_each_three_in_a_row_of_one_run_on_post
         "'会保险'",
         "'卡号码'",
     }
+
+
+def test_chinese_words_are_one_raw_tsquery_of_the_value_their_forms_combined_have():
+    from search.backends import all_of, any_of, form_tsquery, tsquery
+    from textkit.query import ParsedQuery
+
+    parsed = ParsedQuery.parse(
+        "社保卡 补办 坏", {"社保卡": ("社保卡", "社会保障卡"), "社会保障卡": ("社保卡", "社会保障卡")}
+    )
+    groups = [group for term in parsed.terms for group in parsed.chinese_words(term)]
+    assert groups == [("社保卡", "社会保障卡"), ("补办",), ("坏",)]
+    combined = all_of([any_of([form_tsquery(form) for form in group]) for group in groups])
+    queryset = Answer.objects.all()
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.compile(tsquery(parsed).resolve_expression(queryset.query))
+    assert sql.count("to_tsquery(") == 1  # one expression, however many words and forms
+    if connection.vendor == "postgresql":
+        combined_sql, combined_params = compiler.compile(combined.resolve_expression(queryset.query))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ({sql})::text, ({combined_sql})::text", [*params, *combined_params])
+            one, each = cursor.fetchone()
+        card = "'社保卡' | '社保' <-> '保卡' | '社会保障卡' | '社会' <-> '会保' <-> '保障' <-> '障卡'"
+        assert one == each == f"( {card} ) & '补办' & '坏':*"
