@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 # (those of the middleware below this one, such as X-Frame-Options, are kept: a cached page never reaches it).
 KEPT_HEADERS = {"content-type", "content-language", "x-robots-tag", "last-modified", "etag", "x-frame-options"}
 PRIVATE = "private, no-store"
+# A request with none of these is answered in full (200) without asking `get_conditional_response`.
+CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
 
 
 def signed_in(request):
@@ -114,6 +118,8 @@ class ReaderPageMiddleware:
         for name, value in stored["headers"].items():
             response.headers[name] = value
         response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
+        if CONDITIONAL_HEADERS.isdisjoint(request.META):
+            return response
         return get_conditional_response(request, etag=response.headers["ETag"], response=response)
 
     def process_exception(self, request, exception):
