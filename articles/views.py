@@ -19,6 +19,7 @@ from serving.fragments import NOT_CACHED, Fragment
 from serving.languages import is_chinese
 
 from .models import Answer, Citation, FormerSlug, Status, Topic, may_preview, prefetch_page_content
+from .page_reads import published_for_page
 from .review import Amended, amended
 from .structured_data import answer_text, faq_page
 
@@ -117,6 +118,16 @@ class AnswerDetailView(DetailView):
 
     def get_queryset(self):
         return Answer.objects.visible_to(self.request.user).for_page().select_related("translation")
+
+    def get_object(self, queryset=None):
+        """A reader's answer in one statement written once per process (`page_reads`); staff, who also preview
+        drafts, through the queryset."""
+        if may_preview(self.request.user):
+            return super().get_object(queryset)
+        answer = published_for_page(self.kwargs[self.slug_url_kwarg])
+        if answer is None:
+            raise Http404
+        return answer
 
     def get(self, request, *args, **kwargs):
         try:

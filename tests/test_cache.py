@@ -272,7 +272,7 @@ def test_a_page_without_coming_wording_is_kept_a_day_at_most(answer):
 def test_a_cached_page_is_served_while_the_database_is_down(client, answer):
     url = answer.get_absolute_url()
     client.get(url)
-    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=OperationalError("down")):
+    with mock.patch("articles.views.AnswerDetailView.get_object", side_effect=OperationalError("down")):
         response = client.get(url)
         assert response.status_code == 200 and answer.question in response.text
         unavailable = client.get(answer.topic.get_absolute_url().replace("/en/topics/", "/en/questions/"))
@@ -280,7 +280,7 @@ def test_a_cached_page_is_served_while_the_database_is_down(client, answer):
 
 
 def test_without_a_cached_page_the_database_down_is_a_503_with_retry_after(client, answer):
-    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=OperationalError("down")):
+    with mock.patch("articles.views.AnswerDetailView.get_object", side_effect=OperationalError("down")):
         response = client.get(answer.get_absolute_url())
     assert response.status_code == 503 and response["Retry-After"] == "10"
     assert "Temporarily unavailable" in response.text and "Traceback" not in response.text
@@ -292,7 +292,7 @@ def test_after_a_database_failure_a_worker_answers_503_at_once_for_a_moment(clie
     clock = [1000.0]
     monkeypatch.setattr(faults.time, "monotonic", lambda: clock[0])
     lost = InterfaceError("connection already closed")  # the database unreachable
-    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=lost):
+    with mock.patch("articles.views.AnswerDetailView.get_object", side_effect=lost):
         assert client.get(answer.get_absolute_url()).status_code == 503
     topic = answer.topic.get_absolute_url()
     with CaptureQueriesContext(connection) as asked:
@@ -309,7 +309,7 @@ def test_one_failed_statement_does_not_take_the_database_as_down(client, answer)
 
     timeout = OperationalError("canceling statement due to statement timeout")
     timeout.__cause__ = StatementTimeout()
-    with mock.patch("articles.views.AnswerDetailView.get_queryset", side_effect=timeout):
+    with mock.patch("articles.views.AnswerDetailView.get_object", side_effect=timeout):
         assert client.get(answer.get_absolute_url()).status_code == 503  # that request only
     assert client.get(answer.topic.get_absolute_url()).status_code == 200
 
