@@ -160,7 +160,15 @@ def may_preview(user):
 
 
 # What a reader's page never shows of an answer: its search columns (the document is about as long as the answer).
-PAGE_DEFERRED = ("search_document", "search_cjk", "search_citations", "imported_fingerprint")
+PAGE_DEFERRED = (
+    "search_document",
+    "search_cjk",
+    "search_zh_question",
+    "search_zh_short_answer",
+    "search_zh_document",
+    "search_citations",
+    "imported_fingerprint",
+)
 
 
 def prefetch_page_content(answer, *, sections=True, citations=True):

@@ -17,16 +17,44 @@ from .models import PAGE_DEFERRED, Answer, Status, Topic
 
 
 @dataclass(frozen=True)
+class Columns:
+    """The columns of one model the statement reads, in order: the fields' names, and each field's converters of
+    the value from the database with the expression they take (as the ORM's compiler applies them)."""
+
+    model: type
+    names: list
+    converters: list
+
+    @classmethod
+    def of(cls, model, fields, connection):
+        converters = []
+        for field in fields:
+            expression = field.get_col(model._meta.db_table)
+            found = connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+            converters.append([(converter, expression) for converter in found])
+        return cls(model, [field.attname for field in fields], converters)
+
+    def instance(self, alias, values, connection):
+        converted = []
+        for value, converters in zip(values, self.converters, strict=True):
+            for converter, expression in converters:
+                value = converter(value, expression, connection)
+            converted.append(value)
+        return self.model.from_db(alias, self.names, converted)
+
+
+@dataclass(frozen=True)
 class Statement:
     sql: str
-    answer_fields: list
-    topic_fields: list
+    answer: Columns
+    topic: Columns
 
 
 @functools.cache
 def statement(alias: str) -> Statement:
-    """The page's statement on the database `alias`, with the fields it reads, in order."""
-    quote = connections[alias].ops.quote_name
+    """The page's statement on the database `alias`, with the columns it reads, in order."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
     answer_fields = [field for field in Answer._meta.concrete_fields if field.attname not in PAGE_DEFERRED]
     topic_fields = list(Topic._meta.concrete_fields)
 
@@ -43,22 +71,13 @@ def statement(alias: str) -> Statement:
         f"LEFT OUTER JOIN {answer_table} tr ON tr.{column['id']} = a.{column['translation']} "
         f"WHERE a.{column['status']} = %s AND a.{slug} = %s"
     )
-    return Statement(sql, answer_fields, topic_fields)
-
-
-def _instance(model, alias, fields, values, connection):
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        expression = field.get_col(model._meta.db_table)
-        for converter in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
-            value = converter(value, expression, connection)
-        converted.append(value)
-    return model.from_db(alias, [field.attname for field in fields], converted)
+    return Statement(sql, Columns.of(Answer, answer_fields, connection), Columns.of(Topic, topic_fields, connection))
 
 
 def published_for_page(slug: str) -> Answer | None:
     """The published answer `slug` with its topic and its translation (None if it has none), or None: one
-    statement; the search columns are deferred, as on `AnswerQuerySet.for_page`."""
+    statement; the search columns are deferred, as on `AnswerQuerySet.for_page`, and on the translation too (the
+    page shows its question and address only)."""
     alias = router.db_for_read(Answer)
     connection = connections[alias]
     read = statement(alias)
@@ -67,12 +86,10 @@ def published_for_page(slug: str) -> Answer | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    answers, topics = len(read.answer_fields), len(read.topic_fields)
-    answer = _instance(Answer, alias, read.answer_fields, row[:answers], connection)
-    answer.topic = _instance(Topic, alias, read.topic_fields, row[answers : answers + topics], connection)
+    answers, topics = len(read.answer.names), len(read.topic.names)
+    answer = read.answer.instance(alias, row[:answers], connection)
+    answer.topic = read.topic.instance(alias, row[answers : answers + topics], connection)
     translated = row[answers + topics :]
-    has_translation = translated[read.answer_fields.index(Answer._meta.pk)] is not None
-    answer.translation = (
-        _instance(Answer, alias, read.answer_fields, translated, connection) if has_translation else None
-    )
+    has_translation = translated[read.answer.names.index(Answer._meta.pk.attname)] is not None
+    answer.translation = read.answer.instance(alias, translated, connection) if has_translation else None
     return answer

@@ -120,8 +120,8 @@ class AnswerDetailView(DetailView):
         return Answer.objects.visible_to(self.request.user).for_page().select_related("translation")
 
     def get_object(self, queryset=None):
-        """A reader's answer in one statement written once per process (`page_reads`); staff, who also preview
-        drafts, through the queryset."""
+        """A reader's answer in one statement written once per process (`page_reads`: the one `get_queryset`
+        would run, so `queryset` is not used for readers); staff, who also preview drafts, through the queryset."""
         if may_preview(self.request.user):
             return super().get_object(queryset)
         answer = published_for_page(self.kwargs[self.slug_url_kwarg])

@@ -21,10 +21,17 @@ logger = logging.getLogger(__name__)
 # (those of the middleware below this one, such as X-Frame-Options, are kept: a cached page never reaches it).
 KEPT_HEADERS = {"content-type", "content-language", "x-robots-tag", "last-modified", "etag", "x-frame-options"}
 PRIVATE = "private, no-store"
-# A request with none of these is answered in full (200) without asking `get_conditional_response`.
-CONDITIONAL_HEADERS = frozenset(
-    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
-)
+# The preconditions a reader page answers: those on its ETag. It has no Last-Modified, so If-Modified-Since and
+# If-Unmodified-Since are ignored (RFC 9110, 13.1.3 and 13.1.4: without a modification date there is nothing to
+# compare; Django's get_conditional_response would answer If-Unmodified-Since with 412).
+ETAG_CONDITIONS = frozenset({"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH"})
+
+
+def conditional(request, response):
+    """`response` (a reader page with its ETag), or 304/412 as the request's ETag preconditions say."""
+    if ETAG_CONDITIONS.isdisjoint(request.META):
+        return response
+    return get_conditional_response(request, etag=response.headers["ETag"], response=response)
 
 
 def signed_in(request):
@@ -118,9 +125,7 @@ class ReaderPageMiddleware:
         for name, value in stored["headers"].items():
             response.headers[name] = value
         response.headers["Cache-Control"] = f"public, max-age={pages.CDN_MAX_AGE}"
-        if CONDITIONAL_HEADERS.isdisjoint(request.META):
-            return response
-        return get_conditional_response(request, etag=response.headers["ETag"], response=response)
+        return conditional(request, response)
 
     def process_exception(self, request, exception):
         if isinstance(exception, (OperationalError, InterfaceError)):
@@ -168,4 +173,4 @@ class ReaderPageMiddleware:
                 "view": (match and match.view_name) or "",
             }
             pages.cache_set(state["key"], stored, pages.timeout(state["token"]))
-        return get_conditional_response(request, etag=response.headers["ETag"], response=response)
+        return conditional(request, response)

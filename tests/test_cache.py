@@ -134,6 +134,25 @@ def test_a_matching_if_none_match_gets_304(client, answer):
     assert client.get(url, headers={"if-none-match": '"other"'}).status_code == 200
 
 
+@pytest.mark.parametrize("cached", [True, False], ids=["from the cache", "built"])
+def test_the_preconditions_on_dates_are_ignored_as_a_page_has_no_last_modified(client, answer, cached):
+    url = answer.get_absolute_url() + ("" if cached else "?utm_source=test")
+    etag = client.get(url)["ETag"]
+    long_ago = "Sat, 01 Jan 2000 00:00:00 GMT"
+    assert client.get(url, headers={"if-unmodified-since": long_ago}).status_code == 200  # not 412
+    assert client.get(url, headers={"if-modified-since": "Fri, 01 Jan 2100 00:00:00 GMT"}).status_code == 200
+    assert client.get(url, headers={"if-match": '"other"'}).status_code == 412
+    assert client.get(url, headers={"if-match": etag, "if-unmodified-since": long_ago}).status_code == 200
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+
+
+def test_a_reader_page_read_failing_is_a_503(client, answer):
+    """The answer page's own read (articles.page_reads, not the ORM) failing: a 503 too."""
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("down")) as cursor:
+        response = client.get(answer.get_absolute_url())
+    assert cursor.called and response.status_code == 503 and response["Retry-After"] == "10"
+
+
 def test_the_etag_follows_the_content(client, answer):
     url = answer.get_absolute_url()
     before = client.get(url)["ETag"]

@@ -23,7 +23,23 @@ def values(instance):
 
 
 def orm(slug):
+    """The read as the view's queryset makes it (for staff); `test_the_queryset_is_the_one_written_as_sql` pins its
+    shape, so that a change to it shows here."""
     return Answer.objects.published().for_page().select_related("translation").get(slug=slug)
+
+
+def test_the_queryset_is_the_one_written_as_sql(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from articles.views import AnswerDetailView
+
+    view = AnswerDetailView()
+    view.setup(rf.get("/"), slug="x")
+    view.request.user = AnonymousUser()
+    query = view.get_queryset().query
+    assert query.select_related == {"topic": {}, "translation": {}}
+    assert query.deferred_loading == (frozenset(PAGE_DEFERRED), True)
+    assert not query.annotations and not query.extra
 
 
 @pytest.fixture
@@ -53,6 +69,12 @@ def test_the_answer_its_topic_and_translation_are_those_the_orm_reads(pair):
     assert values(read.topic) == values(expected.topic)
     assert values(read.translation) == values(expected.translation)
     assert read.translation.slug == chinese.slug and read.translation.language == Language.ZH_HANS
+    # what is deferred, and which related objects are cached, as the queryset has them (the translation's search
+    # columns are deferred too: the page shows its question and address only)
+    assert read.get_deferred_fields() == expected.get_deferred_fields() == set(PAGE_DEFERRED)
+    assert read.topic.get_deferred_fields() == expected.topic.get_deferred_fields() == set()
+    assert read.translation.get_deferred_fields() == set(PAGE_DEFERRED)
+    assert set(read._state.fields_cache) == set(expected._state.fields_cache) == {"topic", "translation"}
     assert isinstance(read.updated_at, datetime.datetime) and timezone.is_aware(read.updated_at)
     with CaptureQueriesContext(connection) as captured:  # nothing more is read for what the page shows
         read.get_absolute_url(), read.topic.display_title, read.translation.get_absolute_url(), read.loaded_slug
