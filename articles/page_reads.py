@@ -19,7 +19,9 @@ from .models import PAGE_DEFERRED, Answer, Status, Topic
 @dataclass(frozen=True)
 class Columns:
     """The columns of one model the statement reads, in order: the fields' names, and each field's converters of
-    the value from the database with the expression they take (as the ORM's compiler applies them)."""
+    the value from the database with the expression they take (as the ORM's compiler applies them). A converter is
+    called with the connection of the thread reading; the one it was found on lends it only the settings that
+    all connections to the database share."""
 
     model: type
     names: list
