@@ -282,6 +282,9 @@ def query_pieces(parsed: ParsedQuery) -> tuple[list[SearchQuery], list[tuple[str
     parts, websearch, excluded_english, words = [], [], [], []
     for term in parsed.terms:
         as_words = parsed.reads_as_words(term)
+        if english_words := parsed.english_words(term):  # any of the words will do (`relaxed(english=True)`)
+            words += english_words
+            continue
         english = websearch_term(term)
         if as_words and english and (alternatives := parsed.alternatives(term.text)):
             parts.append(any_of([form_tsquery(form) for form in (term.text, *alternatives)]))
@@ -615,7 +618,11 @@ class FullTextIndex:
         """([an FTS5 expression per term], [the terms of one character other than Chinese: substrings])."""
         expressions, substrings, words = [], [], []
         for term in terms:
-            if len(term.text) == 1 and not CJK_RUN.match(term.text):
+            if english_words := parsed.english_words(term):  # any of the words will do (`relaxed(english=True)`)
+                for group in english_words:
+                    options = [found for found in map(self.form, group) if found]
+                    words += [f"({' OR '.join(options)})"] if options else []
+            elif len(term.text) == 1 and not CJK_RUN.match(term.text):
                 substrings.append(term.text)
             elif parsed.reads_as_words(term):
                 forms = [term.text, *parsed.alternatives(term.text)]

@@ -66,7 +66,8 @@ def search(text: str, page_number: int | str | None = 1) -> SearchResults:
     corrected words find something (two more), the page shows that ("showing results for …"). Before that, a
     query of several Chinese words that no answer has all of looks for those with any of them, the most first
     (`ParsedQuery.relaxed`: two more queries); and when fewer than FILL_TO answers have all of them, those with
-    some of them follow, marked as such (one more query).
+    some of them follow, marked as such (one more query). Last, when nothing was found still, a query with words
+    typed without Chinese looks for answers with any of its words, the rarer ones counting more (two more).
     """
     engine = backend()
 
@@ -82,6 +83,8 @@ def search(text: str, page_number: int | str | None = 1) -> SearchResults:
         corrected = find(suggestion)
         if corrected[0] or corrected[2]:
             found_for, (ids, capped, provisions) = suggestion, corrected
+    if not ids and not provisions and (relaxed := parsed.relaxed(english=True)) is not None:
+        found_for, (ids, capped, provisions) = relaxed, find(relaxed)
     all_words_count = None
     if 0 < len(ids) < FILL_TO and found_for is parsed and (relaxed := parsed.relaxed()) is not None:
         more, _ = engine.answer_ids(relaxed)

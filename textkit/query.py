@@ -60,6 +60,7 @@ class ParsedQuery:
     provision_number: int | None = None
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
     any_word: bool = False  # any of the Chinese words will do (`relaxed`), not all
+    any_english_word: bool = False  # and any of the words typed without Chinese (`relaxed(english=True)`)
 
     @classmethod
     def parse(cls, text: str, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> "ParsedQuery":
@@ -162,16 +163,25 @@ class ParsedQuery:
             return []
         return list(dict.fromkeys(LATIN_WORD.findall(CJK_RUN.sub(" ", term.text))))
 
-    def relaxed(self) -> "ParsedQuery | None":
+    def english_words(self, term: Term) -> list[tuple[str, ...]]:
+        """With `any_english_word`, a word typed without Chinese as one of the words any of which will do, with its
+        synonyms, like `chinese_words`: [(word, synonym, …)]; none otherwise (the word is required as typed)."""
+        if not self.any_english_word or not self.reads_as_words(term) or CJK_RUN.search(term.text):
+            return []
+        return [(term.text, *self.alternatives(term.text))]
+
+    def relaxed(self, english: bool = False) -> "ParsedQuery | None":
         """The query with any of its Chinese words (and the letters and digits among them) instead of all of them
         (the other terms still required), for a question typed as a sentence whose words no answer has all of;
-        None if it has fewer than two words."""
-        words = sum(
-            len(self.chinese_words(term)) + len(self.mixed_words(term))
-            for term in self.included
-            if self.reads_as_words(term)
-        )
-        return replace(self, any_word=True) if words > 1 and not self.any_word else None
+        None if it has fewer than two words. With `english`, the words typed without Chinese too; None then also if
+        there are none (the query would be the same as without)."""
+        if self.any_word:
+            return None
+        relaxed = replace(self, any_word=True, any_english_word=english)
+        terms = [term for term in self.included if self.reads_as_words(term)]
+        english_words = sum(len(relaxed.english_words(term)) for term in terms)
+        words = english_words + sum(len(self.chinese_words(term)) + len(self.mixed_words(term)) for term in terms)
+        return relaxed if words > 1 and (english_words or not english) else None
 
     def highlight_needles(self) -> list[str]:
         """What a result marks: each required term as written, its Chinese words and the synonyms of both."""

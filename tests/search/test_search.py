@@ -162,8 +162,9 @@ def test_there_is_no_article_0(client):
     make_answer("Pension at zero?", cites=[make_provision(2)])
     response = search(client, "Article 0 pension")
     assert response.context["results"].query.provision_number is None
-    assert provisions_found(response) == []
-    assert answers_found(response) == []  # "Article" and "0" are words here, which no answer has
+    # "Article" and "0" are words here, which no answer has: those with some of the words are listed.
+    assert response.context["results"].some_words
+    assert answers_found(response) == ["Pension at zero?"]
 
 
 @pytest.mark.django_db
@@ -365,10 +366,11 @@ def test_correctly_spelt_words_are_kept(client):
     response = search(client, "Pension cadr")
     assert response.context["results"].similar_to == "pension card"
     assert answers_found(response) == ["Is there a pension card?"]
-    # Both words exist, but no answer has both: nothing to correct, nothing found.
+    # Both words exist, but no answer has both: nothing to correct; the answers with either are listed.
     response = search(client, "office lost")
     assert response.context["results"].similar_to == ""
-    assert "Nothing was found for “office lost”." in text_of(response)
+    assert response.context["results"].some_words
+    assert set(answers_found(response)) == {"Where is the pension office?", "How do I replace a lost card?"}
 
 
 @pytest.mark.django_db
@@ -611,3 +613,53 @@ def test_a_chinese_snippet_of_a_law_article_is_marked_as_chinese(client, social_
     html = client.get("/en/search/", {"q": "register agency"}).text
     assert english.get_absolute_url() in html
     assert '<p class="snippet">' in html and '<p class="snippet" lang' not in html
+
+
+# English words: any of them when no answer has them all --------------------------------------------------
+
+ENGLISH_ANSWERS = [
+    ("How do I report a lost card?", "Call the hotline to report the card lost."),
+    ("Can I get medical treatment in another province?", "Register with your home city first."),
+    ("What does a new card cost?", "The first card is free."),
+]
+
+
+def make_english_answers():
+    topic = make_topic()
+    for question, short_answer in ENGLISH_ANSWERS:
+        make_answer(question, short_answer=short_answer, topic=topic, language="en")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("synonyms_cached")
+def test_english_words_no_answer_has_all_of_find_those_with_some_rarer_words_first(client, django_assert_num_queries):
+    make_english_answers()
+    # All the words (ids, law articles), the nearest words (bicycle has none), any of the words (ids, law
+    # articles), the page's answers.
+    with django_assert_num_queries(6):
+        response = search(client, "bicycle card in another province")
+    found = answers_found(response)
+    # "province" is in one answer, "card" in two: the answer with the rarer word comes first.
+    assert found[0] == "Can I get medical treatment in another province?"
+    assert set(found) == {question for question, _ in ENGLISH_ANSWERS}
+    assert response.context["results"].some_words
+    assert "these contain some of them" in text_of(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("synonyms_cached")
+def test_english_words_all_found_give_those_answers_only(client):
+    make_english_answers()
+    response = search(client, "lost card")
+    assert answers_found(response) == ["How do I report a lost card?"]
+    results = response.context["results"]
+    assert not results.some_words and results.all_words_count is None
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("synonyms_cached")
+def test_english_phrases_and_exclusions_stay_required_when_any_word_will_do(client):
+    make_english_answers()
+    assert answers_found(search(client, '"lost card" bicycle hotline')) == ["How do I report a lost card?"]
+    assert answers_found(search(client, "bicycle card -lost")) == ["What does a new card cost?"]
+    assert answers_found(search(client, "bicycle tandem")) == []
