@@ -181,21 +181,14 @@ class AnswerDetailView(DetailView):
         # page's description and structured data (the latter names the host), the answer itself (question, sections,
         # legal basis, changes) and the related questions. The content is read only for the blocks missing
         # (`content`), and the answer's legal-basis blocks are looked up only when the answer's block is.
-        host = self.request.get_host()
-        page = dict(
-            zip(
-                ("description", "data", "body", "related"),
-                fragments.lookup(
-                    self.request,
-                    [
-                        ("answer-description", answer.pk),
-                        ("answer-data", answer.pk, self.request.scheme, host),
-                        ("answer-body", answer.pk),
-                        ("related", answer.pk),
-                    ],
-                ),
-                strict=True,
-            )
+        page = fragments.blocks(
+            self.request,
+            {
+                "description": ("answer-description", answer.pk),
+                "data": ("answer-data", answer.pk, self.request.scheme, self.request.get_host()),
+                "body": ("answer-body", answer.pk),
+                "related": ("related", answer.pk),
+            },
         )
         content = self.content(answer, page) if not all(fragment.found for fragment in page.values()) else {}
         return super().get_context_data(

@@ -72,9 +72,10 @@ class LawDetailView(DetailView):
         # per view and template (a view extending this one shows more of each article); its articles are read only
         # when the block is not in the cache.
         view = f"{type(self).__module__}.{type(self).__qualname__}"
-        (contents,) = fragments.lookup(self.request, [("law-contents", self.object.pk, view, self.template_name)])
+        contents = ("law-contents", self.object.pk, view, self.template_name)
+        blocks = fragments.blocks(self.request, {"contents": contents})
         articles = {}
-        if not contents.found:
+        if not blocks["contents"].found:
             provisions = self.get_provisions()
             articles = {
                 "provisions": provisions,
@@ -82,7 +83,7 @@ class LawDetailView(DetailView):
                 "has_chapters": any(provision.chapter_id for provision in provisions),
             }
         return super().get_context_data(
-            blocks={"contents": contents},
+            blocks=blocks,
             breadcrumbs=law_crumbs(self.object),
             structured_data=law_legislation(self.request, self.object),
             **articles,

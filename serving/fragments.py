@@ -73,6 +73,12 @@ def lookup(request, identities):
     return fragments
 
 
+def blocks(request, named):
+    """{name: Fragment} for `named` ({name: identity}, as `lookup` takes them), in one round trip to the cache: the
+    blocks of a page, which its template names (`{% fragment blocks.name %}`)."""
+    return dict(zip(named, lookup(request, list(named.values())), strict=True))
+
+
 def render_fragment(fragment, render):
     """The fragment's HTML: as found in the cache, else `render()`, stored when the fragment is cached."""
     if fragment.found:
