@@ -19,20 +19,22 @@ from tests.factories import make_answer, make_provision, make_topic, make_user
 from textkit.diff import DELETE, EQUAL, INSERT, Segment
 
 
-@pytest.fixture
-def editor(db):
-    user = make_user("editor", "editor")
-    user.email = "editor@example.org"
+def staff_with_email(role):
+    """A member of staff in `role` (named after it), with an address mail can go to."""
+    user = make_user(role, role)
+    user.email = f"{role}@example.org"
     user.save()
     return user
+
+
+@pytest.fixture
+def editor(db):
+    return staff_with_email("editor")
 
 
 @pytest.fixture
 def publisher(db):
-    user = make_user("publisher", "publisher")
-    user.email = "publisher@example.org"
-    user.save()
-    return user
+    return staff_with_email("publisher")
 
 
 @pytest.fixture
