@@ -74,7 +74,9 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         if not keys:
             return {}
         values = self.read("MGET", *keys)
-        return {key: self._serializer.loads(value) for key, value in zip(keys, values) if value is not None}
+        return {
+            key: self._serializer.loads(value) for key, value in zip(keys, values, strict=True) if value is not None
+        }
 
 
 class RedisCache(DjangoRedisCache):
