@@ -665,12 +665,14 @@ ANSWER_INDEX = FullTextIndex(
 )
 # The questions alone: an answer whose question has every word asked for comes before those that have them in
 # their text only (bm25 weighs the question above the text, but a long text that repeats a word can outweigh it).
+# Letters and digits are looked for in the question's Chinese words too, which hold those written against Chinese
+# (12333热线 is one token of `question`, 12333 one of the words), as PostgreSQL's question vector has both.
 QUESTION_INDEX = FullTextIndex(
     table=ANSWER_INDEX.table,
     weights=ANSWER_INDEX.weights,
     words=("search_zh_question",),
     tokens=None,
-    phrase_columns=("question",),
+    phrase_columns=("question", "search_zh_question"),
 )
 PROVISION_INDEX = FullTextIndex(
     table="legal_refs_provision_fts",

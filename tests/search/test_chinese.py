@@ -167,6 +167,21 @@ def test_an_answer_whose_question_has_every_word_comes_before_a_long_text_that_r
 
 
 @pytest.mark.django_db
+def test_digits_written_against_chinese_in_the_question_are_in_the_question(client):
+    # 12333热线 is one token of the question's English column; the question's Chinese words hold 12333 as a word.
+    lost = make_answer(
+        "社保卡丢了怎么挂失？",
+        short_answer="拨打12333挂失。",
+        sections=[(SectionKind.GENERAL, "", "电话挂失：拨打12333。线上挂失：掌上12333。")],
+    )
+    services = "可以咨询社保卡申领、补换、异地使用等政策，查询制卡进度、缴费记录、养老金发放情况。"
+    hotline = make_answer(
+        "12333热线可以办理哪些业务？", short_answer=services, sections=[(SectionKind.GENERAL, "", services * 3)]
+    )
+    assert answers_found(search(client, "12333")) == [hotline.question, lost.question]
+
+
+@pytest.mark.django_db
 def test_of_the_answers_with_some_of_the_words_one_with_a_rare_word_comes_before_one_with_a_common_word(client):
     # Every answer has 社保卡; only one has 带. No answer has 第一次: any of the words will do.
     rare = make_answer("办社保卡要带什么？", short_answer="带上身份证。", sections=[])
