@@ -593,12 +593,16 @@ class FullTextIndex:
         return f'{self.tokens} : "' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"'
 
     def word(self, word: str) -> str:
-        """A Chinese word: a stored word, or as written (one character: a prefix of the words, or as written)."""
+        """A Chinese word: a stored word, or as written (one character: a prefix of the words, or as written).
+
+        As written only in a row without the word: a row with it is ranked by the word alone, so ``bm25`` counts a
+        whole word once, not again as its two-character tokens (which would also count the characters where they
+        straddle two other words: 换发 in 更换发卡)."""
         words = "{" + " ".join(self.words) + "}"
         prefix = "*" if len(word) == 1 else ""
         if self.tokens is None:
             return f'({words} : "{word}"{prefix})'
-        return f'({words} : "{word}"{prefix} OR {self.as_written(word)})'
+        return f'({words} : "{word}"{prefix} OR ({self.as_written(word)} NOT {words} : "{word}"{prefix}))'
 
     def form(self, form: str) -> str | None:
         """A term or one of its synonyms: its Chinese as words, the rest as a phrase."""
@@ -661,12 +665,14 @@ ANSWER_INDEX = FullTextIndex(
 )
 # The questions alone: an answer whose question has every word asked for comes before those that have them in
 # their text only (bm25 weighs the question above the text, but a long text that repeats a word can outweigh it).
+# Letters and digits are looked for in the question's Chinese words too, which hold those written against Chinese
+# (12333热线 is one token of `question`, 12333 one of the words), as PostgreSQL's question vector has both.
 QUESTION_INDEX = FullTextIndex(
     table=ANSWER_INDEX.table,
     weights=ANSWER_INDEX.weights,
     words=("search_zh_question",),
     tokens=None,
-    phrase_columns=("question",),
+    phrase_columns=("question", "search_zh_question"),
 )
 PROVISION_INDEX = FullTextIndex(
     table="legal_refs_provision_fts",
