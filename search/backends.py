@@ -29,8 +29,8 @@ from functools import cache
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connections, router
 from django.db.models import (
+    BooleanField,
     Case,
-    Count,
     Exists,
     Expression,
     F,
@@ -39,14 +39,12 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Sum,
     TextField,
     Value,
     When,
-    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Greatest, Least, Length, Ln, Lower, Replace
+from django.db.models.functions import Concat, Least, Length, Lower, Replace
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -384,13 +382,73 @@ def anywhere_condition(parsed: ParsedQuery, compile_query, extra: str = "", extr
     return " AND ".join(conditions), params
 
 
-def rarity(word: SearchQuery) -> Expression:
-    """How rare `word` is among the answers found (the rows of the ranking query, the candidates): bm25's inverse
-    document frequency, ln(1 + (n - d + 0.5) / (d + 0.5)) for d of the n answers having it. Window functions over
-    the candidates, so the ranking stays one query and reads no more rows than it ranks."""
-    found = Window(Count("*"))
-    having = Window(Sum(Case(When(search_vector=word, then=Value(1.0)), default=Value(0.0))))
-    return Ln(Value(1.0) + (found - having + Value(0.5)) / (having + Value(0.5)))
+def compiled(search_query: SearchQuery, compiler) -> tuple[str, list]:
+    """The SQL and parameters of `search_query`, compiled once for all the places of a statement that have it."""
+    key = (compiler.connection.alias, "_compiled")
+    memo = search_query.__dict__.setdefault("_compiled", {})
+    if key not in memo:
+        sql, params = compiler.compile(search_query.resolve_expression(compiler.query))
+        memo[key] = (sql, list(params))
+    return memo[key]
+
+
+class TextSearch(Expression):
+    """SQL around a text query, `template` with ``{vector}`` for a stored vector (`column`) and ``{query}`` for the
+    query: the query compiled once however many places of the statement have it (`compiled`). Django resolves,
+    copies and compiles an expression of its own at every place (the annotation, ``ORDER BY``), which for a query of
+    many words and forms took longer than PostgreSQL took to run the statement."""
+
+    def __init__(self, template: str, query: SearchQuery, column="search_vector", output_field=None):
+        super().__init__(output_field=output_field or FloatField())
+        self.template, self.query, self.column = template, query, column
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return self  # the query is resolved and compiled with the statement (`as_sql`)
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiled(self.query, compiler)
+        vector = compiler.compile(StoredSearchVector(self.column))[0]
+        return self.template.format(vector=vector, query=sql), params * self.template.count("{query}")
+
+
+class WordsRank(Expression):
+    """The rank of `PostgreSQLBackend.rank` when any of several words will do, written as SQL when the statement is
+    compiled: ``ts_rank`` of the other terms (`required`, None if none) plus, for each word (its forms: a Chinese
+    word and its synonyms), the ``ts_rank`` of its best form weighted by how rare the word is among the answers
+    found (the rows of the ranking query, the candidates): bm25's inverse document frequency,
+    ln(1 + (n - d + 0.5) / (d + 0.5)) = ln((n + 1) / (d + 0.5)) for d of the n answers having it, from window
+    functions over the candidates, so the ranking stays one statement and reads no more rows than it ranks.
+
+    Built with Django's expressions (a ``Window`` of a ``Sum`` of a ``Case`` per word, ``Greatest``, ``Ln``) the
+    same rank took Django longer to resolve, copy and compile, at the annotation and again in ``ORDER BY``, than
+    PostgreSQL took to run the statement; here each query is compiled once and its SQL reused.
+    """
+
+    output_field = FloatField()
+
+    def __init__(self, required: SearchQuery | None, words: list[list[SearchQuery]]):
+        super().__init__()
+        self.required, self.words = required, words
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return self  # the queries are resolved and compiled with the statement (`as_sql`)
+
+    def as_sql(self, compiler, connection):
+        vector = compiler.compile(StoredSearchVector())[0]
+        terms, params = [], []
+        if self.required is not None:
+            sql, query_params = compiled(self.required, compiler)
+            terms.append(f"ts_rank({vector}, {sql})")
+            params += query_params
+        for forms in self.words:
+            forms_sql = [compiled(form, compiler) for form in forms]
+            having = " || ".join(f"({sql})" for sql, _ in forms_sql)
+            ranks = [f"ts_rank({vector}, {sql})" for sql, _ in forms_sql]
+            best = ranks[0] if len(ranks) == 1 else f"GREATEST({', '.join(ranks)})"
+            rarity = f"LN((COUNT(*) OVER () + 1.0) / (COUNT(*) FILTER (WHERE {vector} @@ ({having})) OVER () + 0.5))"
+            terms.append(f"{rarity} * {best}")
+            params += [param for _, form_params in forms_sql for param in form_params] * 2
+        return "(" + " + ".join(terms) + ")", params
 
 
 class PostgreSQLBackend(SearchBackend):
@@ -409,10 +467,12 @@ class PostgreSQLBackend(SearchBackend):
                 queryset = queryset.exclude(search_vector=excluded)
             return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
         queryset = queryset.filter(pk__in=self.candidate_answers(queryset, parsed, query))
-        if parsed.excluded:
-            queryset = queryset.filter(search_vector=query)  # see candidate_answers
+        if parsed.excluded:  # see candidate_answers
+            queryset = queryset.filter(TextSearch("{vector} @@ {query}", query, output_field=BooleanField()))
         # An answer whose question has every word asked for comes first, as on SQLite (`QUESTION_INDEX`).
-        in_question = Case(When(search_question_vector=query, then=Value(1)), default=Value(0))
+        in_question = TextSearch(
+            "CASE WHEN {vector} @@ {query} THEN 1 ELSE 0 END", query, "search_question_vector", IntegerField()
+        )
         ranked = queryset.annotate(
             rank=self.rank(parsed, query), in_language=in_reader_language(), in_question=in_question
         )
@@ -422,7 +482,7 @@ class PostgreSQLBackend(SearchBackend):
     def rank(parsed: ParsedQuery, query: SearchQuery) -> Expression:
         """The rank of an answer found: ``ts_rank`` of the query; when any of several Chinese words will do
         (`ParsedQuery.relaxed`), that of its other terms plus, for each word, the ``ts_rank`` of its best form
-        (itself or a synonym) weighted by how rare the word is among the answers found (`rarity`).
+        (itself or a synonym) weighted by how rare the word is among the answers found (`WordsRank`).
 
         One ``ts_rank`` of the whole query weighs a word by the operands it brings to the ``tsquery`` (社保卡, with
         社会保障卡 and their two-character tokens, brings nine; 带 one) and knows nothing of how many answers have
@@ -432,13 +492,9 @@ class PostgreSQLBackend(SearchBackend):
         """
         parts, words = tsquery_parts(parsed)
         if len(words) < 2 or not parsed.any_word:
-            return SearchRank(F("search_vector"), query)
+            return TextSearch("ts_rank({vector}, {query})", query)
         required = [part for part in parts if not getattr(part, "invert", False)]
-        rank = SearchRank(F("search_vector"), all_of(required)) if required else Value(0.0)
-        for forms in words:
-            ranks = [SearchRank(F("search_vector"), form) for form in forms]
-            rank = rank + rarity(any_of(forms)) * (Greatest(*ranks) if len(ranks) > 1 else ranks[0])
-        return rank
+        return WordsRank(all_of(required) if required else None, words)
 
     def candidates_capped(self, parsed: ParsedQuery, count: int) -> bool:
         ranked_candidates = bool(parsed.terms) and tsquery(parsed) is not None
@@ -465,7 +521,7 @@ class PostgreSQLBackend(SearchBackend):
         """
         connection = connections[queryset.db]
         compiler = queryset.query.get_compiler(connection=connection)
-        words, params = compiler.compile(query.resolve_expression(queryset.query))
+        words, params = compiled(query, compiler)
         by_question, by_question_params = f"search_question_vector @@ {words}", list(params)
         anywhere, anywhere_params = f"search_vector @@ {words}", list(params)
         cites, token = "", []
