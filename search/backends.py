@@ -26,14 +26,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVectorField
 from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Case,
     Exists,
     Expression,
-    F,
     FloatField,
     IntegerField,
     OuterRef,
@@ -561,12 +560,16 @@ class PostgreSQLBackend(SearchBackend):
 
     def match_provisions(self, queryset, parsed, named):
         query = tsquery(parsed)
-        matches = Q(search_vector=query) if query is not None else None
+        matches = (
+            Q(TextSearch("{vector} @@ {query}", query, output_field=BooleanField())) if query is not None else None
+        )
         condition = (matches | named) if matches and named else (matches or named)
         if condition is None:
             return queryset.none().annotate(rank=Value(0.0))
-        queryset = queryset.alias(search_vector=StoredSearchVector()).filter(condition)
-        queryset = queryset.annotate(rank=SearchRank(F("search_vector"), query) if query is not None else Value(0.0))
+        queryset = queryset.filter(condition)
+        queryset = queryset.annotate(
+            rank=TextSearch("ts_rank({vector}, {query})", query) if query is not None else Value(0.0)
+        )
         if query is not None and not parsed.has_cjk:
             queryset = queryset.annotate(headline=SearchHeadline("search_text", query, **SNIPPET_OPTIONS))
         return queryset
