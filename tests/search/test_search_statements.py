@@ -9,6 +9,7 @@ import pytest
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Answer
 from legal_refs.models import Provision
@@ -96,3 +97,19 @@ def test_the_any_word_rank_is_each_word_s_best_form_weighted_by_its_rarity_among
             expected[pk] += rarity * best[pk]
     assert ranked == pytest.approx(expected)
     assert max(ranked, key=ranked.get) == Answer.objects.get(question="社保卡密码忘了怎么办？").pk
+
+
+@pytest.mark.parametrize("query", ["社保卡密码丢了怎么办", "激活 金融功能 丢失"])
+def test_the_answers_found_with_any_word_are_listed_in_the_order_of_their_rank(query):
+    make_corpus()
+    parsed = ParsedQuery.parse(query, synonym_map()).relaxed()
+    ranked = list(backend().answers(Answer.objects.for_site("en"), parsed).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        ids, _ = backend().answer_ids(parsed)
+    assert len(ranked) > 1
+    assert ids == ranked
+    if connection.vendor == "postgresql":  # ranked around each candidate's vector read once (`first_ids`)
+        (statement,) = [query["sql"] for query in captured.captured_queries]
+        assert "|| ''::tsvector" in statement
+        assert 'ts_rank("articles_answer"."search_vector"' not in statement
+        assert "ts_rank(found.vector" in statement
