@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import get_language
 
 from articles.models import Answer
 from legal_refs.models import Provision
@@ -103,7 +104,7 @@ def test_the_any_word_rank_is_each_word_s_best_form_weighted_by_its_rarity_among
 def test_the_answers_found_with_any_word_are_listed_in_the_order_of_their_rank(query):
     make_corpus()
     parsed = ParsedQuery.parse(query, synonym_map()).relaxed()
-    ranked = list(backend().answers(Answer.objects.for_site("en"), parsed).values_list("pk", flat=True))
+    ranked = list(backend().answers(Answer.objects.for_site(get_language()), parsed).values_list("pk", flat=True))
     with CaptureQueriesContext(connection) as captured:
         ids, _ = backend().answer_ids(parsed)
     assert len(ranked) > 1
