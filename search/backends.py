@@ -396,12 +396,12 @@ def anywhere_condition(parsed: ParsedQuery, compile_query, extra: str = "", extr
 
 def compiled(search_query: SearchQuery, compiler) -> tuple[str, list]:
     """The SQL and parameters of `search_query`, compiled once for all the places of a statement that have it."""
-    key = (compiler.connection.alias, "_compiled")
-    memo = search_query.__dict__.setdefault("_compiled", {})
-    if key not in memo:
+    memo = search_query.__dict__.setdefault("_compiled", {})  # by database alias
+    alias = compiler.connection.alias
+    if alias not in memo:
         sql, params = compiler.compile(search_query.resolve_expression(compiler.query))
-        memo[key] = (sql, list(params))
-    return memo[key]
+        memo[alias] = (sql, list(params))
+    return memo[alias]
 
 
 class TextSearch(Expression):
