@@ -400,8 +400,9 @@ def compiled(search_query: SearchQuery, compiler) -> tuple[str, list]:
     alias = compiler.connection.alias
     if alias not in memo:
         sql, params = compiler.compile(search_query.resolve_expression(compiler.query))
-        memo[alias] = (sql, list(params))
-    return memo[alias]
+        memo[alias] = (sql, tuple(params))
+    sql, params = memo[alias]
+    return sql, list(params)  # a list of its own to each caller: the memo stays as compiled
 
 
 class TextSearch(Expression):
@@ -437,6 +438,7 @@ class WordsRank(Expression):
     """
 
     output_field = FloatField()
+    contains_over_clause = True  # its window functions: Django must not filter on it in WHERE
 
     def __init__(self, required: SearchQuery | None, words: list[list[SearchQuery]], vector: str | None = None):
         super().__init__()
@@ -464,6 +466,10 @@ class WordsRank(Expression):
         return "(" + " + ".join(terms) + ")", params
 
 
+# How `PostgreSQLBackend.match_answers` orders the answers found (`first_ids` writes the same order in SQL).
+PG_ANSWER_ORDER = ("-in_language", "-in_question", "-rank", "pk")
+
+
 class PostgreSQLBackend(SearchBackend):
     """A query matching a large part of the content ranks at most MAX_CANDIDATES answers whose question
     matches plus as many that match anywhere (`candidate_answers`), so its cost stays bounded."""
@@ -489,7 +495,7 @@ class PostgreSQLBackend(SearchBackend):
         ranked = queryset.annotate(
             rank=self.rank(parsed, query), in_language=in_reader_language(), in_question=in_question
         )
-        return ranked.order_by("-in_language", "-in_question", "-rank", "pk")
+        return ranked.order_by(*PG_ANSWER_ORDER)
 
     @staticmethod
     def rank(parsed: ParsedQuery, query: SearchQuery) -> Expression:
@@ -516,8 +522,8 @@ class PostgreSQLBackend(SearchBackend):
         and ``ts_rank`` or ``@@`` on the column reads and decompresses it at each call: two or three calls per word
         and candidate, about 1.5 µs each."""
         rank = found.query.annotations.get("rank")
-        if not isinstance(rank, WordsRank) or rank.vector is not None:
-            return super().first_ids(found, count)
+        if not isinstance(rank, WordsRank) or rank.vector is not None or found.query.order_by != PG_ANSWER_ORDER:
+            return super().first_ids(found, count)  # the statement below orders as `match_answers` does, only
         columns = (
             found.order_by()
             .annotate(vector_read=ReadVector())

@@ -49,8 +49,11 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
     def read(self, *command):
         """The reply to a read `command`, sent on the thread's connection. After a connection error (a connection
         found closed: Redis restarted, or closed it when idle) the command is sent once more on a new connection,
-        as redis-py's client does; a timeout is not (a hung Redis costs its timeout once)."""
+        where the pool would have checked the connection before lending it; a timeout is not (a hung Redis costs
+        its timeout once)."""
         connection = self.held_connection()
+        if connection.should_reconnect():  # asked by the server's maintenance notices, as the pool honours them
+            connection.disconnect()
         try:
             return self.send(connection, command)
         except self._lib.ConnectionError:
@@ -59,13 +62,20 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
     @staticmethod
     def send(connection, command):
         try:
-            connection.send_command(*command, check_health=False)
+            connection.send_command(*command)  # with the pool's health check, if its settings ask for one
             return connection.read_response()
         except BaseException:  # closed, so that a reply left half read is never taken for the next command's
             connection.disconnect()
             raise
 
+    def holds_reads(self):
+        """Whether reads go on the held connection: not when the pool keeps redis-py's client-side cache, which
+        only the pool's own connections consult."""
+        return getattr(self._get_connection_pool(False), "cache", None) is None
+
     def get(self, key, default):
+        if not self.holds_reads():
+            return super().get(key, default)
         value = self.read("GET", key)
         return default if value is None else self._serializer.loads(value)
 
@@ -73,6 +83,8 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         keys = list(keys)
         if not keys:
             return {}
+        if not self.holds_reads():
+            return super().get_many(keys)
         values = self.read("MGET", *keys)
         return {
             key: self._serializer.loads(value) for key, value in zip(keys, values, strict=True) if value is not None
