@@ -5,6 +5,7 @@ the session and CSRF middleware add (it takes `Vary: Cookie` off an anonymous re
 every reader), and a page it serves from the cache still passes through the security headers.
 """
 
+import copy
 import logging
 
 from django.conf import settings
@@ -25,12 +26,18 @@ PRIVATE = "private, no-store"
 # If-Unmodified-Since are ignored (RFC 9110, 13.1.3 and 13.1.4: without a modification date there is nothing to
 # compare; Django's get_conditional_response would answer If-Unmodified-Since with 412).
 ETAG_CONDITIONS = frozenset({"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH"})
+DATE_CONDITIONS = frozenset({"HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"})
 
 
 def conditional(request, response):
     """`response` (a reader page with its ETag), or 304/412 as the request's ETag preconditions say."""
     if ETAG_CONDITIONS.isdisjoint(request.META):
         return response
+    if not DATE_CONDITIONS.isdisjoint(
+        request.META
+    ):  # Django would weigh them against no date (412 beside If-None-Match)
+        request = copy.copy(request)
+        request.META = {name: value for name, value in request.META.items() if name not in DATE_CONDITIONS}
     return get_conditional_response(request, etag=response.headers["ETag"], response=response)
 
 

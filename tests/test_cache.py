@@ -144,6 +144,8 @@ def test_the_preconditions_on_dates_are_ignored_as_a_page_has_no_last_modified(c
     assert client.get(url, headers={"if-match": '"other"'}).status_code == 412
     assert client.get(url, headers={"if-match": etag, "if-unmodified-since": long_ago}).status_code == 200
     assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert client.get(url, headers={"if-none-match": etag, "if-unmodified-since": long_ago}).status_code == 304
+    assert client.get(url, headers={"if-none-match": '"other"', "if-unmodified-since": long_ago}).status_code == 200
 
 
 def test_a_reader_page_read_failing_is_a_503(client, answer):
