@@ -354,12 +354,12 @@ def is_gram(form: str) -> bool:
     return len(form) in GRAM_LENGTHS and CJK_RUN.fullmatch(form) is not None
 
 
-def anywhere_condition(parsed: ParsedQuery, compile_query, extra: str = "", extra_params=()) -> tuple[str, list] | None:
+def anywhere_condition(parsed: ParsedQuery, compiler, extra: str = "", extra_params=()) -> tuple[str, list] | None:
     """SQL that is true where `tsquery(parsed)` matches the answer's ``search_vector`` (and the tsquery `extra`,
     with `extra_params`, if given): the same rows, with a Chinese word whose every form is one gram (`is_gram`)
     looked up in ``search_cjk_grams`` instead; None if there is no such word. Both columns are in one GIN index,
-    which finds the rows having all of them at once, as it does the words of one column. `compile_query` turns a
-    SearchQuery into (sql, params)."""
+    which finds the rows having all of them at once, as it does the words of one column. `compiler` compiles the
+    queries (`compiled`)."""
     parts, words = query_pieces(parsed)
     vector_words, gram_words = [], []
     for word in words:
@@ -375,7 +375,7 @@ def anywhere_condition(parsed: ParsedQuery, compile_query, extra: str = "", extr
     vector_parts = parts + ([words_query(vector_words, False)] if vector_words and not parsed.any_word else [])
     conditions, params, vector_sql = [], [], []
     if vector_parts:
-        sql, query_params = compile_query(all_of(vector_parts))
+        sql, query_params = compiled(all_of(vector_parts), compiler)
         vector_sql.append(sql)
         params += query_params
     if extra:
@@ -383,11 +383,11 @@ def anywhere_condition(parsed: ParsedQuery, compile_query, extra: str = "", extr
         params += extra_params
     if vector_sql:
         conditions.append(f"search_vector @@ ({' && '.join(vector_sql)})")
-    sql, query_params = compile_query(combine(gram_words))
+    sql, query_params = compiled(combine(gram_words), compiler)
     grams = f"search_cjk_grams @@ {sql}"
     params += query_params
     if parsed.any_word and vector_words:  # any of the words: in either column
-        sql, query_params = compile_query(words_query(vector_words, True))
+        sql, query_params = compiled(words_query(vector_words, True), compiler)
         grams = f"({grams} OR search_vector @@ {sql})"
         params += query_params
     conditions.append(grams)
@@ -476,11 +476,8 @@ class PostgreSQLBackend(SearchBackend):
 
     def match_answers(self, queryset, parsed):
         query = tsquery(parsed)
-        queryset = queryset.alias(
-            search_vector=StoredSearchVector(), search_question_vector=StoredSearchVector("search_question_vector")
-        )
         if query is None:  # an article named, and only excluded words
-            queryset = self.citing(queryset, parsed.provision_number)
+            queryset = self.citing(queryset.alias(search_vector=StoredSearchVector()), parsed.provision_number)
             excluded = tsquery(parsed.excluded_as_required())
             if excluded is not None:
                 queryset = queryset.exclude(search_vector=excluded)
@@ -577,10 +574,7 @@ class PostgreSQLBackend(SearchBackend):
             anywhere = f"search_vector @@ ({words} && {cites})"
             anywhere_params += token
 
-        def compile_query(search_query):
-            return compiler.compile(search_query.resolve_expression(queryset.query))
-
-        if (with_grams := anywhere_condition(parsed, compile_query, cites, token)) is not None:
+        if (with_grams := anywhere_condition(parsed, compiler, cites, token)) is not None:
             anywhere, anywhere_params = with_grams
         table = connection.ops.quote_name(Answer._meta.db_table)
         status = connection.ops.quote_name(Answer._meta.get_field("status").column)

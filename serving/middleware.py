@@ -33,9 +33,8 @@ def conditional(request, response):
     """`response` (a reader page with its ETag), or 304/412 as the request's ETag preconditions say."""
     if ETAG_CONDITIONS.isdisjoint(request.META):
         return response
-    if not DATE_CONDITIONS.isdisjoint(
-        request.META
-    ):  # Django would weigh them against no date (412 beside If-None-Match)
+    if not DATE_CONDITIONS.isdisjoint(request.META):
+        # left out: Django would weigh them against no date (If-Unmodified-Since beside If-None-Match: 412)
         request = copy.copy(request)
         request.META = {name: value for name, value in request.META.items() if name not in DATE_CONDITIONS}
     return get_conditional_response(request, etag=response.headers["ETag"], response=response)
