@@ -12,10 +12,13 @@ counters, and a poll of the socket for data left over, about 13 µs of CPU of th
 made with the pool's settings (timeouts, parser) but outside it. It is made again in a new process or thread, and
 opened again after Redis closed it; any failure closes it, so that a reply half read is never taken for the next
 one. Writes keep the pool.
+
+`RedisCache.watch(key)` keeps one key's value in each thread, current without a round trip: see `Watch`.
 """
 
 import os
 import threading
+import time
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -91,6 +94,83 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         }
 
 
+class Watch:
+    """One key's value as this thread last read it, known to be current while Redis sends no invalidation message
+    for it: Redis's client-side caching in broadcast mode (`CLIENT TRACKING ON BCAST PREFIX key`, Redis 6 or
+    later), on a RESP3 connection of the thread's own. Redis sends the message when the key changes, in the same
+    turn of its event loop as its reply to the write (on one machine it is in this connection's buffer before the
+    writer has its reply), so `get` answers from memory, with one poll of the socket, until a message has come.
+
+    Then it reads the value again on that connection (the messages ahead of the reply are consumed by the parser).
+    It also reads it again when it last had it from Redis over `CONFIRM_AFTER` seconds ago: a connection that died
+    without a word (a NAT forgetting an idle connection) would bring no message, so a value is never trusted longer
+    than that without hearing from Redis. A closed connection is opened again once; any other failure closes it
+    and is raised, and the value is unknown until a read succeeds.
+    """
+
+    CONFIRM_AFTER = 1.0  # seconds
+
+    def __init__(self, client, key):
+        self.client = client
+        self.key = key
+        self.connection = None
+        self.value = None
+        self.confirmed_until = 0.0
+
+    def get(self):
+        """The key's value (None when it has none), read from Redis only when it may have changed."""
+        connection = self.connection
+        if (
+            connection is not None
+            and connection.is_connected  # (redis-py would open a closed connection again, without the tracking)
+            and not connection.should_reconnect()  # asked by the server's maintenance notices
+            and time.monotonic() < self.confirmed_until
+        ):
+            try:
+                pending = connection.can_read(0)  # a message (or the connection closed)
+            except Exception:
+                pending = True  # failing: read again below, on a new connection
+            if not pending:
+                return self.value
+        try:
+            return self.read()
+        except self.client._lib.ConnectionError:
+            return self.read()
+
+    def read(self):
+        """The value read from Redis, on a tracking connection (made first when there is none)."""
+        self.confirmed_until = 0.0
+        connection = self.connection
+        try:
+            if connection is None or not connection.is_connected or connection.should_reconnect():
+                if connection is not None:
+                    connection.disconnect()
+                pool = self.client._get_connection_pool(False)
+                connection = self.connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
+                connection.connect()
+                self.call("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", self.key)
+            value = self.call("GET", self.key)
+            if value is not None and not isinstance(value, bytes):  # a message taken for the reply: not trusted
+                raise self.client._lib.ResponseError(f"unexpected reply to GET: {type(value).__name__}")
+        except BaseException:
+            if connection is not None:
+                connection.disconnect()
+            self.connection = None
+            raise
+        self.value = None if value is None else self.client._serializer.loads(value)
+        self.confirmed_until = time.monotonic() + self.CONFIRM_AFTER
+        return self.value
+
+    def call(self, *command):
+        self.connection.send_command(*command)
+        return self.connection.read_response()
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.disconnect()
+            self.connection = None
+
+
 class RedisCache(DjangoRedisCache):
     """`django.core.cache.backends.redis.RedisCache` with its clients reused and its reads on a held connection
     (settings.CACHES with REDIS_URL)."""
@@ -98,3 +178,16 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        self._watches = threading.local()
+
+    def watch(self, key, version=None):
+        """This thread's `Watch` of `key` (made on first use in each process and thread)."""
+        key = self.make_and_validate_key(key, version=version)
+        watches = self._watches.__dict__
+        if watches.get("pid") != os.getpid():  # a forked process never reads on its parent's connection
+            watches.clear()
+            watches["pid"] = os.getpid()
+        watch = watches.get(key)
+        if watch is None:
+            watch = watches[key] = Watch(self._cache, key)
+        return watch

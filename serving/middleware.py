@@ -7,6 +7,7 @@ every reader), and a page it serves from the cache still passes through the secu
 
 import copy
 import logging
+import time
 
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -172,11 +173,13 @@ class ReaderPageMiddleware:
         if state["key"] and not state["hit"]:
             headers = {name: value for name, value in response.headers.items() if name.lower() in KEPT_HEADERS}
             match = getattr(request, "resolver_match", None)
+            timeout = pages.timeout(state["token"])
             stored = {
                 "token": state["token"],
                 "content": response.content,
                 "headers": headers,
                 "view": (match and match.view_name) or "",
+                "expires": time.time() + timeout,  # when the cache drops it: its copies in workers go then too
             }
-            pages.cache_set(state["key"], stored, pages.timeout(state["token"]))
+            pages.cache_set(state["key"], stored, timeout)
         return conditional(request, response)

@@ -7,6 +7,10 @@ over-invalidates (a topic rename also drops the law pages), on purpose: it is si
 a few milliseconds to build again. A page also expires when a law wording takes effect (the date is asked of
 `settings.READER_PAGES_NEXT_CHANGE`, once per generation), since the pages show the wording in force today.
 
+With Redis, each worker also keeps copies of the pages it served (`LocalPages`), which it serves with no round
+trip while the generation is the one they were built in: Redis tells each worker when the generation changes
+(`serving.cache.Watch`), in the same turn of its event loop as it answers the write.
+
 The cache may be down (Redis restarting): every call here then logs a warning and the site serves from the
 database.
 """
@@ -16,7 +20,10 @@ import functools
 import hashlib
 import logging
 import re
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 
 from django.conf import settings
@@ -153,8 +160,14 @@ def page_key(request):
 
 
 def lookup(key):
-    """(the content generation, the page stored under `key` if it was built in that generation, else None), in
-    one round trip to the cache; (None, None) when the cache does not answer."""
+    """(the content generation, the page stored under `key` if it was built in that generation, else None): from
+    this worker's copies with no round trip when it has the page, else in one round trip to the cache; (None,
+    None) when the cache does not answer."""
+    copies = local_pages()
+    if copies is not None:
+        found = copies.lookup(key)
+        if found is not None:
+            return found
     try:
         found = cache().get_many([GENERATION_KEY, key])
     except Exception:
@@ -162,7 +175,103 @@ def lookup(key):
         return None, None
     token = found.get(GENERATION_KEY) or generation()
     stored = found.get(key)
-    return token, stored if stored is not None and stored.get("token") == token else None
+    if stored is None or stored.get("token") != token:
+        return token, None
+    if copies is not None:
+        copies.keep(key, stored)
+    return token, stored
+
+
+class LocalPages:
+    """Copies of the pages this thread found in the shared cache, each kept while the content generation is the one
+    it was built in and until it expires (`expires`, the time its entry in the shared cache expires too).
+
+    The generation is known without a round trip from `cache.watch` (`serving.cache.Watch`: Redis tells each
+    thread when it changes), so a page found here costs no round trip; all copies are dropped when it changes.
+    At most `budget` bytes of pages are kept, the least recently served dropped first. If the watch fails (Redis
+    down, or refusing client tracking), the copies are dropped and not used for `RETRY_AFTER` seconds, and pages
+    are looked up in the shared cache as before.
+    """
+
+    RETRY_AFTER = 5.0  # seconds
+    OVERHEAD = 1024  # bytes counted for a page's headers and entry besides its content
+
+    def __init__(self, cache, budget):
+        self.cache = cache
+        self.budget = budget
+        self.pages = OrderedDict()
+        self.size = 0
+        self.token = None
+        self.retry_at = 0.0
+
+    def lookup(self, key):
+        """(the generation, the copy of the page under `key`), or None when there is no copy in that generation or
+        the generation is not known here."""
+        token = self.generation()
+        stored = self.pages.get(key) if token is not None else None
+        if stored is None or stored["token"] != token:
+            return None
+        if stored["expires"] <= time.time():
+            self.drop(key)
+            return None
+        self.pages.move_to_end(key)
+        return token, stored
+
+    def generation(self):
+        if self.retry_at and time.monotonic() < self.retry_at:
+            return None
+        try:
+            token = self.cache.watch(GENERATION_KEY).get()
+        except Exception:
+            logger.warning(
+                "The cache's watch of the content generation failed; pages are looked up in the cache for %s s.",
+                self.RETRY_AFTER,
+                exc_info=True,
+            )
+            self.retry_at = time.monotonic() + self.RETRY_AFTER
+            self.clear()
+            return None
+        self.retry_at = 0.0
+        if token != self.token:
+            self.clear()
+            self.token = token
+        return token
+
+    def keep(self, key, stored):
+        """Keep a copy of `stored`, found under `key` in the generation the watch last saw (else not kept)."""
+        size = len(stored["content"]) + self.OVERHEAD
+        if self.token is None or stored["token"] != self.token or "expires" not in stored or size > self.budget:
+            return
+        self.drop(key)
+        self.pages[key] = stored
+        self.size += size
+        while self.size > self.budget:
+            self.drop(next(iter(self.pages)))
+
+    def drop(self, key):
+        stored = self.pages.pop(key, None)
+        if stored is not None:
+            self.size -= len(stored["content"]) + self.OVERHEAD
+
+    def clear(self):
+        self.pages.clear()
+        self.size = 0
+        self.token = None
+
+
+_local_pages = threading.local()
+
+
+def local_pages():
+    """This thread's `LocalPages`, or None when the cache cannot tell a worker of a change (only Redis can) or
+    `settings.READER_PAGES_LOCAL_BYTES` is 0."""
+    shared = cache()
+    if not settings.READER_PAGES_LOCAL_BYTES or not hasattr(shared, "watch"):
+        return None
+    copies = getattr(_local_pages, "copies", None)
+    if copies is None or copies.cache is not shared or copies.budget != settings.READER_PAGES_LOCAL_BYTES:
+        copies = _local_pages.copies = LocalPages(shared, settings.READER_PAGES_LOCAL_BYTES)
+    return copies
 
 
 def timeout(token, now=None):
