@@ -27,6 +27,13 @@ from .test_redis_cache import TEST_REDIS_URL
 PREFIX = "sscard-test-local-pages"
 
 
+def remove_keys(cache):
+    """This module's keys, and only them (the Redis database may hold others')."""
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(f"{PREFIX}:*"):
+        client.delete(key)
+
+
 @pytest.fixture
 def backend():
     cache = RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": PREFIX, "OPTIONS": {"socket_timeout": 1}})
@@ -34,13 +41,12 @@ def backend():
         cache.set("probe", 1)
     except redis.RedisError as error:
         require_tool(False, f"Redis does not answer at {TEST_REDIS_URL} ({error}): start redis-server")
+    remove_keys(cache)
     yield cache
     for watch in cache._watches.__dict__.values():
         if isinstance(watch, Watch):
             watch.close()
-    client = cache._cache.get_client(write=True)
-    for key in client.scan_iter(f"{PREFIX}:*"):
-        client.delete(key)
+    remove_keys(cache)
 
 
 @pytest.fixture
@@ -54,9 +60,8 @@ def redis_pages(backend, settings):
             "OPTIONS": {"socket_timeout": 1},
         }
     }
-    caches["default"].clear()
     yield caches["default"]
-    caches["default"].clear()
+    remove_keys(caches["default"])
     pages._local_pages.__dict__.clear()
 
 
