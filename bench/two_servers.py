@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # the project, not bench/: bench/http.py would hide the standard library's http
 
 import argparse  # noqa: E402
+import html.parser  # noqa: E402
 import http.cookiejar  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
@@ -45,13 +46,48 @@ def signed_in(site, username, password):
     return opener
 
 
+class FormFields(html.parser.HTMLParser):
+    """The fields a browser would post from a page's form: inputs (checkboxes when checked), text areas and the
+    selected option of each select."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields = []
+        self.textarea = None
+        self.select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in {"submit", "button", "file"}:
+            if attrs.get("type") not in {"checkbox", "radio"} or "checked" in attrs:
+                self.fields.append((name, attrs.get("value") or ("on" if attrs.get("type") == "checkbox" else "")))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields.append((self.select, attrs.get("value") or ""))
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self.textarea is not None:
+            self.fields.append(tuple(self.textarea))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+
 def rename(opener, site, pk, title):
-    """Rename topic `pk` through the site's admin change form."""
+    """Rename topic `pk` through the site's admin change form (its other fields posted as they are)."""
     url = f"{site.url}/admin/articles/topic/{pk}/change/"
-    page = opener.open(url).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    slug = re.search(r'name="slug"[^>]*value="([^"]*)"', page)[1]
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "title": title, "slug": slug, "description": ""})
+    form = FormFields()
+    form.feed(opener.open(url).read().decode())
+    fields = [(name, title if name == "title" else value) for name, value in form.fields if not name.startswith("_")]
+    data = urllib.parse.urlencode(fields)
     response = opener.open(urllib.request.Request(url, data=data.encode(), headers={"Referer": url}))
     if "/admin/articles/topic/" not in response.url or response.url.endswith("/change/"):
         raise SystemExit(f"the rename was not saved: {response.url}")
