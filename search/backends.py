@@ -44,8 +44,9 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Least, Length, Lower, Replace
+from django.db.models.sql import Query
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from articles.models import Answer, Citation, Language, SearchWord, Status
 from legal_refs.models import Provision, law_rank
@@ -54,6 +55,9 @@ from textkit.highlight import SNIPPET_CHARS, START_SEL, STOP_SEL, highlight, mar
 from textkit.query import ParsedQuery, Term
 from textkit.tokens import CJK_RUN, provision_token
 
+from .statements import Slot, Statement
+
+PROVISION_ORDER = ("-is_named", "-rank", law_rank(), "law__title", "number")  # the named article first
 MAX_CANDIDATES = 50  # PostgreSQL ranks at most this many answers whose question matches, and as many others
 MAX_RESULTS = 2 * MAX_CANDIDATES  # answers listed for one query, at most
 SPELLING_CUTOFF = 0.75  # difflib's ratio a corrected word needs at least
@@ -118,9 +122,7 @@ class SearchBackend:
         escaped, matches in <mark>. One query."""
         if not ids:
             return []
-        # In the order of `ids` (below), not the model's: no ORDER BY to compile and sort by.
-        queryset = self.with_headlines(Answer.objects.filter(pk__in=ids).select_related("topic").order_by(), parsed)
-        by_pk = {answer.pk: answer for answer in queryset}
+        by_pk = {answer.pk: answer for answer in self.page_answers(ids, parsed)}
         answers = [by_pk[pk] for pk in ids if pk in by_pk]
         needles = parsed.highlight_needles()
         for answer in answers:
@@ -133,6 +135,11 @@ class SearchBackend:
                 answer.snippet_html = highlight(body, needles, max_chars=SNIPPET_CHARS)
         return answers
 
+    def page_answers(self, ids: list[int], parsed: ParsedQuery) -> list[Answer]:
+        """The answers `ids` (in any order) with their topic and the engine's headlines (`with_headlines`)."""
+        # In the order of `ids` (`answers_with_snippets`), not the model's: no ORDER BY to compile and sort by.
+        return list(self.with_headlines(Answer.objects.filter(pk__in=ids).select_related("topic").order_by(), parsed))
+
     def with_headlines(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
         """`queryset` with the engine's own headlines (`title_headline`, `snippet_headline`), if it makes any."""
         return queryset
@@ -144,10 +151,14 @@ class SearchBackend:
         named = Q(number=parsed.provision_number) if parsed.provision_number else None
         is_named = Case(When(named, then=Value(1)), default=Value(0)) if named else Value(0)
         found = self.match_provisions(queryset.select_related("law"), parsed, named)
-        return found.annotate(is_named=is_named).order_by("-is_named", "-rank", law_rank(), "law__title", "number")
+        return found.annotate(is_named=is_named).order_by(*PROVISION_ORDER)
 
     def match_provisions(self, queryset: QuerySet, parsed: ParsedQuery, named: Q | None) -> QuerySet:
         raise NotImplementedError
+
+    def first_provisions(self, parsed: ParsedQuery, count: int) -> list[Provision]:
+        """The first `count` law articles of `provisions` (with their law); one query, or none."""
+        return list(self.provisions(Provision.objects.all(), parsed)[:count])
 
     def provision_snippet(self, provision: Provision, parsed: ParsedQuery) -> SafeString:
         """The escaped, highlighted snippet of a law article that `provisions` found."""
@@ -470,6 +481,58 @@ class WordsRank(Expression):
 PG_ANSWER_ORDER = ("-in_language", "-in_question", "-rank", "pk")
 
 
+# Statements written once per process (search.statements): the ORM's own SQL for the statements of
+# `PostgreSQLBackend`, with a slot for each piece that depends on the query, filled by each search.
+
+
+@cache
+def ranked_ids_statement(alias: str, language: str, excluded: bool, read_vectors: bool) -> Statement:
+    """`answer_ids`' statement as `match_answers` and `first_ids` make it for a text query: the answers the site of
+    `language` lists among the candidates (`excluded`: checked against the whole vector too), ranked; or
+    (`read_vectors`) the same rows unordered with their vector read, which `first_ids` ranks by `WordsRank`."""
+    queryset = Answer.objects.using(alias).for_site(language).filter(pk__in=Slot("candidates"))
+    if excluded:
+        queryset = queryset.filter(Slot("match", BooleanField()))
+    with override(language):
+        in_language = in_reader_language()
+    ranked = queryset.annotate(
+        rank=Slot("rank", FloatField()), in_language=in_language, in_question=Slot("in_question", IntegerField())
+    )
+    if read_vectors:
+        columns = ranked.order_by().annotate(vector_read=ReadVector())
+        return Statement.of(columns.values_list("pk", "in_language", "in_question", "vector_read"))
+    return Statement.of(ranked.order_by(*PG_ANSWER_ORDER).values_list("pk", flat=True)[: MAX_RESULTS + 1])
+
+
+@cache
+def provisions_statement(alias: str, headline: bool, count: int) -> Statement:
+    """`provisions`' statement as `match_provisions` makes it, its first `count` rows (`headline`: with
+    ``ts_headline``, for a query without Chinese)."""
+    queryset = Provision.objects.using(alias).select_related("law").filter(Slot("condition", BooleanField()))
+    queryset = queryset.annotate(rank=Slot("rank", FloatField()))
+    if headline:
+        queryset = queryset.annotate(headline=SearchHeadline("search_text", Slot("query"), **SNIPPET_OPTIONS))
+    queryset = queryset.annotate(is_named=Slot("is_named", IntegerField()))
+    return Statement.of(queryset.order_by(*PROVISION_ORDER)[:count])
+
+
+@cache
+def page_answers_statement(alias: str, headlines: bool) -> Statement:
+    """`page_answers`' statement as the ORM makes it (`headlines`: with those of `with_headlines`)."""
+    queryset = Answer.objects.using(alias).filter(pk__in=Slot("ids")).select_related("topic").order_by()
+    if headlines:
+        queryset = queryset.annotate(**headlines_of(Slot("query")))
+    return Statement.of(queryset)
+
+
+def headlines_of(query) -> dict:
+    document = Concat("short_answer", Value("\n\n"), "search_document", output_field=TextField())
+    return {
+        "title_headline": SearchHeadline("question", query, highlight_all=True, **HEADLINE_OPTIONS),
+        "snippet_headline": SearchHeadline(document, query, **SNIPPET_OPTIONS),
+    }
+
+
 class PostgreSQLBackend(SearchBackend):
     """A query matching a large part of the content ranks at most MAX_CANDIDATES answers whose question
     matches plus as many that match anywhere (`candidate_answers`), so its cost stays bounded."""
@@ -506,8 +569,10 @@ class PostgreSQLBackend(SearchBackend):
         weighted by rarity, a rare word counts for much and 社保卡 for little, as with ``bm25`` on SQLite. When
         every word is required, every answer found has each of them: one ``ts_rank`` does (and costs less).
         """
+        if not parsed.any_word:
+            return TextSearch("ts_rank({vector}, {query})", query)
         parts, words = tsquery_parts(parsed)
-        if len(words) < 2 or not parsed.any_word:
+        if len(words) < 2:
             return TextSearch("ts_rank({vector}, {query})", query)
         required = [part for part in parts if not getattr(part, "invert", False)]
         return WordsRank(all_of(required) if required else None, words)
@@ -527,9 +592,14 @@ class PostgreSQLBackend(SearchBackend):
             .values_list("pk", "in_language", "in_question", "vector_read")
         )
         compiler = columns.query.get_compiler(using=columns.db)
-        sql, params = compiler.as_sql()
+        return self.ranked_around_read_vectors(compiler, compiler.as_sql(), rank, count)
+
+    @staticmethod
+    def ranked_around_read_vectors(compiler, candidates: tuple[str, list], rank: WordsRank, count: int) -> list[int]:
+        """`first_ids`' statement around `candidates`, the SQL of (pk, in_language, in_question, the vector read)."""
+        sql, params = candidates
         rank_sql, rank_params = compiler.compile(WordsRank(rank.required, rank.words, vector="found.vector"))
-        with connections[columns.db].cursor() as cursor:
+        with compiler.connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT found.pk FROM ({sql} OFFSET 0) AS found (pk, in_language, in_question, vector)"  # noqa: S608 (no user text)
                 f" ORDER BY found.in_language DESC, found.in_question DESC, {rank_sql} DESC, found.pk LIMIT %s",
@@ -537,12 +607,43 @@ class PostgreSQLBackend(SearchBackend):
             )
             return [pk for (pk,) in cursor.fetchall()]
 
+    def answer_ids(self, parsed):
+        """`SearchBackend.answer_ids` for a text query in a statement written once (`ranked_ids_statement`), the
+        one `first_ids` sends for `answers`; the others (a law article named alone, nothing to look for) with the
+        ORM."""
+        query = tsquery(parsed) if parsed.terms and parsed.has_words else None
+        if query is None:
+            return super().answer_ids(parsed)
+        alias = router.db_for_read(Answer)
+        compiler = Query(Answer).get_compiler(using=alias)
+        rank = self.rank(parsed, query)
+        read_vectors = isinstance(rank, WordsRank)
+        statement = ranked_ids_statement(alias, get_language(), bool(parsed.excluded), read_vectors)
+        in_question = "CASE WHEN {vector} @@ {query} THEN 1 ELSE 0 END"
+        filled = statement.fill(
+            candidates=self.candidates_sql(compiler, parsed, query),
+            match=compiler.compile(TextSearch("{vector} @@ {query}", query, output_field=BooleanField())),
+            rank=compiler.compile(rank),
+            in_question=compiler.compile(TextSearch(in_question, query, "search_question_vector", IntegerField())),
+        )
+        if read_vectors:
+            ids = self.ranked_around_read_vectors(compiler, filled, rank, MAX_RESULTS + 1)
+        else:
+            ids = [pk for (pk,) in statement.rows(alias, *filled)]
+        return ids[:MAX_RESULTS], len(ids) > MAX_RESULTS or len(ids) >= MAX_CANDIDATES
+
     def candidates_capped(self, parsed: ParsedQuery, count: int) -> bool:
         ranked_candidates = bool(parsed.terms) and tsquery(parsed) is not None
         return ranked_candidates and count >= MAX_CANDIDATES
 
+    @classmethod
+    def candidate_answers(cls, queryset, parsed, query):
+        """The candidates of `candidates_sql` as a subquery of `queryset`'s statement."""
+        compiler = queryset.query.get_compiler(connection=connections[queryset.db])
+        return RawSQL(*cls.candidates_sql(compiler, parsed, query))  # noqa: S611 (the query's text is a parameter)
+
     @staticmethod
-    def candidate_answers(queryset, parsed, query):
+    def candidates_sql(compiler, parsed, query) -> tuple[str, list]:
         """The ids of the published answers to rank, as one SQL subquery.
 
         Ranking reads every candidate's vector, and a query matching a large part of the content would
@@ -560,8 +661,7 @@ class PostgreSQLBackend(SearchBackend):
         run it. It reads the published answers whatever `queryset` narrows them to: a narrower `queryset`
         keeps what it allows of these candidates.
         """
-        connection = connections[queryset.db]
-        compiler = queryset.query.get_compiler(connection=connection)
+        connection = compiler.connection
         words, params = compiled(query, compiler)
         by_question, by_question_params = f"search_question_vector @@ {words}", list(params)
         anywhere, anywhere_params = f"search_vector @@ {words}", list(params)
@@ -585,17 +685,54 @@ class PostgreSQLBackend(SearchBackend):
         )
         published = Status.PUBLISHED.value
         params = [published, *by_question_params, MAX_CANDIDATES, published, *anywhere_params, MAX_CANDIDATES]
-        return RawSQL(sql, params)  # noqa: S611 (the query's text is in `params`)
+        return sql, params
 
     def with_headlines(self, queryset, parsed):
         query = tsquery(parsed) if not parsed.has_cjk else None
         if query is None:  # Chinese: the matched substrings are marked in Python
             return queryset
-        document = Concat("short_answer", Value("\n\n"), "search_document", output_field=TextField())
-        return queryset.annotate(
-            title_headline=SearchHeadline("question", query, highlight_all=True, **HEADLINE_OPTIONS),
-            snippet_headline=SearchHeadline(document, query, **SNIPPET_OPTIONS),
-        )
+        return queryset.annotate(**headlines_of(query))
+
+    def first_provisions(self, parsed, count):
+        """`SearchBackend.first_provisions` in a statement written once (`provisions_statement`)."""
+        query = tsquery(parsed)
+        number = parsed.provision_number
+        if query is None and not number:
+            return []
+        alias = router.db_for_read(Provision)
+        compiler = Query(Provision).get_compiler(using=alias)
+        conditions, params = [], []
+        if query is not None:
+            sql, params = compiler.compile(TextSearch("{vector} @@ {query}", query, output_field=BooleanField()))
+            conditions.append(sql)
+        named_sql = ""
+        if number:
+            table = compiler.quote_name(Provision._meta.db_table)
+            named_sql = f"{table}.{compiler.connection.ops.quote_name(Provision._meta.get_field('number').column)} = %s"
+            conditions.append(named_sql)
+            params = [*params, number]
+        condition = conditions[0] if len(conditions) == 1 else f"({' OR '.join(conditions)})"
+        headline = query is not None and not parsed.has_cjk
+        rank = TextSearch("ts_rank({vector}, {query})", query) if query is not None else Value(0.0)
+        slots = {
+            "condition": (condition, params),
+            "rank": compiler.compile(rank),
+            "is_named": (f"CASE WHEN {named_sql} THEN %s ELSE %s END", [number, 1, 0]) if number else ("%s", [0]),
+        }
+        if headline:
+            slots["query"] = compiled(query, compiler)
+        statement = provisions_statement(alias, headline, count)
+        return statement.instances(alias, *statement.fill(**slots))
+
+    def page_answers(self, ids, parsed):
+        """`SearchBackend.page_answers` in a statement written once (`page_answers_statement`)."""
+        alias = router.db_for_read(Answer)
+        query = tsquery(parsed) if not parsed.has_cjk else None
+        statement = page_answers_statement(alias, query is not None)
+        slots = {"ids": (", ".join(["%s"] * len(ids)), list(dict.fromkeys(ids)))}
+        if query is not None:
+            slots["query"] = compiled(query, Query(Answer).get_compiler(using=alias))
+        return statement.instances(alias, *statement.fill(**slots))
 
     def match_provisions(self, queryset, parsed, named):
         query = tsquery(parsed)

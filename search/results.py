@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 
-from legal_refs.models import Provision
 from textkit.query import ParsedQuery
 from textkit.tokens import CJK_RUN, VOCABULARY_WORD
 
@@ -73,7 +72,7 @@ def search(text: str, page_number: int | str | None = 1) -> SearchResults:
 
     def find(parsed):
         ids, capped = engine.answer_ids(parsed)
-        return ids, capped, list(engine.provisions(Provision.objects.all(), parsed)[:PROVISIONS_SHOWN])
+        return ids, capped, engine.first_provisions(parsed, PROVISIONS_SHOWN)
 
     parsed = ParsedQuery.parse(text, synonym_map())
     found_for, (ids, capped, provisions) = parsed, find(parsed)
