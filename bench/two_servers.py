@@ -55,6 +55,8 @@ class FormFields(html.parser.HTMLParser):
         self.fields = []
         self.textarea = None
         self.select = None
+        self.first = None
+        self.chosen = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -65,9 +67,13 @@ class FormFields(html.parser.HTMLParser):
         elif tag == "textarea" and name:
             self.textarea = [name, ""]
         elif tag == "select" and name:
-            self.select = name
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.fields.append((self.select, attrs.get("value") or ""))
+            self.select, self.first, self.chosen = name, None, False
+        elif tag == "option" and self.select:
+            if "selected" in attrs:
+                self.fields.append((self.select, attrs.get("value") or ""))
+                self.chosen = True
+            elif self.first is None:
+                self.first = attrs.get("value") or ""
 
     def handle_data(self, data):
         if self.textarea is not None:
@@ -77,7 +83,9 @@ class FormFields(html.parser.HTMLParser):
         if tag == "textarea" and self.textarea is not None:
             self.fields.append(tuple(self.textarea))
             self.textarea = None
-        elif tag == "select":
+        elif tag == "select" and self.select:
+            if not self.chosen and self.first is not None:  # none selected: a browser posts the first option
+                self.fields.append((self.select, self.first))
             self.select = None
 
 

@@ -22,6 +22,8 @@ import time
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 
 class ReusedClientRedisCacheClient(RedisCacheClient):
@@ -94,26 +96,38 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         }
 
 
+class WatchRefused(Exception):
+    """Redis refused what a watch needs (`HELLO 3` before Redis 6, or `CLIENT TRACKING` denied by an ACL): it will
+    not work with this server."""
+
+
 class Watch:
     """One key's value as this thread last read it, known to be current while Redis sends no invalidation message
     for it: Redis's client-side caching in broadcast mode (`CLIENT TRACKING ON BCAST PREFIX key`, Redis 6 or
-    later), on a RESP3 connection of the thread's own. Redis sends the message when the key changes, in the same
-    turn of its event loop as its reply to the write (on one machine it is in this connection's buffer before the
-    writer has its reply), so `get` answers from memory, with one poll of the socket, until a message has come.
+    later), on a RESP3 connection of the thread's own to the server writes go to. Redis sends the message when the
+    key changes, in the same turn of its event loop as its reply to the write, so `get` answers from memory, with
+    one poll of the socket, until a message has come. On one machine the message is in this connection's buffer
+    before the writer has its reply; across a network it comes a network's latency later (a lost packet delays it
+    until TCP sends it again).
 
     Then it reads the value again on that connection (the messages ahead of the reply are consumed by the parser).
     It also reads it again when it last had it from Redis over `CONFIRM_AFTER` seconds ago: a connection that died
     without a word (a NAT forgetting an idle connection) would bring no message, so a value is never trusted longer
     than that without hearing from Redis. A closed connection is opened again once; any other failure closes it
-    and is raised, and the value is unknown until a read succeeds.
+    and is raised (`WatchRefused` when Redis refuses the tracking), and the value is unknown until a read succeeds.
     """
 
     CONFIRM_AFTER = 1.0  # seconds
+    TRACKING = ("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX")  # (any key starting with the key's name)
+    # The connection is never opened again behind the watch's back (a health check's or a retry's reconnection
+    # would bring no tracking): a failure closes it, and the next read opens it with the tracking.
+    OPTIONS = {"protocol": 3, "health_check_interval": 0, "retry_on_timeout": False, "retry_on_error": []}
 
     def __init__(self, client, key):
         self.client = client
         self.key = key
         self.connection = None
+        self.tracked = None  # the socket the tracking was turned on for
         self.value = None
         self.confirmed_until = 0.0
 
@@ -122,7 +136,7 @@ class Watch:
         connection = self.connection
         if (
             connection is not None
-            and connection.is_connected  # (redis-py would open a closed connection again, without the tracking)
+            and connection._sock is self.tracked  # not opened again since (that socket would bring no message)
             and not connection.should_reconnect()  # asked by the server's maintenance notices
             and time.monotonic() < self.confirmed_until
         ):
@@ -142,20 +156,24 @@ class Watch:
         self.confirmed_until = 0.0
         connection = self.connection
         try:
-            if connection is None or not connection.is_connected or connection.should_reconnect():
-                if connection is not None:
-                    connection.disconnect()
-                pool = self.client._get_connection_pool(False)
-                connection = self.connection = pool.connection_class(**{**pool.connection_kwargs, "protocol": 3})
-                connection.connect()
-                self.call("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", self.key)
+            if connection is None or connection._sock is not self.tracked or connection.should_reconnect():
+                self.close()
+                pool = self.client._get_connection_pool(True)
+                options = {**pool.connection_kwargs, **self.OPTIONS, "retry": Retry(NoBackoff(), 0)}
+                connection = self.connection = pool.connection_class(**options)
+                try:
+                    connection.connect()
+                    self.call(*self.TRACKING, self.key)
+                except self.client._lib.ResponseError as error:
+                    raise WatchRefused(f"Redis refused client tracking: {error}") from error
+                self.tracked = connection._sock
             value = self.call("GET", self.key)
+            if connection._sock is not self.tracked:  # opened again while reading, without the tracking
+                raise self.client._lib.ConnectionError("the watch's connection was opened again")
             if value is not None and not isinstance(value, bytes):  # a message taken for the reply: not trusted
                 raise self.client._lib.ResponseError(f"unexpected reply to GET: {type(value).__name__}")
         except BaseException:
-            if connection is not None:
-                connection.disconnect()
-            self.connection = None
+            self.close()
             raise
         self.value = None if value is None else self.client._serializer.loads(value)
         self.confirmed_until = time.monotonic() + self.CONFIRM_AFTER
@@ -168,7 +186,8 @@ class Watch:
     def close(self):
         if self.connection is not None:
             self.connection.disconnect()
-            self.connection = None
+        self.connection = None
+        self.tracked = None
 
 
 class RedisCache(DjangoRedisCache):

@@ -9,7 +9,8 @@ a few milliseconds to build again. A page also expires when a law wording takes 
 
 With Redis, each worker also keeps copies of the pages it served (`LocalPages`), which it serves with no round
 trip while the generation is the one they were built in: Redis tells each worker when the generation changes
-(`serving.cache.Watch`), in the same turn of its event loop as it answers the write.
+(`serving.cache.Watch`), in the same turn of its event loop as it answers the write (on one machine, before the
+writer has its reply; across a network, a network's latency later; a worker that heard nothing for a second asks).
 
 The cache may be down (Redis restarting): every call here then logs a warning and the site serves from the
 database.
@@ -19,6 +20,7 @@ import datetime
 import functools
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
@@ -31,6 +33,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from .cache import WatchRefused
 
 logger = logging.getLogger(__name__)
 
@@ -166,6 +170,8 @@ def lookup(key):
     copies = local_pages()
     if copies is not None:
         found = copies.lookup(key)
+        if found is UNREACHABLE:  # the cache did not answer the watch (a second, if hung): not asked again
+            return None, None
         if found is not None:
             return found
     try:
@@ -182,33 +188,40 @@ def lookup(key):
     return token, stored
 
 
+UNREACHABLE = object()  # LocalPages.lookup: the cache did not answer
+
+
 class LocalPages:
     """Copies of the pages this thread found in the shared cache, each kept while the content generation is the one
     it was built in and until it expires (`expires`, the time its entry in the shared cache expires too).
 
-    The generation is known without a round trip from `cache.watch` (`serving.cache.Watch`: Redis tells each
+    The generation is known without a round trip from the cache's watch (`serving.cache.Watch`: Redis tells each
     thread when it changes), so a page found here costs no round trip; all copies are dropped when it changes.
-    At most `budget` bytes of pages are kept, the least recently served dropped first. If the watch fails (Redis
-    down, or refusing client tracking), the copies are dropped and not used for `RETRY_AFTER` seconds, and pages
-    are looked up in the shared cache as before.
+    At most `budget` bytes of pages are kept, the least recently served dropped first. If the cache does not answer
+    the watch, the copies are dropped, the page is built from the database, and pages are looked up in the cache
+    as before for `RETRY_AFTER` seconds; if Redis refuses the watch (Redis 5, or an ACL), copies are not used again
+    in this process.
     """
 
     RETRY_AFTER = 5.0  # seconds
     OVERHEAD = 1024  # bytes counted for a page's headers and entry besides its content
 
     def __init__(self, cache, budget):
-        self.cache = cache
+        self.watch = cache.watch(GENERATION_KEY)
         self.budget = budget
         self.pages = OrderedDict()
         self.size = 0
         self.token = None
         self.retry_at = 0.0
+        self.refused = False
 
     def lookup(self, key):
-        """(the generation, the copy of the page under `key`), or None when there is no copy in that generation or
-        the generation is not known here."""
+        """(the generation, the copy of the page under `key`); None when there is no copy in that generation or the
+        generation is not known here; UNREACHABLE when the cache did not answer."""
         token = self.generation()
-        stored = self.pages.get(key) if token is not None else None
+        if token is None or token is UNREACHABLE:
+            return token
+        stored = self.pages.get(key)
         if stored is None or stored["token"] != token:
             return None
         if stored["expires"] <= time.time():
@@ -218,19 +231,25 @@ class LocalPages:
         return token, stored
 
     def generation(self):
-        if self.retry_at and time.monotonic() < self.retry_at:
+        """The generation, None when it is not known here, or UNREACHABLE."""
+        if self.refused or (self.retry_at and time.monotonic() < self.retry_at):
             return None
         try:
-            token = self.cache.watch(GENERATION_KEY).get()
+            token = self.watch.get()
+        except WatchRefused:
+            logger.warning("Redis refused to watch the content generation; pages are looked up in it.", exc_info=True)
+            self.refused = True
+            self.clear()
+            return None
         except Exception:
             logger.warning(
-                "The cache's watch of the content generation failed; pages are looked up in the cache for %s s.",
+                "The cache did not answer (watch); serving from the database, then from the cache for %s s.",
                 self.RETRY_AFTER,
                 exc_info=True,
             )
             self.retry_at = time.monotonic() + self.RETRY_AFTER
             self.clear()
-            return None
+            return UNREACHABLE
         self.retry_at = 0.0
         if token != self.token:
             self.clear()
@@ -240,7 +259,12 @@ class LocalPages:
     def keep(self, key, stored):
         """Keep a copy of `stored`, found under `key` in the generation the watch last saw (else not kept)."""
         size = len(stored["content"]) + self.OVERHEAD
-        if self.token is None or stored["token"] != self.token or "expires" not in stored or size > self.budget:
+        if (
+            self.token is None
+            or stored["token"] != self.token
+            or stored.get("expires", 0) <= time.time()
+            or size > self.budget
+        ):
             return
         self.drop(key)
         self.pages[key] = stored
@@ -264,13 +288,17 @@ _local_pages = threading.local()
 
 def local_pages():
     """This thread's `LocalPages`, or None when the cache cannot tell a worker of a change (only Redis can) or
-    `settings.READER_PAGES_LOCAL_BYTES` is 0."""
+    `settings.READER_PAGES_LOCAL_BYTES` is 0. One per process, thread, cache server and key prefix: not one per
+    cache object (under ASGI, Django makes one per request)."""
     shared = cache()
-    if not settings.READER_PAGES_LOCAL_BYTES or not hasattr(shared, "watch"):
+    budget = max(0, settings.READER_PAGES_LOCAL_BYTES)
+    if not budget or not hasattr(shared, "watch"):
         return None
-    copies = getattr(_local_pages, "copies", None)
-    if copies is None or copies.cache is not shared or copies.budget != settings.READER_PAGES_LOCAL_BYTES:
-        copies = _local_pages.copies = LocalPages(shared, settings.READER_PAGES_LOCAL_BYTES)
+    owner = (os.getpid(), tuple(shared._servers), shared.key_prefix, shared.version, budget)
+    copies = _local_pages.__dict__.get(owner)
+    if copies is None:
+        _local_pages.__dict__.clear()  # another process (forked), cache or budget: the old copies are never used
+        copies = _local_pages.__dict__[owner] = LocalPages(shared, budget)
     return copies
 
 

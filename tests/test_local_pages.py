@@ -262,18 +262,60 @@ def test_no_copies_when_the_budget_is_zero(client, answer, redis_pages, settings
         assert get(client, url)[2] == ["MGET"]
 
 
-def test_a_failing_watch_falls_back_to_redis_and_is_tried_again_later(client, answer, redis_pages, caplog):
+def test_a_cache_that_does_not_answer_the_watch_leaves_the_page_built_from_the_database(
+    client, answer, redis_pages, caplog
+):
+    url = answer.get_absolute_url()
+    client.get(url)
+    client.get(url)
+    assert get(client, url)[1:] == (0, [])
+    with mock.patch.object(Watch, "get", side_effect=redis.ConnectionError("down")) as watch_get:
+        response, queries, reads = get(client, url)
+        assert response.status_code == 200 and queries > 0 and reads == []  # not asked again: a hung Redis costs once
+        assert "The cache did not answer (watch)" in caplog.text
+        assert get(client, url)[2] == ["MGET"]  # for a while, the cache is asked as before
+        assert watch_get.call_count == 1
+    assert get(client, url)[2] == ["MGET"]
+    with mock.patch("serving.pages.time.monotonic", return_value=time.monotonic() + pages.LocalPages.RETRY_AFTER):
+        assert get(client, url)[2] == ["MGET"]  # the watch tried again: the copies come back from this read on
+        assert get(client, url)[2] == []
+
+
+def test_a_redis_that_refuses_the_watch_is_not_asked_again(client, answer, redis_pages, caplog):
+    url = answer.get_absolute_url()
+    with mock.patch.object(Watch, "TRACKING", ("CLIENT", "TRACKING", "REFUSED")):  # Redis answers with an error
+        client.get(url)
+        for _ in range(2):
+            response, queries, reads = get(client, url)
+            assert response.status_code == 200 and queries == 0 and reads == ["MGET"]
+        with mock.patch("serving.pages.time.monotonic", return_value=time.monotonic() + 60):
+            assert get(client, url)[2] == ["MGET"]
+    assert caplog.text.count("Redis refused to watch the content generation") == 1
+    assert pages.local_pages().pages == {}
+
+
+def test_a_reconnection_by_a_health_check_or_a_retry_never_leaves_the_watch_without_tracking(backend):
+    checked = RedisCache(
+        TEST_REDIS_URL,
+        {"KEY_PREFIX": PREFIX, "OPTIONS": {"socket_timeout": 1, "health_check_interval": 1, "retry_on_timeout": True}},
+    )
+    checked.set("generation", "one")
+    watch = checked.watch("generation")
+    assert watch.get() == "one"
+    checked._cache.get_client(write=True).client_kill_filter(_id=watch.call("CLIENT", "ID"))
+    later = time.monotonic() + 2  # past the health check's interval and the confirmation
+    with mock.patch("time.monotonic", return_value=later):
+        assert watch.get() == "one"
+        checked.set("generation", "two")
+        assert watch.get() == "two"  # a message: the new connection tracks the key
+    watch.close()
+
+
+def test_signed_in_staff_never_get_a_copy(client, answer, redis_pages, admin_user):
     url = answer.get_absolute_url()
     client.get(url)
     client.get(url)
     assert get(client, url)[2] == []
-    with mock.patch.object(Watch, "get", side_effect=redis.ResponseError("tracking refused")) as watch_get:
-        response, queries, reads = get(client, url)
-        assert response.status_code == 200 and queries == 0 and reads == ["MGET"]
-        assert get(client, url)[2] == ["MGET"]
-        assert watch_get.call_count == 1  # not tried again at once
-    assert "watch of the content generation failed" in caplog.text
-    assert get(client, url)[2] == ["MGET"]  # still waiting
-    with mock.patch("serving.pages.time.monotonic", return_value=time.monotonic() + pages.LocalPages.RETRY_AFTER):
-        assert get(client, url)[2] == ["MGET"]  # tried again: the copies come back from this read on
-        assert get(client, url)[2] == []
+    client.force_login(admin_user)
+    response, queries, _ = get(client, url)
+    assert response.status_code == 200 and queries > 0 and response["Cache-Control"] == "private, no-store"
