@@ -477,8 +477,35 @@ class WordsRank(Expression):
         return "(" + " + ".join(terms) + ")", params
 
 
+def matches(query: SearchQuery, column="search_vector") -> TextSearch:
+    """True where the stored vector `column` matches `query`."""
+    return TextSearch("{vector} @@ {query}", query, column, BooleanField())
+
+
+def ts_rank(query: SearchQuery) -> TextSearch:
+    """``ts_rank`` of the stored vector for `query`."""
+    return TextSearch("ts_rank({vector}, {query})", query)
+
+
+def in_question_of(query: SearchQuery) -> TextSearch:
+    """1 for an answer whose question has every word of `query`, else 0: those come first, as on SQLite
+    (`QUESTION_INDEX`)."""
+    template = "CASE WHEN {vector} @@ {query} THEN 1 ELSE 0 END"
+    return TextSearch(template, query, "search_question_vector", IntegerField())
+
+
 # How `PostgreSQLBackend.match_answers` orders the answers found (`first_ids` writes the same order in SQL).
 PG_ANSWER_ORDER = ("-in_language", "-in_question", "-rank", "pk")
+
+
+def ranked_answers(queryset: QuerySet, candidates, match, rank, in_question) -> QuerySet:
+    """The answers of `queryset` among `candidates` (and where `match`, if not None), with their `rank`, in the
+    order of `PG_ANSWER_ORDER`: the statement of `match_answers`, and of `ranked_ids_statement` with slots."""
+    queryset = queryset.filter(pk__in=candidates)
+    if match is not None:
+        queryset = queryset.filter(match)
+    ranked = queryset.annotate(rank=rank, in_language=in_reader_language(), in_question=in_question)
+    return ranked.order_by(*PG_ANSWER_ORDER)
 
 
 # Statements written once per process (search.statements): the ORM's own SQL for the statements of
@@ -490,18 +517,18 @@ def ranked_ids_statement(alias: str, language: str, excluded: bool, read_vectors
     """`answer_ids`' statement as `match_answers` and `first_ids` make it for a text query: the answers the site of
     `language` lists among the candidates (`excluded`: checked against the whole vector too), ranked; or
     (`read_vectors`) the same rows unordered with their vector read, which `first_ids` ranks by `WordsRank`."""
-    queryset = Answer.objects.using(alias).for_site(language).filter(pk__in=Slot("candidates"))
-    if excluded:
-        queryset = queryset.filter(Slot("match", BooleanField()))
-    with override(language):
-        in_language = in_reader_language()
-    ranked = queryset.annotate(
-        rank=Slot("rank", FloatField()), in_language=in_language, in_question=Slot("in_question", IntegerField())
-    )
+    with override(language):  # (the language of `in_reader_language`)
+        ranked = ranked_answers(
+            Answer.objects.using(alias).for_site(language),
+            Slot("candidates"),
+            Slot("match", BooleanField()) if excluded else None,
+            Slot("rank", FloatField()),
+            Slot("in_question", IntegerField()),
+        )
     if read_vectors:
         columns = ranked.order_by().annotate(vector_read=ReadVector())
         return Statement.of(columns.values_list("pk", "in_language", "in_question", "vector_read"))
-    return Statement.of(ranked.order_by(*PG_ANSWER_ORDER).values_list("pk", flat=True)[: MAX_RESULTS + 1])
+    return Statement.of(ranked.values_list("pk", flat=True)[: MAX_RESULTS + 1])
 
 
 @cache
@@ -545,17 +572,13 @@ class PostgreSQLBackend(SearchBackend):
             if excluded is not None:
                 queryset = queryset.exclude(search_vector=excluded)
             return queryset.annotate(rank=Value(0.0)).order_by("question", "pk")
-        queryset = queryset.filter(pk__in=self.candidate_answers(queryset, parsed, query))
-        if parsed.excluded:  # see candidate_answers
-            queryset = queryset.filter(TextSearch("{vector} @@ {query}", query, output_field=BooleanField()))
-        # An answer whose question has every word asked for comes first, as on SQLite (`QUESTION_INDEX`).
-        in_question = TextSearch(
-            "CASE WHEN {vector} @@ {query} THEN 1 ELSE 0 END", query, "search_question_vector", IntegerField()
+        return ranked_answers(
+            queryset,
+            self.candidate_answers(queryset, parsed, query),
+            matches(query) if parsed.excluded else None,  # see candidate_answers
+            self.rank(parsed, query),
+            in_question_of(query),
         )
-        ranked = queryset.annotate(
-            rank=self.rank(parsed, query), in_language=in_reader_language(), in_question=in_question
-        )
-        return ranked.order_by(*PG_ANSWER_ORDER)
 
     @staticmethod
     def rank(parsed: ParsedQuery, query: SearchQuery) -> Expression:
@@ -570,10 +593,10 @@ class PostgreSQLBackend(SearchBackend):
         every word is required, every answer found has each of them: one ``ts_rank`` does (and costs less).
         """
         if not parsed.any_word:
-            return TextSearch("ts_rank({vector}, {query})", query)
+            return ts_rank(query)
         parts, words = tsquery_parts(parsed)
         if len(words) < 2:
-            return TextSearch("ts_rank({vector}, {query})", query)
+            return ts_rank(query)
         required = [part for part in parts if not getattr(part, "invert", False)]
         return WordsRank(all_of(required) if required else None, words)
 
@@ -619,12 +642,11 @@ class PostgreSQLBackend(SearchBackend):
         rank = self.rank(parsed, query)
         read_vectors = isinstance(rank, WordsRank)
         statement = ranked_ids_statement(alias, get_language(), bool(parsed.excluded), read_vectors)
-        in_question = "CASE WHEN {vector} @@ {query} THEN 1 ELSE 0 END"
         filled = statement.fill(
             candidates=self.candidates_sql(compiler, parsed, query),
-            match=compiler.compile(TextSearch("{vector} @@ {query}", query, output_field=BooleanField())),
+            match=compiler.compile(matches(query)),
             rank=compiler.compile(rank),
-            in_question=compiler.compile(TextSearch(in_question, query, "search_question_vector", IntegerField())),
+            in_question=compiler.compile(in_question_of(query)),
         )
         if read_vectors:
             ids = self.ranked_around_read_vectors(compiler, filled, rank, MAX_RESULTS + 1)
@@ -703,7 +725,7 @@ class PostgreSQLBackend(SearchBackend):
         compiler = Query(Provision).get_compiler(using=alias)
         conditions, params = [], []
         if query is not None:
-            sql, params = compiler.compile(TextSearch("{vector} @@ {query}", query, output_field=BooleanField()))
+            sql, params = compiler.compile(matches(query))
             conditions.append(sql)
         named_sql = ""
         if number:
@@ -713,7 +735,7 @@ class PostgreSQLBackend(SearchBackend):
             params = [*params, number]
         condition = conditions[0] if len(conditions) == 1 else f"({' OR '.join(conditions)})"
         headline = query is not None and not parsed.has_cjk
-        rank = TextSearch("ts_rank({vector}, {query})", query) if query is not None else Value(0.0)
+        rank = ts_rank(query) if query is not None else Value(0.0)
         slots = {
             "condition": (condition, params),
             "rank": compiler.compile(rank),
@@ -736,16 +758,12 @@ class PostgreSQLBackend(SearchBackend):
 
     def match_provisions(self, queryset, parsed, named):
         query = tsquery(parsed)
-        matches = (
-            Q(TextSearch("{vector} @@ {query}", query, output_field=BooleanField())) if query is not None else None
-        )
-        condition = (matches | named) if matches and named else (matches or named)
+        found = Q(matches(query)) if query is not None else None
+        condition = (found | named) if found and named else (found or named)
         if condition is None:
             return queryset.none().annotate(rank=Value(0.0))
         queryset = queryset.filter(condition)
-        queryset = queryset.annotate(
-            rank=TextSearch("ts_rank({vector}, {query})", query) if query is not None else Value(0.0)
-        )
+        queryset = queryset.annotate(rank=ts_rank(query) if query is not None else Value(0.0))
         if query is not None and not parsed.has_cjk:
             queryset = queryset.annotate(headline=SearchHeadline("search_text", query, **SNIPPET_OPTIONS))
         return queryset
