@@ -498,6 +498,16 @@ def in_question_of(query: SearchQuery) -> TextSearch:
 PG_ANSWER_ORDER = ("-in_language", "-in_question", "-rank", "pk")
 
 
+def with_read_vectors(ranked: QuerySet) -> QuerySet:
+    """The rows of `ranked_answers`, unordered, as (pk, in_language, in_question, the vector read once), which
+    `PostgreSQLBackend.ranked_around_read_vectors` ranks."""
+    return (
+        ranked.order_by()
+        .annotate(vector_read=ReadVector())
+        .values_list("pk", "in_language", "in_question", "vector_read")
+    )
+
+
 def ranked_answers(queryset: QuerySet, candidates, match, rank, in_question) -> QuerySet:
     """The answers of `queryset` among `candidates` (and where `match`, if not None), with their `rank`, in the
     order of `PG_ANSWER_ORDER`: the statement of `match_answers`, and of `ranked_ids_statement` with slots."""
@@ -526,8 +536,7 @@ def ranked_ids_statement(alias: str, language: str, excluded: bool, read_vectors
             Slot("in_question", IntegerField()),
         )
     if read_vectors:
-        columns = ranked.order_by().annotate(vector_read=ReadVector())
-        return Statement.of(columns.values_list("pk", "in_language", "in_question", "vector_read"))
+        return Statement.of(with_read_vectors(ranked))
     return Statement.of(ranked.values_list("pk", flat=True)[: MAX_RESULTS + 1])
 
 
@@ -609,11 +618,7 @@ class PostgreSQLBackend(SearchBackend):
         rank = found.query.annotations.get("rank")
         if not isinstance(rank, WordsRank) or rank.vector is not None or found.query.order_by != PG_ANSWER_ORDER:
             return super().first_ids(found, count)  # the statement below orders as `match_answers` does, only
-        columns = (
-            found.order_by()
-            .annotate(vector_read=ReadVector())
-            .values_list("pk", "in_language", "in_question", "vector_read")
-        )
+        columns = with_read_vectors(found)
         compiler = columns.query.get_compiler(using=columns.db)
         return self.ranked_around_read_vectors(compiler, compiler.as_sql(), rank, count)
 
