@@ -20,28 +20,15 @@ from serving import pages
 from serving.cache import RedisCache, Watch
 from tests.factories import make_answer, make_topic
 
-from .conftest import require_tool
 from .test_cache import change_question, rename_topic
-from .test_redis_cache import TEST_REDIS_URL
+from .test_redis_cache import TEST_REDIS_URL, redis_cache, remove_keys
 
 PREFIX = "sscard-test-local-pages"
 
 
-def remove_keys(cache):
-    """This module's keys, and only them (the Redis database may hold others')."""
-    client = cache._cache.get_client(write=True)
-    for key in client.scan_iter(f"{PREFIX}:*"):
-        client.delete(key)
-
-
 @pytest.fixture
 def backend():
-    cache = RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": PREFIX, "OPTIONS": {"socket_timeout": 1}})
-    try:
-        cache.set("probe", 1)
-    except redis.RedisError as error:
-        require_tool(False, f"Redis does not answer at {TEST_REDIS_URL} ({error}): start redis-server")
-    remove_keys(cache)
+    cache = redis_cache(PREFIX)
     yield cache
     for watch in cache._watches.__dict__.values():
         if isinstance(watch, Watch):

@@ -19,17 +19,29 @@ from .conftest import require_tool
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
-@pytest.fixture
-def backend():
-    cache = RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": "sscard-test-redis-cache", "OPTIONS": {"socket_timeout": 1}})
+def redis_cache(prefix):
+    """A RedisCache at TEST_REDIS_URL whose keys start with `prefix`, holding none yet (the test is skipped, or fails
+    in CI, if Redis does not answer)."""
+    cache = RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": prefix, "OPTIONS": {"socket_timeout": 1}})
     try:
-        cache.set("probe", 1)
+        remove_keys(cache)
     except redis.RedisError as error:
         require_tool(False, f"Redis does not answer at {TEST_REDIS_URL} ({error}): start redis-server")
-    yield cache
+    return cache
+
+
+def remove_keys(cache):
+    """The keys of `cache`'s prefix, and only them (the Redis database may hold others')."""
     client = cache._cache.get_client(write=True)
-    for key in client.scan_iter("sscard-test-redis-cache:*"):
+    for key in client.scan_iter(f"{cache.key_prefix}:*"):
         client.delete(key)
+
+
+@pytest.fixture
+def backend():
+    cache = redis_cache("sscard-test-redis-cache")
+    yield cache
+    remove_keys(cache)
 
 
 def test_reads_give_what_was_written(backend):
