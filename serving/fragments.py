@@ -10,12 +10,13 @@ rendered once and then read from the cache, under the same rules as whole pages 
   every draft preview, neither get nor fill a fragment;
 - per language: the key holds `get_language()` besides what the view names (the fragment's own identity).
 
-A view asks for all the fragments of a page at once (`lookup`: one round trip to the cache), renders only the
-missing ones (the `fragment` template tag wraps the block in place and stores what it renders), and so fetches
-the data of missing fragments only.
+A view asks for all the fragments of a page at once (`lookup`: one round trip to the cache, none when this worker
+holds copies of them all: `pages.LocalPages`), renders only the missing ones (the `fragment` template tag wraps the
+block in place and stores what it renders), and so fetches the data of missing fragments only.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
@@ -39,7 +40,9 @@ class Fragment:
 
     def store(self, html):
         if self.key and self.token:
-            pages.cache_set(self.key, {"token": self.token, "html": str(html)}, pages.timeout(self.token))
+            timeout = pages.timeout(self.token)
+            stored = {"token": self.token, "html": str(html), "expires": time.time() + timeout}
+            pages.cache_set(self.key, stored, timeout)
 
 
 NOT_CACHED = Fragment()
@@ -60,11 +63,23 @@ def lookup(request, identities):
     if not token or not identities:
         return [NOT_CACHED for _ in identities]
     keys = [fragment_key(identity) for identity in identities]
-    try:
-        found = pages.cache().get_many(keys)
-    except Exception:  # the cache did not answer: the blocks are rendered from the database
-        logger.warning("The cache did not answer (fragments).", exc_info=True)
+    copies = pages.local_pages()
+    found = copies.lookup_many(keys) if copies is not None else None
+    if found is pages.UNREACHABLE:
         return [NOT_CACHED for _ in identities]
+    found = dict(found or {})
+    missing = [key for key in keys if key not in found]
+    if missing:
+        try:
+            fetched = pages.cache().get_many(missing)
+        except Exception:  # the cache did not answer: the blocks are rendered from the database
+            logger.warning("The cache did not answer (fragments).", exc_info=True)
+            return [NOT_CACHED for _ in identities]
+        for key, stored in fetched.items():
+            if stored.get("token") == token:
+                found[key] = stored
+                if copies is not None:
+                    copies.keep(key, stored)
     fragments = []
     for key in keys:
         stored = found.get(key)

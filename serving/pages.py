@@ -84,7 +84,15 @@ def cache_set(key, value, timeout):
 
 
 def generation():
-    """The content generation (None when the cache does not answer: nothing is cached then)."""
+    """The content generation (None when the cache does not answer: nothing is cached then): with no round trip
+    when this worker's watch knows it (`LocalPages`), else read from the cache."""
+    copies = local_pages()
+    if copies is not None:
+        token = copies.generation()
+        if token is UNREACHABLE:
+            return None
+        if token is not None:
+            return token
     try:
         token = cache().get(GENERATION_KEY)
         if token is None:  # a new cache (or the token evicted): a new token, never an old one again
@@ -192,8 +200,9 @@ UNREACHABLE = object()  # LocalPages.lookup: the cache did not answer
 
 
 class LocalPages:
-    """Copies of the pages this thread found in the shared cache, each kept while the content generation is the one
-    it was built in and until it expires (`expires`, the time its entry in the shared cache expires too).
+    """Copies of the pages this thread found in the shared cache, and of the fragments of pages (serving.fragments),
+    each kept while the content generation is the one it was built in and until it expires (`expires`, the time its
+    entry in the shared cache expires too).
 
     The generation is known without a round trip from the cache's watch (`serving.cache.Watch`: Redis tells each
     thread when it changes), so a page found here costs no round trip; all copies are dropped when it changes.
@@ -256,9 +265,27 @@ class LocalPages:
             self.token = token
         return token
 
+    def lookup_many(self, keys):
+        """{key: the copy under `key`} of those of `keys` it holds in the current generation; None when the
+        generation is not known here; UNREACHABLE when the cache did not answer."""
+        token = self.generation()
+        if token is None or token is UNREACHABLE:
+            return token
+        found = {}
+        for key in keys:
+            stored = self.pages.get(key)
+            if stored is not None and stored["token"] == token:
+                if stored["expires"] <= time.time():
+                    self.drop(key)
+                else:
+                    self.pages.move_to_end(key)
+                    found[key] = stored
+        return found
+
     def keep(self, key, stored):
-        """Keep a copy of `stored`, found under `key` in the generation the watch last saw (else not kept)."""
-        size = len(stored["content"]) + self.OVERHEAD
+        """Keep a copy of `stored` (a page or a fragment, with the time it expires), found under `key` in the
+        generation the watch last saw (else not kept)."""
+        size = self.size_of(stored)
         if (
             self.token is None
             or stored["token"] != self.token
@@ -275,7 +302,12 @@ class LocalPages:
     def drop(self, key):
         stored = self.pages.pop(key, None)
         if stored is not None:
-            self.size -= len(stored["content"]) + self.OVERHEAD
+            self.size -= self.size_of(stored)
+
+    @classmethod
+    def size_of(cls, stored):
+        """The bytes counted for a page (its content) or a fragment (its HTML, as characters)."""
+        return len(stored["content"] if "content" in stored else stored["html"]) + cls.OVERHEAD
 
     def clear(self):
         self.pages.clear()

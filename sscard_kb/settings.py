@@ -287,8 +287,8 @@ EDITOR_IMAGE_MAX_PIXELS = 25_000_000
 # the first X-Forwarded-For entry.
 READER_PAGES_CACHE = "default"
 READER_PAGES_NEXT_CHANGE = "legal_refs.pages.next_wording_change"
-# Bytes of reader pages each worker (each thread) keeps copies of, served with no round trip to Redis while the
-# content is unchanged (serving.pages.LocalPages; with REDIS_URL only). 0: none.
+# Bytes of reader pages and page fragments each worker (each thread) keeps copies of, served with no round trip to
+# Redis while the content is unchanged (serving.pages.LocalPages; with REDIS_URL only). 0: none.
 READER_PAGES_LOCAL_BYTES = max(0, env_int("LOCAL_PAGES_MB", 16)) * 2**20
 SEARCH_RATE_LIMIT = env_int("SEARCH_RATE_LIMIT", 30)
 SEARCH_RATE_WINDOW = env_int("SEARCH_RATE_WINDOW", 10)

@@ -40,12 +40,13 @@ def backend():
 def redis_pages(backend, settings):
     """The site's reader pages in Redis (the test database of TEST_REDIS_URL), as with REDIS_URL set."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "serving.cache.RedisCache",
             "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": PREFIX,
             "OPTIONS": {"socket_timeout": 1},
-        }
+        },
     }
     yield caches["default"]
     remove_keys(caches["default"])
@@ -213,6 +214,61 @@ def test_a_copy_expires_when_its_page_does(client, answer, redis_pages):
     assert get(client, url)[2] == []
     (stored,) = pages.local_pages().pages.values()
     with mock.patch("serving.pages.time.time", return_value=stored["expires"]):
+        assert get(client, url)[2] == ["MGET"]
+
+
+# The copies of fragments, for the pages that are not stored (another query parameter, or a page-cache miss)
+
+NOT_STORED = "?utm_source=newsletter"  # a query parameter the page cache does not store: the page is built each time
+
+
+def test_a_page_that_is_not_stored_reads_its_generation_and_fragments_with_no_round_trip(client, answer, redis_pages):
+    url = answer.get_absolute_url() + NOT_STORED
+    built, built_queries, _ = get(client, url)  # its fragments rendered, and stored in Redis
+    assert built.status_code == 200
+    _, queries, reads = get(client, url)
+    assert reads == ["MGET"] and queries < built_queries  # its fragments found in Redis: copied
+    for _ in range(3):
+        response, again, reads = get(client, url)
+        assert reads == [] and again == queries  # the generation from the watch, the fragments from the copies
+        assert response.content == built.content
+
+
+def test_a_write_makes_the_copies_of_fragments_stale_for_the_very_next_request(
+    client, answer, redis_pages, django_capture_on_commit_callbacks
+):
+    url = answer.get_absolute_url() + NOT_STORED
+    for _ in range(2):
+        client.get(url)
+    _, queries, reads = get(client, url)
+    assert reads == []
+    with django_capture_on_commit_callbacks(execute=True):
+        change_question(answer)
+    response, rebuilt, _ = get(client, url)
+    assert '<h1 id="question">How do I apply for a card, and where?</h1>' in response.text  # in the answer's fragment
+    assert rebuilt > queries
+
+
+def test_a_change_made_through_another_app_server_drops_the_copies_of_fragments_at_once(client, answer, redis_pages):
+    url = answer.get_absolute_url() + NOT_STORED
+    for _ in range(2):
+        client.get(url)
+    _, queries, reads = get(client, url)
+    assert reads == []
+    other = RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": PREFIX})
+    with mock.patch.object(pages, "cache", return_value=other):
+        pages.content_changed()
+    assert get(client, url)[1] > queries  # the fragments built again from the database
+
+
+def test_a_copy_of_a_fragment_expires_when_its_entry_does(client, answer, redis_pages):
+    url = answer.get_absolute_url() + NOT_STORED
+    for _ in range(2):
+        client.get(url)
+    assert get(client, url)[2] == []
+    kept = [stored for key, stored in pages.local_pages().pages.items() if key.startswith("fragments:")]
+    assert kept and all(stored["expires"] > time.time() for stored in kept)
+    with mock.patch("serving.pages.time.time", return_value=min(stored["expires"] for stored in kept)):
         assert get(client, url)[2] == ["MGET"]
 
 
