@@ -5,7 +5,8 @@ rendered once and then read from the cache, under the same rules as whole pages 
 
 - never stale: an entry holds the content generation read before its page read the database, and is used only
   while that generation is current, so the generation bump of every write of content drops every fragment;
-  it also expires when a law wording takes effect (`pages.timeout`);
+  it also expires when a law wording takes effect (`pages.timeout`); a worker's copies (`pages.LocalPages`) learn
+  of a change from Redis, on another app server a network's latency later (docs/deployment.md, Redis);
 - only for an anonymous reader's page (`request.reader_page`, set by serving.middleware): signed-in staff, and so
   every draft preview, neither get nor fill a fragment;
 - per language: the key holds `get_language()` besides what the view names (the fragment's own identity).
@@ -72,9 +73,11 @@ def lookup(request, identities):
     if missing:
         try:
             fetched = pages.cache().get_many(missing)
-        except Exception:  # the cache did not answer: the blocks are rendered from the database
+        except Exception:  # the cache did not answer: the blocks this worker holds no copy of are rendered anew
             logger.warning("The cache did not answer (fragments).", exc_info=True)
-            return [NOT_CACHED for _ in identities]
+            return [
+                Fragment(key=key, token=token, html=found[key]["html"]) if key in found else NOT_CACHED for key in keys
+            ]
         for key, stored in fetched.items():
             if stored.get("token") == token:
                 found[key] = stored

@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import threading
 import time
 import uuid
@@ -306,8 +307,9 @@ class LocalPages:
 
     @classmethod
     def size_of(cls, stored):
-        """The bytes counted for a page (its content) or a fragment (its HTML, as characters)."""
-        return len(stored["content"] if "content" in stored else stored["html"]) + cls.OVERHEAD
+        """The bytes counted for a page (its content) or a fragment (its HTML: a string of Chinese takes two or four
+        bytes a character in memory)."""
+        return (len(stored["content"]) if "content" in stored else sys.getsizeof(stored["html"])) + cls.OVERHEAD
 
     def clear(self):
         self.pages.clear()

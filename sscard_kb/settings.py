@@ -185,7 +185,7 @@ elif not DEBUG and not env_bool("TESTING"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sscard-kb"}}
-# What `{% cache %}` keeps (Django's tag uses this alias): the parts of every page that depend on the language alone
+# What `{% cache … using="template_fragments" %}` keeps: the parts of every page that depend on the language alone
 # (the head's links, the header's name and search box, the footer), rendered once per process and language and kept
 # until the process ends, so only what changes with a deploy may go in it. Under DEBUG nothing is kept, so that an
 # edited template shows at once.

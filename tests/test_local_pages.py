@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from legal_refs.models import Provision
-from serving import pages
+from serving import fragments, pages
 from serving.cache import RedisCache, Watch
 from tests.factories import make_answer, make_topic
 
@@ -270,6 +270,28 @@ def test_a_copy_of_a_fragment_expires_when_its_entry_does(client, answer, redis_
     assert kept and all(stored["expires"] > time.time() for stored in kept)
     with mock.patch("serving.pages.time.time", return_value=min(stored["expires"] for stored in kept)):
         assert get(client, url)[2] == ["MGET"]
+
+
+def test_a_cache_that_fails_a_read_leaves_the_fragments_this_worker_holds(redis_pages, rf, caplog):
+    token = pages.generation()
+    copies = pages.local_pages()
+    assert copies.generation() == token
+    request = rf.get("/en/")
+    request.reader_page = {"key": None, "hit": False, "token": token}
+    held, missing = ("answer-body", 1), ("answer-body", 2)
+    copies.keep(fragments.fragment_key(held), {"token": token, "html": "<p>held</p>", "expires": time.time() + 60})
+    with mock.patch.object(pages.cache(), "get_many", side_effect=redis.ConnectionError("down")):
+        found, not_found = fragments.lookup(request, [held, missing])
+    assert "The cache did not answer (fragments)" in caplog.text
+    assert found.html == "<p>held</p>"
+    assert not_found is fragments.NOT_CACHED  # rendered from the database, and not stored
+
+
+def test_a_fragment_is_counted_at_its_size_in_memory():
+    ascii_html, chinese_html = "x" * 10_000, "社" * 10_000
+    assert pages.LocalPages.size_of({"html": ascii_html}) >= 10_000
+    assert pages.LocalPages.size_of({"html": chinese_html}) >= 20_000  # two bytes a character in a str
+    assert pages.LocalPages.size_of({"content": chinese_html.encode()}) == 30_000 + pages.LocalPages.OVERHEAD
 
 
 def test_copies_are_kept_within_their_budget_the_least_recently_served_dropped(redis_pages, settings):

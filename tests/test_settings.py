@@ -42,6 +42,37 @@ def test_debug_on_runs_without_secret_key():
     assert run_check({"DEBUG": "true"}).returncode == 0
 
 
+KEY = "7Hq2vN9xLp4RzW8mK3cJ6bY1tF5gD0sAeU-qWeRtYuIoPaSdFgHjKl"
+
+
 def test_debug_off_with_secret_key_starts():
-    key = "7Hq2vN9xLp4RzW8mK3cJ6bY1tF5gD0sAeU-qWeRtYuIoPaSdFgHjKl"
-    assert run_check({"SECRET_KEY": key, "ALLOWED_HOSTS": "example.org"}).returncode == 0
+    assert run_check({"SECRET_KEY": KEY, "ALLOWED_HOSTS": "example.org"}).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("debug", "backend"),
+    [
+        ("true", "django.core.cache.backends.dummy.DummyCache"),
+        ("false", "django.core.cache.backends.locmem.LocMemCache"),
+    ],
+)
+def test_the_language_parts_are_kept_except_under_debug(debug, backend):
+    """Under DEBUG (make run) an edited template shows at once: nothing is kept."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings; print(settings.CACHES['template_fragments']['BACKEND'])",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "sscard_kb.settings",
+            "DEBUG": debug,
+            "SECRET_KEY": KEY,
+        },
+        check=True,
+    )
+    assert result.stdout.strip() == backend
