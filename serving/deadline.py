@@ -17,11 +17,18 @@ import psycopg2
 from django.conf import settings
 from psycopg2 import extensions
 
+from . import faults
+
 
 def wait_with_deadline(seconds):
-    """A psycopg2 wait callback that waits at most `seconds` for each round trip."""
+    """A psycopg2 wait callback that waits at most `seconds` for each round trip. A round trip given up takes the
+    database as down for a moment (`faults.mark_down`), and while it is, every round trip fails at once: Django's
+    check of a persistent connection (CONN_HEALTH_CHECKS) swallows the first failure and connects again, which on a
+    stopped server would wait a second deadline before the request gets its 503."""
 
     def wait(connection):
+        if faults.database_down():
+            raise psycopg2.OperationalError("the database is taken as down (it did not answer a moment ago)")
         deadline = time.monotonic() + seconds
         while True:
             state = connection.poll()
@@ -29,6 +36,7 @@ def wait_with_deadline(seconds):
                 return
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                faults.mark_down()
                 raise psycopg2.OperationalError(f"the database did not answer within {seconds:g} s")
             if state not in (extensions.POLL_READ, extensions.POLL_WRITE):
                 raise psycopg2.OperationalError(f"bad state from poll: {state}")

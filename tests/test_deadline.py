@@ -7,7 +7,7 @@ import psycopg2
 import pytest
 from psycopg2 import extensions
 
-from serving import deadline
+from serving import deadline, faults
 
 
 class Silent:
@@ -45,6 +45,33 @@ def test_a_server_that_answers_is_waited_for():
     connection.theirs.send(b"x")
     deadline.wait_with_deadline(5)(connection)
     assert connection.polls == 2
+
+
+class Refusing(Silent):
+    """A connection the server refuses (a restart): the driver's error, at once."""
+
+    def poll(self):
+        self.polls += 1
+        raise psycopg2.OperationalError("connection refused")
+
+
+def test_a_round_trip_given_up_takes_the_database_as_down_and_the_next_one_fails_at_once():
+    """The next one is Django connecting again after its check of the connection (CONN_HEALTH_CHECKS) failed: on a
+    stopped server it would wait a second deadline."""
+    wait = deadline.wait_with_deadline(0.2)
+    with pytest.raises(psycopg2.OperationalError, match="did not answer within 0.2 s"):
+        wait(Silent())
+    assert faults.database_down()
+    reconnection = Answering()
+    with pytest.raises(psycopg2.OperationalError, match="taken as down"):
+        wait(reconnection)
+    assert reconnection.polls == 0  # not even tried
+
+
+def test_a_server_that_refuses_is_not_taken_as_down_by_the_deadline():
+    with pytest.raises(psycopg2.OperationalError, match="connection refused"):
+        deadline.wait_with_deadline(5)(Refusing())
+    assert not faults.database_down()  # a restart: Django connects again at once (the middleware decides)
 
 
 def test_installed_only_for_postgresql(monkeypatch):
