@@ -11,24 +11,30 @@ callback turns off COPY, which only the benchmarks use; server-side cursors and 
 """
 
 import select
+import threading
 import time
 
 import psycopg2
 from django.conf import settings
 from psycopg2 import extensions
 
-from . import faults
+
+class _GivenUp(threading.local):
+    at = float("-inf")  # when this thread last gave up a round trip (time.monotonic())
+
+
+_given_up = _GivenUp()
 
 
 def wait_with_deadline(seconds):
-    """A psycopg2 wait callback that waits at most `seconds` for each round trip. A round trip given up takes the
-    database as down for a moment (`faults.mark_down`), and while it is, every round trip fails at once: Django's
-    check of a persistent connection (CONN_HEALTH_CHECKS) swallows the first failure and connects again, which on a
-    stopped server would wait a second deadline before the request gets its 503."""
+    """A psycopg2 wait callback that waits at most `seconds` for each round trip. Within `seconds` after this thread
+    gave one up, a new connection is not attempted: Django's check of a persistent connection (CONN_HEALTH_CHECKS)
+    swallows a round trip given up and connects again at once, which on a stopped server would wait a second
+    deadline before the request gets its 503. Connecting sends nothing, so nothing is lost by not trying."""
 
     def wait(connection):
-        if faults.database_down():
-            raise psycopg2.OperationalError("the database is taken as down (it did not answer a moment ago)")
+        if connection.status == extensions.STATUS_SETUP and time.monotonic() - _given_up.at < seconds:
+            raise psycopg2.OperationalError("not connecting again: the database did not answer a moment ago")
         deadline = time.monotonic() + seconds
         while True:
             state = connection.poll()
@@ -36,7 +42,7 @@ def wait_with_deadline(seconds):
                 return
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                faults.mark_down()
+                _given_up.at = time.monotonic()
                 raise psycopg2.OperationalError(f"the database did not answer within {seconds:g} s")
             if state not in (extensions.POLL_READ, extensions.POLL_WRITE):
                 raise psycopg2.OperationalError(f"bad state from poll: {state}")

@@ -1,17 +1,20 @@
 """The web server's client-side deadline on PostgreSQL round trips (serving/deadline.py)."""
 
 import socket
+import time
 from types import SimpleNamespace
 
 import psycopg2
 import pytest
 from psycopg2 import extensions
 
-from serving import deadline, faults
+from serving import deadline
 
 
 class Silent:
     """A connection whose server never answers: poll() always wants to read, and nothing ever comes."""
+
+    status = extensions.STATUS_READY
 
     def __init__(self):
         self.ours, self.theirs = socket.socketpair()
@@ -47,6 +50,12 @@ def test_a_server_that_answers_is_waited_for():
     assert connection.polls == 2
 
 
+class Connecting(Answering):
+    """A connection being made (psycopg2's status while it connects)."""
+
+    status = extensions.STATUS_SETUP
+
+
 class Refusing(Silent):
     """A connection the server refuses (a restart): the driver's error, at once."""
 
@@ -55,23 +64,47 @@ class Refusing(Silent):
         raise psycopg2.OperationalError("connection refused")
 
 
-def test_a_round_trip_given_up_takes_the_database_as_down_and_the_next_one_fails_at_once():
-    """The next one is Django connecting again after its check of the connection (CONN_HEALTH_CHECKS) failed: on a
-    stopped server it would wait a second deadline."""
+@pytest.fixture
+def fresh_thread(monkeypatch):
+    """This thread as one that never gave up a round trip."""
+    monkeypatch.setattr(deadline, "_given_up", deadline._GivenUp())
+
+
+def test_right_after_a_round_trip_given_up_the_thread_does_not_connect_again(fresh_thread):
+    """What Django does after its check of a persistent connection (CONN_HEALTH_CHECKS) failed: connect again,
+    which on a stopped server would wait a second deadline."""
     wait = deadline.wait_with_deadline(0.2)
     with pytest.raises(psycopg2.OperationalError, match="did not answer within 0.2 s"):
         wait(Silent())
-    assert faults.database_down()
-    reconnection = Answering()
-    with pytest.raises(psycopg2.OperationalError, match="taken as down"):
+    reconnection = Connecting()
+    with pytest.raises(psycopg2.OperationalError, match="not connecting again"):
         wait(reconnection)
     assert reconnection.polls == 0  # not even tried
+    statement = Answering()  # a round trip on a connection that is open is waited for as ever
+    statement.theirs.send(b"x")
+    wait(statement)
+    assert statement.polls == 2
 
 
-def test_a_server_that_refuses_is_not_taken_as_down_by_the_deadline():
+def test_a_thread_connects_again_once_the_deadline_has_passed(fresh_thread):
+    wait = deadline.wait_with_deadline(0.2)
+    with pytest.raises(psycopg2.OperationalError):
+        wait(Silent())
+    time.sleep(0.25)
+    reconnection = Connecting()
+    reconnection.theirs.send(b"x")
+    wait(reconnection)
+    assert reconnection.polls == 2
+
+
+def test_a_refused_connection_does_not_stop_the_next_one(fresh_thread):
+    wait = deadline.wait_with_deadline(5)
     with pytest.raises(psycopg2.OperationalError, match="connection refused"):
-        deadline.wait_with_deadline(5)(Refusing())
-    assert not faults.database_down()  # a restart: Django connects again at once (the middleware decides)
+        wait(Refusing())
+    reconnection = Connecting()  # a restart: Django connects again at once
+    reconnection.theirs.send(b"x")
+    wait(reconnection)
+    assert reconnection.polls == 2
 
 
 def test_installed_only_for_postgresql(monkeypatch):
