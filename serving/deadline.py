@@ -30,7 +30,8 @@ def wait_with_deadline(seconds):
     """A psycopg2 wait callback that waits at most `seconds` for each round trip. Within `seconds` after this thread
     gave one up, a new connection is not attempted: Django's check of a persistent connection (CONN_HEALTH_CHECKS)
     swallows a round trip given up and connects again at once, which on a stopped server would wait a second
-    deadline before the request gets its 503. Connecting sends nothing, so nothing is lost by not trying."""
+    deadline before the request gets its 503. A connection being made carries no statement yet, so nothing is lost
+    by not making it."""
 
     def wait(connection):
         if connection.status == extensions.STATUS_SETUP and time.monotonic() - _given_up.at < seconds:

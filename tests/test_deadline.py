@@ -1,6 +1,7 @@
 """The web server's client-side deadline on PostgreSQL round trips (serving/deadline.py)."""
 
 import socket
+import threading
 import time
 from types import SimpleNamespace
 
@@ -36,7 +37,7 @@ class Answering(Silent):
         return extensions.POLL_OK if self.polls > 1 else extensions.POLL_READ
 
 
-def test_a_server_that_never_answers_is_given_up_with_an_operational_error():
+def test_a_server_that_never_answers_is_given_up_with_an_operational_error(fresh_thread):
     connection = Silent()
     with pytest.raises(psycopg2.OperationalError, match="did not answer within 0.2 s"):
         deadline.wait_with_deadline(0.2)(connection)
@@ -95,6 +96,25 @@ def test_a_thread_connects_again_once_the_deadline_has_passed(fresh_thread):
     reconnection.theirs.send(b"x")
     wait(reconnection)
     assert reconnection.polls == 2
+
+
+def test_another_thread_connects_as_usual(fresh_thread):
+    wait = deadline.wait_with_deadline(5)
+    deadline._given_up.at = time.monotonic()  # this thread has just given up a round trip
+    connected = []
+
+    def connect():
+        reconnection = Connecting()
+        reconnection.theirs.send(b"x")
+        wait(reconnection)
+        connected.append(reconnection.polls)
+
+    other = threading.Thread(target=connect)
+    other.start()
+    other.join()
+    assert connected == [2]
+    with pytest.raises(psycopg2.OperationalError, match="not connecting again"):
+        wait(Connecting())
 
 
 def test_a_refused_connection_does_not_stop_the_next_one(fresh_thread):
