@@ -228,17 +228,11 @@ class LocalPages:
     def lookup(self, key):
         """(the generation, the copy of the page under `key`); None when there is no copy in that generation or the
         generation is not known here; UNREACHABLE when the cache did not answer."""
-        token = self.generation()
-        if token is None or token is UNREACHABLE:
-            return token
-        stored = self.pages.get(key)
-        if stored is None or stored["token"] != token:
-            return None
-        if stored["expires"] <= time.time():
-            self.drop(key)
-            return None
-        self.pages.move_to_end(key)
-        return token, stored
+        found = self.lookup_many([key])
+        if found is UNREACHABLE:
+            return UNREACHABLE
+        stored = (found or {}).get(key)
+        return None if stored is None else (stored["token"], stored)
 
     def generation(self):
         """The generation, None when it is not known here, or UNREACHABLE."""
@@ -267,20 +261,22 @@ class LocalPages:
         return token
 
     def lookup_many(self, keys):
-        """{key: the copy under `key`} of those of `keys` it holds in the current generation; None when the
-        generation is not known here; UNREACHABLE when the cache did not answer."""
+        """{key: the copy under `key`} of those of `keys` it holds (all in the current generation: `generation`
+        drops every copy when it changes, and `keep` takes none of another); None when the generation is not known
+        here; UNREACHABLE when the cache did not answer."""
         token = self.generation()
         if token is None or token is UNREACHABLE:
             return token
         found = {}
         for key in keys:
             stored = self.pages.get(key)
-            if stored is not None and stored["token"] == token:
-                if stored["expires"] <= time.time():
-                    self.drop(key)
-                else:
-                    self.pages.move_to_end(key)
-                    found[key] = stored
+            if stored is None:
+                continue
+            if stored["expires"] <= time.time():
+                self.drop(key)
+            else:
+                self.pages.move_to_end(key)
+                found[key] = stored
         return found
 
     def keep(self, key, stored):
