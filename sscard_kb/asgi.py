@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sscard_kb.settings")
 
 application = get_asgi_application()
 
-from serving import deadline  # noqa: E402 (after Django is set up)
+from sscard_kb.startup import prepare_worker  # noqa: E402 (after Django is set up)
 
-deadline.install()
+prepare_worker()

@@ -10,7 +10,7 @@
 
 The segmenter is rjieba (the Rust jieba; docs/search.md says why) with its own dictionary plus the domain
 dictionary `dictionary/words.txt`; `dictionary/stopwords.txt` lists the stop words. Both are loaded once per
-process: by `load()` at start-up in the web server (sscard_kb/wsgi.py), else at first use (commands, tests).
+process: by `load()` at a web worker's start-up (sscard_kb/startup.py), else at first use (commands, tests).
 Neither writes a cache file.
 """
 
