@@ -84,7 +84,7 @@ ZH_FILLER = "的 了 在 可以 需要 到 和 或 按 由 向 为 将 是 请 �
 ZH_TERM_WEIGHTS = [1 / rank**0.8 for rank in range(1, len(ZH_TERMS) + 1)]
 ZH_QUESTION_ENDS = "怎么办 如何办理 需要什么材料 可以吗 在哪里办 多久能办好 要收费吗 怎么查询 有什么区别 能用吗".split()
 # Queries as Chinese readers type them: whole questions; other words than most answers use (synonyms);
-# traditional characters. The search folds neither yet: these rows time what it does with them.
+# traditional characters.
 ZH_SUBJECTS = "社保卡 社会保障卡 电子社保卡 三代卡 医保个人账户 养老金 孩子的社保卡 退休人员".split()
 ZH_PREDICATES = (
     "丢了怎么办 怎么激活 密码忘了怎么办 可以在外地用吗 怎么补办 在哪里办理 要多久才能拿到 收费吗 怎么查余额 坏了能换吗"

@@ -105,3 +105,7 @@ def test_the_benchmark_loads_the_corpus_and_scores_the_search(corpus):
     [scored] = run_queries([{"text": "工本费", "language": "zh-hans", "kind": "words", "relevant": ["fees.zh"]}], keys)
     assert scored.found[0] == "fees.zh"
     assert scored.rank == 1
+    # The issue's own example: a question typed as a sentence finds an answer about a lost card first.
+    lost = {"text": "社保卡丢了怎么办", "language": "zh-hans", "kind": "sentence", "relevant": ["report-loss.zh"]}
+    [sentence] = run_queries([lost], keys)
+    assert sentence.found[0] in {"report-loss.zh", "replace-lost.zh"}
