@@ -8,6 +8,7 @@ compared with the official text, which is kept.
 
 import os
 import stat
+import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,8 @@ from ..search_document import check_index_size
 from ..services import AnswerWrite, save_answers, save_topic
 from .parser import CHINESE, ENGLISH, SourceError, decode_source, parse_source, text_language
 
+TOPIC_NAMES_FILE = "topics.toml"  # in a folder of source texts: its sections' topics named in both languages
+TOPIC_NAME_LENGTH = Topic._meta.get_field("title").max_length
 TITLES_PER_QUERY = 500  # source titles (and question slugs) named in one query
 MAX_FILE_BYTES = 1_000_000  # a source text is a few kilobytes; docs/source-format.md
 # Any number, the same in every run: the PostgreSQL advisory lock an import run holds until it commits.
@@ -77,6 +80,7 @@ class ImportReport:
     deleted: list[str] = field(default_factory=list)  # the sources of answers an editor deleted: not imported
     restored: list[str] = field(default_factory=list)  # such sources imported again (--restore-deleted)
     topics_created: list[str] = field(default_factory=list)
+    topics_named: list[str] = field(default_factory=list)  # stored topics given a name they lacked (topics.toml)
     translations_recorded: list[str] = field(default_factory=list)  # "<law>, Article N, from <file>"
     translations_updated: list[str] = field(default_factory=list)
     warnings: list[QuoteWarning] = field(default_factory=list)
@@ -88,6 +92,7 @@ class ImportReport:
             self.created
             or self.updated
             or self.topics_created
+            or self.topics_named
             or self.translations_recorded
             or self.translations_updated
             or self.restored
@@ -95,6 +100,7 @@ class ImportReport:
 
     def lines(self):
         lines = [f"New topic: {title}" for title in self.topics_created]
+        lines += [f"Topic named: {names}" for names in self.topics_named]
         lines += [f"Translation recorded: {translation}" for translation in self.translations_recorded]
         lines += [f"Translation updated: {translation}" for translation in self.translations_updated]
         lines += [f"Warning: {warning}" for warning in self.warnings]
@@ -207,6 +213,35 @@ def _serialise_import_runs():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
+def topic_names(paths):
+    """{each name: (English name, Chinese name)} of the topics that the folders named in `paths` name in their
+    `topics.toml` (docs/source-format.md, "Topic names"); a SourceError for a file that cannot be read."""
+    names = {}
+    for folder in (Path(path) for path in paths):
+        path = folder / TOPIC_NAMES_FILE
+        if not folder.is_dir() or not path.exists():
+            continue
+        try:
+            entries = tomllib.loads(decode_source(read_source_file(path), str(path))).get("topic", [])
+        except tomllib.TOMLDecodeError as error:
+            raise SourceError(str(path), 0, f"not valid TOML ({error})") from None
+        except OSError as error:
+            raise SourceError(str(path), 0, f"cannot be read ({error.strerror})") from None
+        for number, entry in enumerate(entries, start=1):
+            english, chinese = (entry.get(key) if isinstance(entry, dict) else None for key in ("en", "zh"))
+            if not (isinstance(english, str) and english.strip() and isinstance(chinese, str) and chinese.strip()):
+                raise SourceError(str(path), 0, f"topic {number} needs an English name (en) and a Chinese one (zh)")
+            pair = (english.strip(), chinese.strip())
+            if longest := max((name for name in pair if len(name) > TOPIC_NAME_LENGTH), key=len, default=""):
+                raise SourceError(
+                    str(path), 0, f"topic {number}: “{longest[:40]}…” is over {TOPIC_NAME_LENGTH} characters"
+                )
+            for name in pair:
+                if names.setdefault(name, pair) != pair:
+                    raise SourceError(str(path), 0, f"“{name}” names two topics")
+    return names
+
+
 def read_sources(paths):
     """Parse every file; all problems are collected before anything is written."""
     parsed, errors = _parse_files(source_files(paths))
@@ -222,11 +257,15 @@ def import_paths(paths, **options):
     laws and articles they name that are not held."""
     files = source_files(paths)
     sources, errors = _parse_files(files)
+    try:
+        names = topic_names(paths)
+    except SourceError as error:
+        errors.append(error)
     if errors:
         errors += _Corpus(sources).errors(sources)
         order = {str(path): position for position, path in enumerate(files)}
         raise ImportFailed(sorted(errors, key=lambda error: (order.get(error.source, len(order)), error.line)))
-    return load_sources(sources, **options)
+    return load_sources(sources, topic_names=names, **options)
 
 
 def _unsaved(write, new):
@@ -321,8 +360,9 @@ class _Corpus:
 
 
 class _Loader:
-    def __init__(self, report, overwrite_edited, restore_deleted=False):
+    def __init__(self, report, overwrite_edited, restore_deleted=False, topic_names=None):
         self.report = report
+        self.topic_names = topic_names or {}  # each name -> (English name, Chinese name), from topics.toml
         self.overwrite_edited = overwrite_edited
         self.restore_deleted = restore_deleted
         self.deleted = {}  # (site, section, title) -> the DeletedSource of an answer an editor deleted
@@ -483,6 +523,11 @@ class _Loader:
         """The topic `topic` finds for the title, without making one (None)."""
         if title in self.topics:
             return self.topics[title]
+        english, chinese = self.topic_names.get(title, (None, None))
+        return (english and self.topic_named(english)) or self.topic_named(chinese or title)
+
+    @staticmethod
+    def topic_named(title):
         chinese = text_language([title]) == CHINESE
         return (
             (chinese and Topic.objects.filter(title_zh=title).order_by("pk").first())
@@ -493,17 +538,41 @@ class _Loader:
     def topic(self, title):
         """The topic of the breadcrumb's section `title`: the topic of that (English) title, else the one whose slug
         the title gives (renamed by an editor), else a new one. A Chinese name (`text_language`) is looked for as
-        the Chinese title first (the oldest topic of that name), and a new topic gets it as both titles (the
-        English one until an editor gives it; the title is unique)."""
+        the Chinese title first (the oldest topic of that name).
+
+        Where the folder's `topics.toml` names the section's topic in both languages (`topic_names`), the topic
+        of its English name is looked for first, a new topic gets both names, and a stored topic gets the name
+        it lacks: a Chinese name where it has none, an English one where its English title is only its Chinese
+        name. A name an editor gave is never changed. Without a pair, a new topic of a Chinese name gets it as
+        both titles (the English one until an editor gives it; the title is unique)."""
         if title not in self.topics:
-            chinese = text_language([title]) == CHINESE
+            english, chinese = self.topic_names.get(title, (None, None))
+            if text_language([title]) == CHINESE:
+                english, chinese = english or title, chinese or title
             topic = self.stored_topic(title)
             if topic is None:
-                slug = unique_slug(Topic.objects, title, fallback="topic")
-                topic = save_topic(Topic(title=title, title_zh=title if chinese else "", slug=slug))
-                self.report.topics_created.append(title)
+                name = english or title
+                slug = unique_slug(Topic.objects, name, fallback="topic")
+                topic = save_topic(Topic(title=name, title_zh=chinese or "", slug=slug))
+                self.report.topics_created.append(name)
+            else:
+                self.name_topic(topic, english, chinese)
             self.topics[title] = topic
         return self.topics[title]
+
+    def name_topic(self, topic, english, chinese):
+        """Give the stored `topic` the names of `topics.toml` that it lacks (see `topic`)."""
+        named = []
+        if chinese and not topic.title_zh:
+            topic.title_zh = chinese
+            named.append(chinese)
+        placeholder = topic.title == topic.title_zh and text_language([topic.title]) == CHINESE
+        if english and english != topic.title and placeholder and not Topic.objects.filter(title=english).exists():
+            topic.title = english
+            named.append(english)
+        if named:
+            save_topic(topic)
+            self.report.topics_named.append(f"{topic.title} / {topic.title_zh}")
 
     def load(self, source):
         identity = (source.site, source.section, source.title)
@@ -569,20 +638,22 @@ class _Loader:
         self.sources.append(source)
 
 
-def load_sources(sources, *, overwrite_edited=False, restore_deleted=False, dry_run=False):
+def load_sources(sources, *, overwrite_edited=False, restore_deleted=False, dry_run=False, topic_names=None):
     """Create or update answers, sections and citations from parsed sources, and record the English they quote
     as translations of the articles quoted.
 
     The laws and articles quoted must be held: a name that names no law, or an article the law does not have,
     refuses the run (every such problem is reported) before anything is written. One transaction: an error
-    leaves the database as it was; a dry run rolls back.
+    leaves the database as it was; a dry run rolls back. `topic_names`: the topics named in both languages
+    (`topic_names`), by each of their names.
     """
     report = ImportReport(dry_run=dry_run)
     report.stripped = [
         f"{source.name}, line {line}" for source in sources for line in getattr(source, "stripped_lines", ())
     ]
     try:
-        _load(sources, _Loader(report, overwrite_edited=overwrite_edited, restore_deleted=restore_deleted), dry_run)
+        loader = _Loader(report, overwrite_edited, restore_deleted, topic_names)
+        _load(sources, loader, dry_run)
     except (OperationalError, InterfaceError) as error:  # not the sources' fault: a lock, a lost connection
         raise database_failure(error) from error
     return report
