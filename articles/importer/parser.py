@@ -160,6 +160,10 @@ CJK_ARTICLE_MARKER = re.compile(r"^第\s*" + _CJK_NUMBER + r"\s*条(?!规定)[\s
 CJK_LAW_ARTICLE_MARKER = re.compile(r"^《([^《》]+)》\s*第\s*" + _CJK_NUMBER + r"\s*条(?!规定)[\s:：]*(.*)$", re.DOTALL)
 LEGAL_BASIS = re.compile(r"^(?:Legal\s+basis\s*[:：]|法律依据\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
 LEGAL_ANALYSIS = re.compile(r"^(?:Legal\s+analysis\s*[:：]|法律分析\s*[:：])\s*(.*)$", re.IGNORECASE | re.DOTALL)
+# A Chinese heading word that gives a section's kind (`section_kind`), used as a label: `注意事项：补办新卡后原卡作废。`
+# opens a precautions section whose first paragraph is the text after the colon, as `法律分析：` opens the analysis.
+# Only these words, at the start of the paragraph: `补办方法：…`, `请注意：…` are no labels.
+KIND_LABEL = re.compile(r"^(注意事项|注意|方法|须知|条件)\s*[:：]\s*(.*)$", re.DOTALL)
 # A paragraph of the legal basis that is only a law's name in book-title marks: the articles after it are its.
 LAW_NAME_LINE = re.compile(r"^《([^《》]+)》[\s.。:：]*$")
 # A label starts with a letter and ends at a colon followed by a space ("9:00", "https://" are not labels), or at a
@@ -173,12 +177,15 @@ _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789
 
 
 def _starts_block(line):
-    """A line that opens a new block even without a blank line before it: a list item, a label, a Chinese
-    article marker or a line naming a law (Chinese text is seldom wrapped, and often has no blank lines)."""
+    """A line that opens a new block even without a blank line before it: a list item, a label (`KIND_LABEL`
+    too), a Chinese article marker or a line naming a law (Chinese text is seldom wrapped, and often has no blank
+    lines)."""
     if LIST_MARKER.match(line):
         return True
     if line[0] in "Ll法":
         return bool(LEGAL_BASIS.match(line) or LEGAL_ANALYSIS.match(line))
+    if line[0] in "注方须条":
+        return bool(KIND_LABEL.match(line))
     if line[0] == "第":
         return bool(CJK_ARTICLE_MARKER.match(line))
     return line[0] == "《" and bool(CJK_LAW_ARTICLE_MARKER.match(line) or LAW_NAME_LINE.match(line))
@@ -473,6 +480,11 @@ def _parse_answer(blocks, markers, language):
             sections.append(current)
             if analysis[1].strip():
                 current.blocks.append(Paragraph(analysis[1].strip(), block.line))
+        elif (label := KIND_LABEL.match(block.text)) and label[2].strip():  # alone, the word is a heading (below)
+            _demote_if_empty(sections, lead)
+            current = ParsedSection(kind=section_kind(label[1]), heading=label[1], line=block.line, written=block.text)
+            sections.append(current)
+            current.blocks.append(Paragraph(label[2].strip(), block.line))
         elif _is_heading(block.text):
             _demote_if_empty(sections, lead)
             heading = block.text[:-1].strip()

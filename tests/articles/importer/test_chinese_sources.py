@@ -139,6 +139,109 @@ def test_a_heading_with_nothing_under_it_stays_a_paragraph_as_written():
     assert [section.heading for section in parsed.sections] == ["注意事项"]
 
 
+# --------------------------------------------------------------------- heading words as labels
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "kind", "heading", "first"),
+    [
+        ("注意事项：补办新卡后原卡作废。", PRECAUTIONS, "注意事项", "补办新卡后原卡作废。"),
+        ("注意：带身份证。", PRECAUTIONS, "注意", "带身份证。"),
+        ("须知：首次申领免收工本费。", PRECAUTIONS, "须知", "首次申领免收工本费。"),
+        ("方法：到银行办理。", METHODS, "方法", "到银行办理。"),
+        ("条件：已经参加社会保险。", CONDITIONS, "条件", "已经参加社会保险。"),
+        ("\u3000\u3000注意事项\u3000：\u3000补办新卡后原卡作废。", PRECAUTIONS, "注意事项", "补办新卡后原卡作废。"),
+        ("注意事项: 补办新卡后原卡作废。", PRECAUTIONS, "注意事项", "补办新卡后原卡作废。"),
+    ],
+)
+def test_a_heading_word_with_text_after_its_colon_opens_a_section_of_its_kind_with_that_text(
+    paragraph, kind, heading, first
+):
+    parsed = parse(text("先挂失。", paragraph))
+    assert parsed.short_answer == "先挂失。"
+    [section] = parsed.sections
+    assert (section.kind, section.heading, section.blocks) == (kind, heading, [Paragraph(first, 7)])
+
+
+def test_a_heading_word_with_text_starts_a_paragraph_without_a_blank_line():
+    parsed = parse(text("先挂失。\n注意事项：补办新卡后原卡作废。\n原号码不变。"))
+    assert parsed.short_answer == "先挂失。"
+    [section] = parsed.sections
+    assert (section.kind, section.heading) == (PRECAUTIONS, "注意事项")
+    assert section.blocks == [Paragraph("补办新卡后原卡作废。原号码不变。", 6)]
+
+
+def test_the_text_after_a_heading_word_is_the_first_paragraph_even_when_it_ends_in_a_colon():
+    [section] = parse(text("注意事项：补办后请注意以下两点：", "①原卡作废；", "②号码不变。")).sections
+    assert (section.kind, section.heading) == (PRECAUTIONS, "注意事项")
+    assert section.markdown == "补办后请注意以下两点：\n\n1. 原卡作废；\n2. 号码不变。"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [text("先挂失。", "注意事项：", "补办新卡后原卡作废。"), text("先挂失。\n注意事项：\n①补办新卡后原卡作废。")],
+)
+def test_a_heading_word_alone_with_its_colon_is_still_a_heading(source):
+    parsed = parse(source)
+    assert parsed.short_answer == "先挂失。"
+    [section] = parsed.sections
+    assert (section.kind, section.heading) == (PRECAUTIONS, "注意事项")
+    assert section.markdown.endswith("补办新卡后原卡作废。")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "补办时请注意：原卡作废。",  # the colon mid-line
+        "他说：“注意事项：原卡作废。”",  # a quotation after the colon
+        "补办方法：到银行办理。",  # the word, but not alone before the colon
+        "注意身份证号码：不会改变。",  # the word, but not right before the colon
+        "可以补办，方法：到银行办理。",  # a clause before the word
+        "方法论：先挂失，后补办。",  # a longer word
+    ],
+)
+def test_a_sentence_with_a_full_width_colon_that_is_no_heading_word_label_stays_a_paragraph(paragraph):
+    parsed = parse(text("先挂失。", paragraph))
+    assert (parsed.short_answer, parsed.sections) == (f"先挂失。\n\n{paragraph}", [])
+
+
+def test_a_sentence_continuing_on_a_line_with_a_colon_mid_line_is_joined_to_its_paragraph():
+    parsed = parse(text("先挂失，\n补办时请注意：原卡作废。"))
+    assert (parsed.short_answer, parsed.sections) == ("先挂失，补办时请注意：原卡作废。", [])
+
+
+def test_in_an_english_text_a_heading_word_before_text_is_no_label_and_legal_analysis_is_one():
+    english = "Site - Social security inquiry - Lost?\n\nLost?\n\n"
+    parsed = parse(english + "Report it.\n\nPrecautions: keep the receipt.\n\nMethods: go to the bank.")
+    assert (parsed.short_answer, parsed.sections) == (
+        "Report it.\n\nPrecautions: keep the receipt.\n\nMethods: go to the bank.",
+        [],
+    )
+    parsed = parse(english + "Report it.\n\nLegal analysis: Yes.\n\nPrecautions:\n\n1. Keep the receipt.")
+    assert [(s.kind, s.heading, s.markdown) for s in parsed.sections] == [
+        (ANALYSIS, "Legal analysis", "Yes."),
+        (PRECAUTIONS, "Precautions", "1. Keep the receipt."),
+    ]
+
+
+def test_a_heading_word_label_is_read_in_an_english_text_too():
+    parsed = parse("招聘网 - 社保查询 - Lost?\n\nLost?\n\nReport it.\n\n注意事项：Keep the receipt.")
+    assert parsed.language == ENGLISH
+    assert [(s.kind, s.heading, s.markdown) for s in parsed.sections] == [
+        (PRECAUTIONS, "注意事项", "Keep the receipt.")
+    ]
+
+
+def test_a_heading_word_label_is_imported_as_a_section_of_its_kind(social_insurance_law, tmp_path):
+    write(tmp_path, "a.txt", text("先挂失。", "注意事项：补办新卡后原卡作废。"))
+    import_paths([tmp_path])
+    answer = Answer.objects.get()
+    assert answer.short_answer == "先挂失。"
+    assert [(s.kind, s.heading, s.body) for s in answer.sections.all()] == [
+        (SectionKind.PRECAUTIONS, "注意事项", "补办新卡后原卡作废。")
+    ]
+
+
 # --------------------------------------------------------------------- lists
 
 
