@@ -57,7 +57,13 @@ from .uploads import ImageUploadForm, LimitedUploadHandler, max_upload_bytes, to
 
 
 class TopicForm(ControlCharactersForm, forms.ModelForm):
-    pass
+    """A topic is named in both languages: each site lists it under the name in its own language (the model
+    allows a topic without a Chinese name, as an import of English texts makes one, until an editor names it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "title_zh" in self.fields:  # not when the topic is only viewed
+            self.fields["title_zh"].required = True
 
 
 REVIEW_FIELDS = ["review_interval_days", "responsible_editor"]  # of topics and answers: publishers set them

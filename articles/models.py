@@ -25,7 +25,8 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from legal_refs.models import Provision, ProvisionVersion
-from serving.languages import html_lang, is_chinese
+from serving.languages import Written, html_lang, is_chinese
+from textkit.tokens import CJK_RUN
 
 from .markdown import render
 from .roles import CHANGE_PERMISSION
@@ -142,6 +143,20 @@ class Topic(models.Model):
     def display_title(self):
         """The name in the active language (templates)."""
         return self.title_in(get_language())
+
+    @property
+    def display_title_lang(self):
+        """The `lang` of `display_title` where it is written in the other language than the page's (a topic
+        named in one language only), else ''."""
+        chinese_page, chinese_name = is_chinese(get_language()), CJK_RUN.search(self.display_title) is not None
+        if chinese_name == chinese_page:
+            return ""
+        return html_lang(Language.ZH_HANS if chinese_name else Language.EN)
+
+    @property
+    def written_title(self):
+        """`display_title` with its `display_title_lang` (a breadcrumb's name)."""
+        return Written(self.display_title, self.display_title_lang)
 
     @property
     def display_description(self):

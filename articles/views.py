@@ -60,7 +60,7 @@ class TopicDetailView(ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             topic=self.topic,
-            breadcrumbs=[(self.topic.display_title, self.topic.get_absolute_url())],
+            breadcrumbs=[(self.topic.written_title, self.topic.get_absolute_url())],
             **kwargs,
         )
 
@@ -198,7 +198,7 @@ class AnswerDetailView(DetailView):
             indexed_languages=set(urls),
             blocks=page,
             breadcrumbs=[
-                (answer.topic.display_title, answer.topic.get_absolute_url()),
+                (answer.topic.written_title, answer.topic.get_absolute_url()),
                 (answer.question, answer.get_absolute_url()),
             ],
             **content,

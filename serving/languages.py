@@ -63,6 +63,18 @@ def html_lang(code):
     return translation.to_locale(code).replace("_", "-")
 
 
+class Written(str):
+    """Text with the `lang` (as `html_lang` writes it) of the language it is written in where that is not the
+    page's, else with ''; plain text wherever it is used as text (a breadcrumb's name in JSON-LD, say)."""
+
+    lang: str
+
+    def __new__(cls, text, lang=""):
+        written = super().__new__(cls, text)
+        written.lang = lang
+        return written
+
+
 def in_language(path, language):
     """`path` (a reader page's path, its query string kept) under `language`'s prefix instead of its own."""
     current = language_from_path(path)

@@ -37,6 +37,12 @@ def breadcrumb_trail(crumbs):
     return [(_("Home"), reverse("articles:home")), *crumbs]
 
 
+@register.filter
+def written_lang(text):
+    """The `lang` of a name written in the other language than the page's (`serving.languages.Written`), else ''."""
+    return getattr(text, "lang", "")
+
+
 @register.simple_tag(takes_context=True)
 def breadcrumb_ld(context, trail):
     """A schema.org BreadcrumbList script for (name, path) pairs."""

@@ -453,7 +453,8 @@ def test_publishers_set_the_review_fields_and_editors_see_them(client, db):
     client.force_login(make_user("publisher", "publisher"))
     page = client.get(reverse("admin:articles_topic_change", args=[topic.pk])).content.decode()
     assert 'name="review_interval_days"' in page and 'name="responsible_editor"' in page
-    data = {"title": "Cards", "slug": topic.slug, "review_interval_days": 90, "responsible_editor": editor.pk}
+    data = {"title": "Cards", "title_zh": "社保卡", "slug": topic.slug, "review_interval_days": 90}
+    data["responsible_editor"] = editor.pk
     response = client.post(reverse("admin:articles_topic_change", args=[topic.pk]), data)
     assert response.status_code == 302
     topic.refresh_from_db()
