@@ -32,10 +32,7 @@ def law_crumbs(law):
 
 
 def provision_crumbs(provision):
-    return [
-        *law_crumbs(provision.law),
-        (_("Article %(number)s") % {"number": provision.number}, provision.get_absolute_url()),
-    ]
+    return [*law_crumbs(provision.law), (pages.article_name(provision), provision.get_absolute_url())]
 
 
 class LawListView(ListView):
@@ -174,7 +171,7 @@ class VersionView(TemplateView):
             compare_url=pages.compare_url(provision, earlier[-1], version) if earlier else "",
             breadcrumbs=[
                 *provision_crumbs(provision),
-                (_("Wording on %(date)s") % {"date": date.isoformat()}, self.request.path),
+                (_("Wording on %(date)s") % {"date": pages.law_date(date)}, self.request.path),
             ],
             **kwargs,
         )
@@ -200,7 +197,8 @@ class CompareView(TemplateView):
             breadcrumbs=[
                 *provision_crumbs(provision),
                 (
-                    _("Changes from %(a)s to %(b)s") % {"a": kwargs["a"].isoformat(), "b": kwargs["b"].isoformat()},
+                    _("Changes from %(a)s to %(b)s")
+                    % {"a": pages.law_date(kwargs["a"]), "b": pages.law_date(kwargs["b"])},
                     self.request.path,
                 ),
             ],

@@ -1,5 +1,6 @@
 """Law pages in each language: the English citation form stays English; dates are written as each language does;
-a chapter is named in each language, each name marked with its own language."""
+a chapter is named in each language, each name marked with its own language; the breadcrumbs name an article
+and a date as the page does."""
 
 import pytest
 from django.utils import translation
@@ -7,7 +8,7 @@ from django.utils import translation
 from legal_refs.models import Chapter
 from legal_refs.pages import english_citation
 from tests.factories import make_law, make_provision
-from tests.site_helpers import page_of
+from tests.site_helpers import json_ld, page_of
 
 LAW_ZH = "/zh-hans/laws/social-insurance-law/"
 LAW_EN = "/en/laws/social-insurance-law/"
@@ -17,6 +18,13 @@ def between(html, start, end):
     """The part of `html` from the first `start` to the next `end`."""
     first = html.index(start)
     return html[first : html.index(end, first)]
+
+
+def crumbs(html):
+    """The names of the breadcrumbs as the page shows them and as its BreadcrumbList gives them."""
+    shown = page_of(between(html, 'class="breadcrumbs"', "</nav>"), "a")
+    (trail,) = [data for data in json_ld(html) if data["@type"] == "BreadcrumbList"]
+    return shown, [item["name"] for item in trail["itemListElement"]]
 
 
 @pytest.mark.django_db
@@ -110,3 +118,35 @@ def test_a_chapter_without_its_official_title_is_named_in_english_marked_as_engl
     assert '<h2 id="chapter-1"><span class="title-en" lang="en">Chapter I General Provisions</span></h2>' in law_page
     article_page = client.get("/zh-hans/laws/untitled-chapters/articles/1/").text
     assert '<p class="meta chapter-name"><span lang="en">Chapter I General Provisions</span></p>' in article_page
+
+
+# --------------------------------------------------------------------- breadcrumbs
+
+
+@pytest.mark.django_db
+def test_the_article_crumb_names_the_article_as_the_page_does(client, social_insurance_law):
+    chinese = client.get(f"{LAW_ZH}articles/4/").text
+    assert page_of(chinese, "h1") == ["《中华人民共和国社会保险法》第四条"]
+    assert crumbs(chinese) == (["首页", "法律法规", "中华人民共和国社会保险法", "第四条"],) * 2
+    english = client.get(f"{LAW_EN}articles/4/").text
+    assert crumbs(english) == (["Home", "Laws", "Social Insurance Law", "Article 4"],) * 2
+
+
+@pytest.mark.django_db
+def test_the_crumbs_of_a_wording_and_a_comparison_write_dates_as_the_page_does(client, social_insurance_law):
+    wording = client.get(f"{LAW_ZH}articles/57/versions/2015-01-01/").text
+    assert (
+        crumbs(wording) == (["首页", "法律法规", "中华人民共和国社会保险法", "第五十七条", "2015年1月1日的文本"],) * 2
+    )
+    comparison = client.get(f"{LAW_ZH}articles/57/compare/2015-01-01/2019-01-01/").text
+    assert crumbs(comparison)[1][-2:] == ["第五十七条", "2015年1月1日至2019年1月1日的修改"]
+    assert crumbs(comparison)[0] == crumbs(comparison)[1]
+
+    wording = client.get(f"{LAW_EN}articles/57/versions/2015-01-01/").text
+    assert page_of(wording, "h1") == ["Social Insurance Law — Article 57 as in force on 2015-01-01"]
+    assert crumbs(wording) == (["Home", "Laws", "Social Insurance Law", "Article 57", "Wording on 2015-01-01"],) * 2
+    comparison = client.get(f"{LAW_EN}articles/57/compare/2015-01-01/2019-01-01/").text
+    assert (
+        crumbs(comparison)
+        == (["Home", "Laws", "Social Insurance Law", "Article 57", "Changes from 2015-01-01 to 2019-01-01"],) * 2
+    )
