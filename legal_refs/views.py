@@ -130,10 +130,13 @@ class ProvisionDetailView(DetailView):
         shown = version or (timeline[0] if timeline else None)
         paragraphs = [block.number for block in shown.blocks] if shown else []
         translations = pages.sorted_translations(provision, version)
+        translated = any(translation.language == get_language() for translation in translations)
         return super().get_context_data(
             chinese_page=is_chinese(),
             # The official (Chinese) text first, except on the site of a language a translation is held in.
-            translation_first=any(translation.language == get_language() for translation in translations),
+            translation_first=translated,
+            # On another language's site, the reader is told that no translation into it is held.
+            translation_missing=not is_chinese() and not translated,
             version=version,
             earlier_versions=earlier[::-1],
             coming_versions=[v for v in timeline if v.effective_from > today],

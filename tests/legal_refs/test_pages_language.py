@@ -1,12 +1,13 @@
 """Law pages in each language: the English citation form stays English; dates are written as each language does;
 a chapter is named in each language, each name marked with its own language; the breadcrumbs name an article
-and a date as the page does."""
+and a date as the page does; the English page says when no English translation of an article is held."""
 
 import pytest
 from django.utils import translation
 
-from legal_refs.models import Chapter
+from legal_refs.models import Chapter, Translation
 from legal_refs.pages import english_citation
+from legal_refs.services import save_translation
 from tests.factories import make_law, make_provision
 from tests.site_helpers import json_ld, page_of
 
@@ -150,3 +151,34 @@ def test_the_crumbs_of_a_wording_and_a_comparison_write_dates_as_the_page_does(c
         crumbs(comparison)
         == (["Home", "Laws", "Social Insurance Law", "Article 57", "Changes from 2015-01-01 to 2019-01-01"],) * 2
     )
+
+
+# --------------------------------------------------------------------- no English translation
+
+
+NO_TRANSLATION = (
+    '<p class="language-notice">No English translation of this article is held. The official Chinese text follows.</p>'
+)
+
+
+@pytest.mark.django_db
+def test_the_english_article_page_says_when_no_english_translation_is_held(client, social_insurance_law):
+    html = client.get(f"{LAW_EN}articles/5/").text
+    assert NO_TRANSLATION in html
+    assert html.index(NO_TRANSLATION) < html.index('id="official-text"')
+
+
+@pytest.mark.django_db
+def test_the_english_article_page_with_a_translation_says_nothing_of_one_missing(client, social_insurance_law):
+    provision = social_insurance_law.provisions.get(number=4)
+    save_translation(Translation(provision=provision, paragraphs=["Employers and individuals pay."]))
+    html = client.get(f"{LAW_EN}articles/4/").text
+    assert "Employers and individuals pay." in html
+    assert 'class="language-notice"' not in html
+
+
+@pytest.mark.django_db
+def test_the_chinese_article_page_says_nothing_of_an_english_translation(client, social_insurance_law):
+    html = client.get(f"{LAW_ZH}articles/5/").text
+    assert 'class="language-notice"' not in html
+    assert "英文译文" not in html
