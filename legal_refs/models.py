@@ -159,7 +159,7 @@ class Chapter(models.Model):
         ]
 
     def __str__(self):
-        return _("Chapter %(numeral)s %(title)s") % {"numeral": self.numeral, "title": self.title}
+        return self.display_name
 
     def natural_key(self):
         return (*self.law.natural_key(), self.number)
@@ -169,6 +169,21 @@ class Chapter(models.Model):
     @property
     def numeral(self):
         return to_roman(self.number)
+
+    @property
+    def english_name(self):
+        """Chapter IV Basic Pension Insurance: the English name, the same on every site (not translated)."""
+        return f"Chapter {self.numeral} {self.title}"
+
+    @property
+    def chinese_name(self):
+        """第四章 基本养老保险: the official (Chinese) name, or "" where the official title is not held."""
+        return f"第{to_chinese_number(self.number)}章 {self.title_zh}" if self.title_zh else ""
+
+    @property
+    def display_name(self):
+        """The name in the active language: the official (Chinese) one on the Chinese site, where it is held."""
+        return self.chinese_name if is_chinese() and self.chinese_name else self.english_name
 
 
 ROMAN_NUMERALS = [

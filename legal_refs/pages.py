@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
+from serving.languages import is_chinese
 from textkit.numerals import to_chinese_number
 
 from .models import ProvisionVersion, split_paragraph
@@ -49,6 +51,23 @@ def by_chapter(provisions):
     """[(chapter, its articles)] in the order of `provisions`; the chapter is None for articles outside one
     (an instrument without chapters is one such group)."""
     return [(chapter, list(group)) for chapter, group in groupby(provisions, key=lambda provision: provision.chapter)]
+
+
+def law_date(value):
+    """A date on the law pages: as Chinese writes it on the Chinese site (2011年7月1日), ISO (2011-07-01) on the
+    English one, as legal references in English commonly give it."""
+    if not value:
+        return ""
+    if is_chinese():
+        return formats.date_format(value, "DATE_FORMAT")
+    return value.isoformat()
+
+
+def article_name(provision):
+    """The article's short name: 第四条 on the Chinese site, as its heading there cites it; else “Article 4”."""
+    if is_chinese():
+        return f"第{to_chinese_number(provision.number)}条"
+    return _("Article %(number)s") % {"number": provision.number}
 
 
 def chinese_citation(provision, paragraph=None):

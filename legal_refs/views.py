@@ -32,10 +32,7 @@ def law_crumbs(law):
 
 
 def provision_crumbs(provision):
-    return [
-        *law_crumbs(provision.law),
-        (_("Article %(number)s") % {"number": provision.number}, provision.get_absolute_url()),
-    ]
+    return [*law_crumbs(provision.law), (pages.article_name(provision), provision.get_absolute_url())]
 
 
 class LawListView(ListView):
@@ -133,10 +130,13 @@ class ProvisionDetailView(DetailView):
         shown = version or (timeline[0] if timeline else None)
         paragraphs = [block.number for block in shown.blocks] if shown else []
         translations = pages.sorted_translations(provision, version)
+        translated = any(translation.language == get_language() for translation in translations)
         return super().get_context_data(
             chinese_page=is_chinese(),
             # The official (Chinese) text first, except on the site of a language a translation is held in.
-            translation_first=any(translation.language == get_language() for translation in translations),
+            translation_first=translated,
+            # On another language's site, the reader is told that no translation into it is held.
+            translation_missing=not is_chinese() and not translated,
             version=version,
             earlier_versions=earlier[::-1],
             coming_versions=[v for v in timeline if v.effective_from > today],
@@ -174,7 +174,7 @@ class VersionView(TemplateView):
             compare_url=pages.compare_url(provision, earlier[-1], version) if earlier else "",
             breadcrumbs=[
                 *provision_crumbs(provision),
-                (_("Wording on %(date)s") % {"date": date.isoformat()}, self.request.path),
+                (_("Wording on %(date)s") % {"date": pages.law_date(date)}, self.request.path),
             ],
             **kwargs,
         )
@@ -200,7 +200,8 @@ class CompareView(TemplateView):
             breadcrumbs=[
                 *provision_crumbs(provision),
                 (
-                    _("Changes from %(a)s to %(b)s") % {"a": kwargs["a"].isoformat(), "b": kwargs["b"].isoformat()},
+                    _("Changes from %(a)s to %(b)s")
+                    % {"a": pages.law_date(kwargs["a"]), "b": pages.law_date(kwargs["b"])},
                     self.request.path,
                 ),
             ],

@@ -1,14 +1,13 @@
-"""Template filters of the law pages: Chinese numerals, the Chinese citation of an article and the segments of a
-comparison."""
+"""Template filters of the law pages: Chinese numerals, dates, the Chinese citation of an article and the segments
+of a comparison."""
 
 from django import template
-from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from serving.languages import is_chinese
 from textkit.numerals import to_chinese_number
 
+from .. import pages
 from ..diff import DELETE, INSERT
 from ..pages import chinese_citation as official_citation
 
@@ -23,13 +22,8 @@ def chinese_numeral(number):
 
 @register.filter
 def law_date(value):
-    """A date on the law pages: as Chinese writes it on the Chinese site (2011年7月1日), ISO (2011-07-01) on the
-    English one, as legal references in English commonly give it."""
-    if not value:
-        return ""
-    if is_chinese():
-        return formats.date_format(value, "DATE_FORMAT")
-    return value.isoformat()
+    """A date on the law pages, as each language writes it (`pages.law_date`)."""
+    return pages.law_date(value)
 
 
 @register.filter

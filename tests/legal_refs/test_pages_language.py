@@ -1,9 +1,31 @@
-"""Law pages in each language: the English citation form stays English; dates are written as each language does."""
+"""Law pages in each language: the English citation form stays English; dates are written as each language does;
+a chapter is named in each language, each name marked with its own language; the breadcrumbs name an article
+and a date as the page does; the English page says when no English translation of an article is held."""
 
 import pytest
 from django.utils import translation
 
+from legal_refs.models import Chapter, Translation
 from legal_refs.pages import english_citation
+from legal_refs.services import save_translation
+from tests.factories import make_law, make_provision
+from tests.site_helpers import json_ld, page_of
+
+LAW_ZH = "/zh-hans/laws/social-insurance-law/"
+LAW_EN = "/en/laws/social-insurance-law/"
+
+
+def between(html, start, end):
+    """The part of `html` from the first `start` to the next `end`."""
+    first = html.index(start)
+    return html[first : html.index(end, first)]
+
+
+def crumbs(html):
+    """The names of the breadcrumbs as the page shows them and as its BreadcrumbList gives them."""
+    shown = page_of(between(html, 'class="breadcrumbs"', "</nav>"), "a")
+    (trail,) = [data for data in json_ld(html) if data["@type"] == "BreadcrumbList"]
+    return shown, [item["name"] for item in trail["itemListElement"]]
 
 
 @pytest.mark.django_db
@@ -29,3 +51,134 @@ def test_an_article_is_named_the_chinese_way_on_the_chinese_site(social_insuranc
         assert str(provision) == "《中华人民共和国社会保险法》第四条"
     with translation.override("en"):
         assert str(provision) == "Social Insurance Law, Article 4"
+
+
+# --------------------------------------------------------------------- chapters
+
+
+@pytest.mark.django_db
+def test_a_chapter_has_an_english_name_and_a_chinese_one_whatever_the_language(social_insurance_law):
+    chapter = social_insurance_law.chapters.get(number=4)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert chapter.english_name == "Chapter IV Work-related Injury Insurance", language
+            assert chapter.chinese_name == "第四章 工伤保险", language
+    with translation.override("zh-hans"):
+        assert str(chapter) == "第四章 工伤保险"
+    assert str(chapter) == "Chapter IV Work-related Injury Insurance"
+    assert social_insurance_law.chapters.get(number=12).chinese_name == "第十二章 附则"
+
+
+@pytest.mark.django_db
+def test_a_chapter_without_its_official_title_has_no_chinese_name(db):
+    chapter = Chapter.objects.create(law=make_law(), number=2, title="Second Things")
+    assert chapter.chinese_name == ""
+    with translation.override("zh-hans"):
+        assert str(chapter) == "Chapter II Second Things"
+
+
+@pytest.mark.django_db
+def test_the_article_page_names_its_chapter_in_each_language_each_name_marked_as_such(client, social_insurance_law):
+    chinese = client.get(f"{LAW_ZH}articles/33/").text
+    english = client.get(f"{LAW_EN}articles/33/").text
+    assert (
+        '<p class="meta chapter-name">第四章 工伤保险 · <span lang="en">Chapter IV Work-related Injury Insurance</span>'
+        "</p>"
+    ) in chinese
+    assert (
+        '<p class="meta chapter-name">Chapter IV Work-related Injury Insurance · '
+        '<span lang="zh-Hans">第四章 工伤保险</span></p>'
+    ) in english
+    assert "第IV章" not in chinese
+
+
+@pytest.mark.django_db
+def test_the_law_page_names_each_chapter_in_each_language_each_name_marked_as_such(client, social_insurance_law):
+    chinese = client.get(LAW_ZH).text
+    english = client.get(LAW_EN).text
+    assert page_of(between(chinese, 'class="contents"', "</nav>"), "a")[3] == "第四章 工伤保险"
+    assert page_of(between(english, 'class="contents"', "</nav>"), "a")[3] == "Chapter IV Work-related Injury Insurance"
+    assert (
+        '<h2 id="chapter-4">第四章 工伤保险 '
+        '<span class="title-en" lang="en">Chapter IV Work-related Injury Insurance</span></h2>'
+    ) in chinese
+    assert (
+        '<h2 id="chapter-4">Chapter IV Work-related Injury Insurance '
+        '<span class="title-zh" lang="zh-Hans">第四章 工伤保险</span></h2>'
+    ) in english
+    assert "第IV章" not in chinese
+
+
+@pytest.mark.django_db
+def test_a_chapter_without_its_official_title_is_named_in_english_marked_as_english_on_the_chinese_site(client, db):
+    law = make_law(slug="untitled-chapters", title="A Law", title_zh="某法")
+    chapter = Chapter.objects.create(law=law, number=1, title="General Provisions")
+    make_provision(1, law=law, chapter=chapter)
+    law_page = client.get("/zh-hans/laws/untitled-chapters/").text
+    assert '<a href="#chapter-1"><span lang="en">Chapter I General Provisions</span></a>' in law_page
+    assert '<h2 id="chapter-1"><span class="title-en" lang="en">Chapter I General Provisions</span></h2>' in law_page
+    article_page = client.get("/zh-hans/laws/untitled-chapters/articles/1/").text
+    assert '<p class="meta chapter-name"><span lang="en">Chapter I General Provisions</span></p>' in article_page
+
+
+# --------------------------------------------------------------------- breadcrumbs
+
+
+@pytest.mark.django_db
+def test_the_article_crumb_names_the_article_as_the_page_does(client, social_insurance_law):
+    chinese = client.get(f"{LAW_ZH}articles/4/").text
+    assert page_of(chinese, "h1") == ["《中华人民共和国社会保险法》第四条"]
+    assert crumbs(chinese) == (["首页", "法律法规", "中华人民共和国社会保险法", "第四条"],) * 2
+    english = client.get(f"{LAW_EN}articles/4/").text
+    assert crumbs(english) == (["Home", "Laws", "Social Insurance Law", "Article 4"],) * 2
+
+
+@pytest.mark.django_db
+def test_the_crumbs_of_a_wording_and_a_comparison_write_dates_as_the_page_does(client, social_insurance_law):
+    wording = client.get(f"{LAW_ZH}articles/57/versions/2015-01-01/").text
+    assert (
+        crumbs(wording) == (["首页", "法律法规", "中华人民共和国社会保险法", "第五十七条", "2015年1月1日的文本"],) * 2
+    )
+    comparison = client.get(f"{LAW_ZH}articles/57/compare/2015-01-01/2019-01-01/").text
+    assert crumbs(comparison)[1][-2:] == ["第五十七条", "2015年1月1日至2019年1月1日的修改"]
+    assert crumbs(comparison)[0] == crumbs(comparison)[1]
+
+    wording = client.get(f"{LAW_EN}articles/57/versions/2015-01-01/").text
+    assert page_of(wording, "h1") == ["Social Insurance Law — Article 57 as in force on 2015-01-01"]
+    assert crumbs(wording) == (["Home", "Laws", "Social Insurance Law", "Article 57", "Wording on 2015-01-01"],) * 2
+    comparison = client.get(f"{LAW_EN}articles/57/compare/2015-01-01/2019-01-01/").text
+    assert (
+        crumbs(comparison)
+        == (["Home", "Laws", "Social Insurance Law", "Article 57", "Changes from 2015-01-01 to 2019-01-01"],) * 2
+    )
+
+
+# --------------------------------------------------------------------- no English translation
+
+
+NO_TRANSLATION = (
+    '<p class="language-notice">No English translation of this article is held. The official Chinese text follows.</p>'
+)
+
+
+@pytest.mark.django_db
+def test_the_english_article_page_says_when_no_english_translation_is_held(client, social_insurance_law):
+    html = client.get(f"{LAW_EN}articles/5/").text
+    assert NO_TRANSLATION in html
+    assert html.index(NO_TRANSLATION) < html.index('id="official-text"')
+
+
+@pytest.mark.django_db
+def test_the_english_article_page_with_a_translation_says_nothing_of_one_missing(client, social_insurance_law):
+    provision = social_insurance_law.provisions.get(number=4)
+    save_translation(Translation(provision=provision, paragraphs=["Employers and individuals pay."]))
+    html = client.get(f"{LAW_EN}articles/4/").text
+    assert "Employers and individuals pay." in html
+    assert 'class="language-notice"' not in html
+
+
+@pytest.mark.django_db
+def test_the_chinese_article_page_says_nothing_of_an_english_translation(client, social_insurance_law):
+    html = client.get(f"{LAW_ZH}articles/5/").text
+    assert 'class="language-notice"' not in html
+    assert "英文译文" not in html
