@@ -75,16 +75,47 @@ def page(browser):
 
 @pytest.fixture
 def axe_violations():
-    """A function that runs axe-core (WCAG 2.2 A and AA rules) in a page and returns its violations."""
+    """A function that runs axe-core (WCAG 2.2 A and AA rules) in a page and returns its violations, one line per
+    rule: its id, what it asks and the elements that break it (`assert_no_axe_violations` reports them)."""
     require_tool(AXE_JS.exists(), "axe-core is missing: run `npm ci`")
     source = AXE_JS.read_text()
 
     def run(page):
-        page.add_script_tag(content=source)
+        if not page.evaluate("() => typeof axe !== 'undefined'"):  # an `axe_page` has it already
+            page.add_script_tag(content=source)
         result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-        return [
-            f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
-            for v in result["violations"]
-        ]
+        return [describe_violation(v) for v in result["violations"]]
 
     return run
+
+
+def describe_violation(violation, shown=5):
+    """`rule-id: what the rule asks (the first elements that break it, as CSS selectors)`."""
+    targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+    more = f", and {len(targets) - shown} more" if len(targets) > shown else ""
+    return f"{violation['id']}: {violation['help']} ({', '.join(targets[:shown])}{more})"
+
+
+def assert_no_axe_violations(found):
+    """Fail with every page's violations, one page a paragraph, if axe-core found any (`found`: page name to the
+    list `axe_violations` returned)."""
+    __tracebackhide__ = True  # the failure is reported at the test's line
+    failing = {name: violations for name, violations in found.items() if violations}
+    if failing:
+        report = "\n".join(
+            f"{name}:\n" + "\n".join(f"  {violation}" for violation in violations)
+            for name, violations in failing.items()
+        )
+        pytest.fail(f"axe-core found violations on {len(failing)} of {len(found)} pages:\n{report}")
+
+
+@pytest.fixture
+def axe_page(browser, axe_violations):
+    """A page for axe-core: its context bypasses the site's CSP (which forbids the script axe-core is) and loads
+    axe-core into every document it opens, so that a check does not send it to the page again."""
+    context = browser.new_context(bypass_csp=True)
+    context.add_init_script(path=AXE_JS)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from articles import proposals
 from articles.models import Answer, Proposal, ProposalStatus, SectionKind
+from tests.browser.conftest import assert_no_axe_violations
 from tests.factories import PASSWORD, make_answer, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -206,4 +207,4 @@ def test_axe_finds_no_violations_on_the_review_revisions_and_compare_pages(live_
     assert publisher.locator(".revision-fields ins").all_inner_texts() == ["Report it."]
     found["compare"] = axe_violations(publisher)
 
-    assert {page: violations for page, violations in found.items() if violations} == {}
+    assert_no_axe_violations(found)
