@@ -302,6 +302,27 @@ def test_a_site_seeded_before_gets_the_synonyms_added_to_the_file_since():
 
 
 @pytest.mark.django_db
+def test_a_site_seeded_before_gets_loss_as_a_synonym_of_lost():
+    import importlib
+
+    from django.apps import apps
+
+    SynonymSet.objects.all().delete()
+    SynonymSet.objects.create(terms="lost = missing")  # as 0001_initial seeded it
+    migration = importlib.import_module("search.migrations.0004_lost_loss")
+    for _ in range(2):  # a second run changes nothing
+        migration.add_synonyms(apps, None)
+        assert list(SynonymSet.objects.values_list("terms", flat=True)) == [normalize_terms("lost = missing = loss")]
+
+
+@pytest.mark.django_db
+def test_a_lost_card_finds_the_answer_on_reporting_the_loss(client):
+    wanted = make_answer("How do I report the loss of my card?")
+    make_answer("What if my lost wallet held my PIN?")  # lost, but no card: found only when any word will do
+    assert answers_found(search(client, "lost card")) == [wanted.question]
+
+
+@pytest.mark.django_db
 def test_english_synonyms(client):
     wanted = make_answer("How do I reset my card password?")
     make_answer("How do I pay the premium?")
