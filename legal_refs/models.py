@@ -211,6 +211,12 @@ def to_roman(number):
     return result
 
 
+def article_number(number):
+    """An article's number as the active language writes it in “Article %(number)s” and the like: in Chinese
+    numerals on the Chinese site, as Chinese laws number their articles (4 → 四, for 第四条), else in digits."""
+    return to_chinese_number(int(number)) if is_chinese() else str(number)
+
+
 class ProvisionQuerySet(models.QuerySet):
     def with_law(self):
         return self.select_related("law", "chapter")
@@ -281,7 +287,9 @@ class Provision(models.Model):
     def __str__(self):
         if is_chinese() and self.law.title_zh:  # as Chinese cites it: 《中华人民共和国社会保险法》第四条
             return f"《{self.law.title_zh}》第{to_chinese_number(self.number)}条"
-        return _("%(law)s, Article %(number)s") % {"law": self.law, "number": self.number}
+        # Translators: the number is written as the language numbers articles (`article_number`): on the Chinese
+        # site in Chinese numerals, so that 第%(number)s条 reads 第四条.
+        return _("%(law)s, Article %(number)s") % {"law": self.law, "number": article_number(self.number)}
 
     def save(self, *args, **kwargs):
         """The search columns follow the number, the official text of every version and the translations, also

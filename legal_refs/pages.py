@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from serving.languages import is_chinese
 from textkit.numerals import to_chinese_number
 
-from .models import ProvisionVersion, split_paragraph
+from .models import ProvisionVersion, article_number, split_paragraph
 
 OPENING_CHARACTERS = 40  # of an article's official text, on its law's page
 
@@ -64,10 +64,11 @@ def law_date(value):
 
 
 def article_name(provision):
-    """The article's short name: 第四条 on the Chinese site, as its heading there cites it; else “Article 4”."""
-    if is_chinese():
-        return f"第{to_chinese_number(provision.number)}条"
-    return _("Article %(number)s") % {"number": provision.number}
+    """The article's short name in the active language: 第四条 on the Chinese site, as its heading there cites it;
+    else “Article 4”."""
+    # Translators: the number is written as the language numbers articles (`article_number`): on the Chinese site
+    # in Chinese numerals, so that 第%(number)s条 reads 第四条.
+    return _("Article %(number)s") % {"number": article_number(provision.number)}
 
 
 def chinese_citation(provision, paragraph=None):

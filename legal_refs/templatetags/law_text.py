@@ -1,5 +1,5 @@
-"""Template filters of the law pages: Chinese numerals, dates, the Chinese citation of an article and the segments
-of a comparison."""
+"""Template filters of the law pages: Chinese numerals, an article's number and name as the page's language writes
+them, dates, the Chinese citation of an article and the segments of a comparison."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from textkit.numerals import to_chinese_number
 
-from .. import pages
+from .. import models, pages
 from ..diff import DELETE, INSERT
 from ..pages import chinese_citation as official_citation
 
@@ -18,6 +18,19 @@ register = template.Library()
 def chinese_numeral(number):
     """12 → 十二, for chapter and article labels in Chinese."""
     return to_chinese_number(int(number))
+
+
+@register.filter
+def article_number(number):
+    """An article's number as the page's language writes it (`models.article_number`): 四 on the Chinese site,
+    4 on the English one; for the article numbers in the interface's strings (“Articles {{ first }}–{{ last }}”)."""
+    return models.article_number(number)
+
+
+@register.filter
+def article_name(provision):
+    """The article's short name as the page's language writes it (`pages.article_name`): 第四条, “Article 4”."""
+    return pages.article_name(provision)
 
 
 @register.filter

@@ -1,6 +1,10 @@
 """Law pages in each language: the English citation form stays English; dates are written as each language does;
-a chapter is named in each language, each name marked with its own language; the breadcrumbs name an article
-and a date as the page does; the English page says when no English translation of an article is held."""
+article numbers are written as each language does (第四条, Article 4) wherever a page names an article; a chapter
+is named in each language, each name marked with its own language; the breadcrumbs name an article and a date as
+the page does; the English page says when no English translation of an article is held."""
+
+import re
+from html import unescape
 
 import pytest
 from django.utils import translation
@@ -8,6 +12,7 @@ from django.utils import translation
 from legal_refs.models import Chapter, Translation
 from legal_refs.pages import english_citation
 from legal_refs.services import save_translation
+from legal_refs.templatetags.law_text import article_name, article_number
 from tests.factories import make_law, make_provision
 from tests.site_helpers import json_ld, page_of
 
@@ -19,6 +24,12 @@ def between(html, start, end):
     """The part of `html` from the first `start` to the next `end`."""
     first = html.index(start)
     return html[first : html.index(end, first)]
+
+
+def meta_description(html):
+    """The page's description (its `<meta name="description">`), unescaped."""
+    (description,) = re.findall(r'<meta name="description" content="([^"]*)">', html)
+    return unescape(description)
 
 
 def crumbs(html):
@@ -51,6 +62,84 @@ def test_an_article_is_named_the_chinese_way_on_the_chinese_site(social_insuranc
         assert str(provision) == "《中华人民共和国社会保险法》第四条"
     with translation.override("en"):
         assert str(provision) == "Social Insurance Law, Article 4"
+
+
+# --------------------------------------------------------------------- article numbers
+
+
+@pytest.mark.django_db
+def test_an_article_number_and_name_are_written_as_the_page_language_does(social_insurance_law):
+    provision = social_insurance_law.provisions.get(number=43)
+    with translation.override("zh-hans"):
+        assert [article_number(4), article_number("33"), article_number(110)] == ["四", "三十三", "一百一十"]
+        assert article_name(provision) == "第四十三条"
+    with translation.override("en"):
+        assert [article_number(4), article_number("33"), article_number(110)] == ["4", "33", "110"]
+        assert article_name(provision) == "Article 43"
+
+
+@pytest.mark.django_db
+def test_an_article_of_a_law_without_its_chinese_title_is_numbered_the_chinese_way_on_the_chinese_site(db):
+    provision = make_provision(4, law=make_law(slug="no-chinese-title", title="A Law", title_zh=""))
+    with translation.override("zh-hans"):
+        assert str(provision) == "《A Law》第四条"
+    with translation.override("en"):
+        assert str(provision) == "A Law, Article 4"
+
+
+@pytest.mark.django_db
+def test_the_law_page_numbers_its_articles_and_the_chapters_ranges_as_each_language_does(client, social_insurance_law):
+    chinese = client.get(LAW_ZH).text
+    english = client.get(LAW_EN).text
+    assert page_of(between(chinese, 'class="contents"', "</nav>"), "span")[3] == "第三十三条至第四十三条"
+    assert page_of(between(english, 'class="contents"', "</nav>"), "span")[3] == "Articles 33–43"
+    chapter = '<section class="chapter" aria-labelledby="chapter-4">'
+    assert page_of(between(chinese, chapter, "</section>"), "li a")[:3] == ["第三十三条", "第三十四条", "第三十五条"]
+    assert page_of(between(english, chapter, "</section>"), "li a")[:3] == ["Article 33", "Article 34", "Article 35"]
+    last = '<section class="chapter" aria-labelledby="chapter-12">'
+    assert page_of(between(chinese, last, "</section>"), "li a")[-1] == "第九十八条"
+    assert "第33条" not in chinese and "第98条" not in chinese
+
+
+@pytest.mark.django_db
+def test_the_article_page_names_the_articles_before_and_after_it_as_each_language_does(client, social_insurance_law):
+    chinese = client.get(f"{LAW_ZH}articles/57/").text
+    english = client.get(f"{LAW_EN}articles/57/").text
+    assert page_of(between(chinese, 'class="neighbours"', "</nav>"), "a") == ["← 第五十六条", "第五十八条 →"]
+    assert page_of(between(english, 'class="neighbours"', "</nav>"), "a") == ["← Article 56", "Article 58 →"]
+
+
+@pytest.mark.django_db
+def test_the_wording_page_numbers_its_article_as_each_language_does(client, social_insurance_law):
+    chinese = client.get(f"{LAW_ZH}articles/57/versions/2015-01-01/").text
+    assert page_of(chinese, "h1") == ["《中华人民共和国社会保险法》第五十七条（2015年1月1日施行的文本）"]
+    assert page_of(chinese, "title")[0].startswith("《中华人民共和国社会保险法》第五十七条（2015年1月1日） · ")
+    assert meta_description(chinese) == "《中华人民共和国社会保险法》第五十七条在2015年1月1日施行的官方文本。"
+    assert "第57条" not in chinese
+
+    english = client.get(f"{LAW_EN}articles/57/versions/2015-01-01/").text
+    assert page_of(english, "h1") == ["Social Insurance Law — Article 57 as in force on 2015-01-01"]
+    assert page_of(english, "title")[0].startswith("Social Insurance Law — Article 57 on 2015-01-01 · ")
+    assert meta_description(english) == (
+        "The official wording of Social Insurance Law, Article 57, in force on 2015-01-01."
+    )
+
+
+@pytest.mark.django_db
+def test_the_comparison_page_numbers_its_article_as_each_language_does(client, social_insurance_law):
+    chinese = client.get(f"{LAW_ZH}articles/57/compare/2015-01-01/2019-01-01/").text
+    assert page_of(chinese, "h1") == ["《中华人民共和国社会保险法》第五十七条：修改内容"]
+    assert page_of(chinese, "title")[0].startswith("《中华人民共和国社会保险法》第五十七条：修改对照 · ")
+    assert meta_description(chinese).startswith("《中华人民共和国社会保险法》第五十七条2015年1月1日施行的文本")
+    assert "第57条" not in chinese
+
+    english = client.get(f"{LAW_EN}articles/57/compare/2015-01-01/2019-01-01/").text
+    assert page_of(english, "h1") == ["Social Insurance Law — Article 57: what changed"]
+    assert page_of(english, "title")[0].startswith("Social Insurance Law — Article 57: changes · ")
+    assert meta_description(english) == (
+        "What changed in Social Insurance Law, Article 57, between the wordings in force on 2015-01-01 "
+        "and on 2019-01-01."
+    )
 
 
 # --------------------------------------------------------------------- chapters
