@@ -81,6 +81,7 @@ class ImportReport:
     restored: list[str] = field(default_factory=list)  # such sources imported again (--restore-deleted)
     topics_created: list[str] = field(default_factory=list)
     topics_named: list[str] = field(default_factory=list)  # stored topics given a name they lacked (topics.toml)
+    topic_warnings: list[str] = field(default_factory=list)  # topics of a Chinese name given to another one
     translations_recorded: list[str] = field(default_factory=list)  # "<law>, Article N, from <file>"
     translations_updated: list[str] = field(default_factory=list)
     warnings: list[QuoteWarning] = field(default_factory=list)
@@ -104,6 +105,7 @@ class ImportReport:
         lines += [f"Translation recorded: {translation}" for translation in self.translations_recorded]
         lines += [f"Translation updated: {translation}" for translation in self.translations_updated]
         lines += [f"Warning: {warning}" for warning in self.warnings]
+        lines += [f"Warning: {warning}" for warning in self.topic_warnings]
         lines += [f"Control characters removed: {where}" for where in self.stripped]
         lines += [
             f"Skipped, edited since import: {source} (use --overwrite-edited to overwrite)" for source in self.skipped
@@ -117,7 +119,7 @@ class ImportReport:
             f"Answers: {len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped. "
             f"Translations: {len(self.translations_recorded)} recorded, {len(self.translations_updated)} updated. "
-            f"Warnings: {len(self.warnings)}."
+            f"Warnings: {len(self.warnings) + len(self.topic_warnings)}."
         )
         if self.dry_run:
             lines.append("Dry run: nothing was saved.")
@@ -215,31 +217,53 @@ def _serialise_import_runs():
 
 def topic_names(paths):
     """{each name: (English name, Chinese name)} of the topics that the folders named in `paths` name in their
-    `topics.toml` (docs/source-format.md, "Topic names"); a SourceError for a file that cannot be read."""
+    `topics.toml` (docs/source-format.md, "Topic names in both languages"); a SourceError for a file that cannot
+    be read or breaks the rules."""
     names = {}
     for folder in (Path(path) for path in paths):
         path = folder / TOPIC_NAMES_FILE
-        if not folder.is_dir() or not path.exists():
+        if not folder.is_dir() or not (path.exists() or path.is_symlink()):
             continue
-        try:
-            entries = tomllib.loads(decode_source(read_source_file(path), str(path))).get("topic", [])
-        except tomllib.TOMLDecodeError as error:
-            raise SourceError(str(path), 0, f"not valid TOML ({error})") from None
-        except OSError as error:
-            raise SourceError(str(path), 0, f"cannot be read ({error.strerror})") from None
-        for number, entry in enumerate(entries, start=1):
-            english, chinese = (entry.get(key) if isinstance(entry, dict) else None for key in ("en", "zh"))
-            if not (isinstance(english, str) and english.strip() and isinstance(chinese, str) and chinese.strip()):
-                raise SourceError(str(path), 0, f"topic {number} needs an English name (en) and a Chinese one (zh)")
-            pair = (english.strip(), chinese.strip())
-            if longest := max((name for name in pair if len(name) > TOPIC_NAME_LENGTH), key=len, default=""):
-                raise SourceError(
-                    str(path), 0, f"topic {number}: “{longest[:40]}…” is over {TOPIC_NAME_LENGTH} characters"
-                )
+        for pair in read_topic_names(path):
             for name in pair:
                 if names.setdefault(name, pair) != pair:
                     raise SourceError(str(path), 0, f"“{name}” names two topics")
     return names
+
+
+def read_topic_names(path):
+    """The (English name, Chinese name) pairs of a `topics.toml`: a list of `[[topic]]` tables, each with `en` and
+    `zh`, names of one line of text (no control or format characters) of at most TOPIC_NAME_LENGTH characters."""
+
+    def problem(text):
+        return SourceError(str(path), 0, text)
+
+    try:
+        data = tomllib.loads(decode_source(read_source_file(path), str(path)))
+    except tomllib.TOMLDecodeError as error:
+        raise problem(f"not valid TOML ({error})") from None
+    except RecursionError:
+        raise problem("not valid TOML (nested too deeply)") from None
+    except OSError as error:
+        raise problem(f"cannot be read ({error.strerror})") from None
+    entries = data.get("topic", [])
+    if set(data) - {"topic"} or not isinstance(entries, list):
+        raise problem("the file holds only [[topic]] tables, each with en = … and zh = …")
+    pairs = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or set(entry) - {"en", "zh"}:
+            raise problem(f"topic {number} is a table of en = … and zh = … only")
+        english, chinese = (entry.get(key) for key in ("en", "zh"))
+        if not (isinstance(english, str) and english.strip() and isinstance(chinese, str) and chinese.strip()):
+            raise problem(f"topic {number} needs an English name (en) and a Chinese one (zh)")
+        pair = (english.strip(), chinese.strip())
+        for name in pair:
+            if len(name) > TOPIC_NAME_LENGTH:
+                raise problem(f"topic {number}: “{name[:40]}…” is over {TOPIC_NAME_LENGTH} characters")
+            if hidden := next((c for c in name if unicodedata.category(c) in {"Cc", "Cf"}), None):
+                raise problem(f"topic {number}: a name holds the invisible character U+{ord(hidden):04X}")
+        pairs.append(pair)
+    return pairs
 
 
 def read_sources(paths):
@@ -368,6 +392,7 @@ class _Loader:
         self.deleted = {}  # (site, section, title) -> the DeletedSource of an answer an editor deleted
         self.corpus = None
         self.topics = {}
+        self.twins = []  # (a stored topic, the topic named by topics.toml that took its Chinese name)
         self.answers = {}  # (site, section, title) -> what the import needs to know of the stored answer
         self.translations = {}  # (provision pk, source title) -> the English translation quoted from that source
         self.changed_translations = []  # to save, all at once at the end
@@ -566,6 +591,8 @@ class _Loader:
         if chinese and not topic.title_zh:
             topic.title_zh = chinese
             named.append(chinese)
+            # A site imported before the file has a topic of the Chinese name too: its answers now go to `topic`.
+            self.twins += [(twin, topic) for twin in Topic.objects.filter(title_zh=chinese).exclude(pk=topic.pk)]
         placeholder = topic.title == topic.title_zh and text_language([topic.title]) == CHINESE
         if english and english != topic.title and placeholder and not Topic.objects.filter(title=english).exists():
             topic.title = english
@@ -573,6 +600,16 @@ class _Loader:
         if named:
             save_topic(topic)
             self.report.topics_named.append(f"{topic.title} / {topic.title_zh}")
+
+    def report_twins(self):
+        """After the run's answers are saved: each topic of the same Chinese name as one named by the run, with
+        the answers left in it (edited since their import, or not imported), for an editor to move and delete."""
+        for twin, topic in self.twins:
+            left = twin.answers.count()
+            self.report.topic_warnings.append(
+                f"the topic “{twin.title}” (slug {twin.slug}) has the Chinese name of “{topic.title}” too, and "
+                f"{left} answer(s) left in it: move them to “{topic.title}” and delete it in the admin"
+            )
 
     def load(self, source):
         identity = (source.site, source.section, source.title)
@@ -673,6 +710,7 @@ def _load(sources, loader, dry_run):
             except DatabaseError as error:
                 raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
         loader.save()
+        loader.report_twins()
         request_reviews(loader.reviews)
         try:
             save_translations(loader.changed_translations)

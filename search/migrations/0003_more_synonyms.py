@@ -16,14 +16,9 @@ SEPARATOR = " = "
 
 
 def add_synonyms(apps, schema_editor):
-    add_sets(apps, ADDED)
-
-
-def add_sets(apps, added):
-    """Add each of `added` ([first term, *others]) as described above (0004_lost_loss adds its set with it too)."""
     SynonymSet = apps.get_model("search", "SynonymSet")
     sets = list(SynonymSet.objects.all())
-    for first, *others in added:
+    for first, *others in ADDED:
         holder = next((s for s in sets if first in s.terms.split(SEPARATOR)), None)
         if holder is None:
             sets.append(SynonymSet.objects.create(terms=SEPARATOR.join(sorted({first, *others}))))

@@ -54,6 +54,13 @@ def test_a_stored_topic_gets_the_names_it_lacks_and_its_answers_are_gathered(soc
     english = Topic.objects.get(title="Social security inquiry")
     assert english.title_zh == "社保查询"
     assert {answer.topic for answer in Answer.objects.all()} == {english}
+    # The Chinese topic is left, empty, for an editor to delete: the report says so.
+    assert Topic.objects.count() == 2 and not Topic.objects.get(title="社保查询").answers.exists()
+    assert (
+        "Warning: the topic “社保查询” (slug 社保查询) has the Chinese name of “Social security inquiry” too, "
+        "and 0 answer(s) left in it: move them to “Social security inquiry” and delete it in the admin"
+    ) in output.splitlines()
+    assert "Warnings: 1." in output
 
 
 def test_a_placeholder_english_title_gets_the_english_name(social_insurance_law, tmp_path):
@@ -83,15 +90,30 @@ def test_a_dry_run_names_nothing(social_insurance_law, tmp_path):
     assert (snapshot(), list(Topic.objects.values_list("title", "title_zh"))) == before
 
 
+def test_a_dangling_names_file_is_reported(social_insurance_law, tmp_path):
+    folder(tmp_path, None)
+    (tmp_path / "topics.toml").symlink_to(tmp_path / "missing.toml")
+    with pytest.raises(ImportFailed) as failure:
+        import_paths([tmp_path])
+    assert str(failure.value) == f"{tmp_path / 'topics.toml'}: cannot be read (No such file or directory)"
+
+
 @pytest.mark.parametrize(
     ("names", "problem"),
     [
         ("[[topic]\nen = 1", "not valid TOML"),
         ('[[topic]]\nen = "Social security inquiry"\n', "topic 1 needs an English name (en) and a Chinese one (zh)"),
         ('[[topic]]\nen = "Inquiry"\nzh = " "\n', "topic 1 needs an English name (en) and a Chinese one (zh)"),
-        ("topic = [1]\n", "topic 1 needs an English name (en) and a Chinese one (zh)"),
+        ("topic = [1]\n", "topic 1 is a table of en = … and zh = … only"),
         (NAMES + '[[topic]]\nen = "Inquiry"\nzh = "社保查询"\n', "“社保查询” names two topics"),
         (f'[[topic]]\nen = "{"x" * 201}"\nzh = "社保查询"\n', "is over 200 characters"),
+        ("topic = 5\n", "the file holds only [[topic]] tables"),
+        ('[[topics]]\nen = "Inquiry"\nzh = "社保查询"\n', "the file holds only [[topic]] tables"),
+        ('[[topic]]\nen = "Inquiry"\nzh = "社保查询"\nnote = "x"\n', "topic 1 is a table of en = … and zh = … only"),
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "not valid TOML"),
+        ('[[topic]]\nen = "In\\u0000quiry"\nzh = "社保查询"\n', "a name holds the invisible character U+0000"),
+        ('[[topic]]\nen = "Inquiry"\nzh = "社保\\n查询"\n', "a name holds the invisible character U+000A"),
+        ('[[topic]]\nen = "Inquiry\\u202e"\nzh = "社保查询"\n', "a name holds the invisible character U+202E"),
     ],
 )
 def test_a_bad_names_file_refuses_the_run_and_saves_nothing(social_insurance_law, tmp_path, names, problem):
