@@ -214,6 +214,8 @@ def to_roman(number):
 def article_number(number):
     """An article's number as the active language writes it in “Article %(number)s” and the like: in Chinese
     numerals on the Chinese site, as Chinese laws number their articles (4 → 四, for 第四条), else in digits."""
+    if number is None or number == "":
+        return ""
     return to_chinese_number(int(number)) if is_chinese() else str(number)
 
 

@@ -136,7 +136,7 @@ class ProvisionDetailView(DetailView):
             # The official (Chinese) text first, except on the site of a language a translation is held in.
             translation_first=translated,
             # On another language's site, the reader is told that no translation into it is held.
-            translation_missing=not is_chinese() and not translated,
+            translation_missing=not is_chinese() and not translated and version is not None,
             version=version,
             earlier_versions=earlier[::-1],
             coming_versions=[v for v in timeline if v.effective_from > today],

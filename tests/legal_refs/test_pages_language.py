@@ -3,11 +3,12 @@ article numbers are written as each language does (第四条, Article 4) whereve
 is named in each language, each name marked with its own language; the breadcrumbs name an article and a date as
 the page does; the English page says when no English translation of an article is held."""
 
+import datetime
 import re
 from html import unescape
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from legal_refs.models import Chapter, Translation
 from legal_refs.pages import english_citation
@@ -271,3 +272,26 @@ def test_the_chinese_article_page_says_nothing_of_an_english_translation(client,
     html = client.get(f"{LAW_ZH}articles/5/").text
     assert 'class="language-notice"' not in html
     assert "英文译文" not in html
+
+
+@pytest.mark.django_db
+def test_the_notice_promises_no_official_text_of_an_article_not_yet_in_force(client, db):
+    provision = make_provision(3, version=timezone.localdate() + datetime.timedelta(days=5))
+    with translation.override("en"):
+        html = client.get(provision.get_absolute_url()).text
+    assert "No wording of this article is in force yet." in html
+    assert NO_TRANSLATION not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_chapter_with_a_first_article_and_no_last_one_shows_no_range(client, db, language):
+    law = make_law(slug="open-chapter", title="A Law", title_zh="某法")
+    chapter = Chapter.objects.create(law=law, number=1, title="General Provisions", first_article=5)
+    make_provision(5, law=law, chapter=chapter)
+    response = client.get(f"/{language}/laws/open-chapter/")
+    assert response.status_code == 200
+    contents = between(response.text, 'class="contents"', "</nav>")
+    assert "None" not in contents and "–" not in contents and "至" not in contents
+    with translation.override(language):
+        assert article_number(None) == ""
