@@ -11,7 +11,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,14 @@ def breadcrumb_trail(crumbs):
 def written_lang(text):
     """The `lang` of a name written in the other language than the page's (`serving.languages.Written`), else ''."""
     return getattr(text, "lang", "")
+
+
+@register.filter
+def marked_language(text):
+    """A name (`serving.languages.Written`) as HTML: in a span with its `lang` where it is written in the other
+    language than the page's (escaped either way)."""
+    lang = getattr(text, "lang", "")
+    return format_html('<span lang="{}">{}</span>', lang, text) if lang else conditional_escape(text)
 
 
 @register.simple_tag(takes_context=True)

@@ -60,3 +60,12 @@ def test_the_source_line_of_an_answer_shown_on_the_other_site_is_marked_as_its_l
     html = client.get(f"/en/questions/{answer.slug}/").text
     [source] = re.findall(r'<p class="source">.*?</p>', html)
     assert '<span lang="zh-Hans">“社保卡丢了怎么办？”, 社保查询, 招聘网</span>' in source
+
+
+def test_the_home_page_link_to_all_of_a_topic_marks_a_name_in_the_other_language(client, db):
+    topic = TopicFactory(title="Cards <b>", title_zh="")
+    for number in range(11):  # more than the home page lists of a topic
+        make_answer(f"社保卡问题{number}？", topic=topic, language="zh-hans")
+    html = client.get("/zh-hans/").text
+    [link] = re.findall(rf'<p><a href="/zh-hans/topics/{topic.slug}/">(.*?)</a></p>', html)
+    assert link == '“<span lang="en">Cards &lt;b&gt;</span>”的全部11个问题'  # escaped, and marked as English
