@@ -28,6 +28,13 @@ def article_number(number):
 
 
 @register.filter
+def paragraph_number(number):
+    """A paragraph's number as the page's language writes it, as `article_number` does an article's: 三 on the
+    Chinese site (第三款, as Chinese laws number their paragraphs), 3 on the English one."""
+    return models.article_number(number)
+
+
+@register.filter
 def article_name(provision):
     """The article's short name as the page's language writes it (`pages.article_name`): 第四条, “Article 4”."""
     return pages.article_name(provision)

@@ -10,11 +10,11 @@ from html import unescape
 import pytest
 from django.utils import timezone, translation
 
-from legal_refs.models import Chapter, Translation
+from legal_refs.models import Chapter, Provision, Translation
 from legal_refs.pages import english_citation
 from legal_refs.services import save_translation
 from legal_refs.templatetags.law_text import article_name, article_number
-from tests.factories import make_law, make_provision
+from tests.factories import make_answer, make_law, make_provision
 from tests.site_helpers import json_ld, page_of
 
 LAW_ZH = "/zh-hans/laws/social-insurance-law/"
@@ -295,3 +295,19 @@ def test_a_chapter_with_a_first_article_and_no_last_one_shows_no_range(client, d
     assert "None" not in contents and "–" not in contents and "至" not in contents
     with translation.override(language):
         assert article_number(None) == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "names"), [("zh-hans", ["第一款", "第二款", "第三款"]), ("en", None)])
+def test_an_article_page_numbers_its_paragraphs_as_each_language_does(client, social_insurance_law, language, names):
+    names = names or ["Paragraph 1", "Paragraph 2", "Paragraph 3"]
+    make_answer(
+        "第二款？" if language == "zh-hans" else "Second?",
+        cites=[(Provision.objects.get(number=58), 2)],
+        language=language,
+    )
+    html = client.get(f"/{language}/laws/social-insurance-law/articles/58/").text
+    official = between(html, 'id="official-text"', "</section>")
+    assert re.findall(r'class="paragraph-number" href="#paragraph-\d" aria-label="([^"]+)"', official) == names
+    assert page_of(between(html, 'id="cite"', "</section>"), "summary")[1:] == names
+    assert page_of(between(html, 'id="citing"', "</section>"), "h3") == [names[1]]
