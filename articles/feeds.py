@@ -36,6 +36,7 @@ class UpdatedAnswersFeed(Feed):
     title = _("Social security card answers: recently updated")
     subtitle = _("Answers to social security card questions, each backed by the law it rests on.")
     link = reverse_lazy("articles:home")
+    author_name = _("Social security card answers")  # Atom asks for an author: the site, whose answers these are
     description_template = "articles/feed_description.html"
     limit = 20
 

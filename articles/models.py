@@ -21,7 +21,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, get_language_info, override
 from django.utils.translation import gettext_lazy as _
 
 from legal_refs.models import Provision, ProvisionVersion
@@ -424,6 +424,12 @@ class Answer(models.Model):
     def html_lang(self):
         """The answer's language as `lang` attributes write it (zh-Hans, en)."""
         return html_lang(self.language)
+
+    @property
+    def language_name(self):
+        """The answer's language named in the active language (英语 on the Chinese site, Simplified Chinese on the
+        English one), for the sentences and labels that name it; the language switcher names each in itself."""
+        return get_language_info(self.language)["name_translated"]
 
     @property
     def is_public(self):

@@ -1,9 +1,27 @@
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils.translation import get_language, override
 
 from serving.languages import LanguageSitemap
 
 from .models import Answer, Status, Topic
+
+
+class HomeSitemap(LanguageSitemap):
+    """The home page of the sitemap's language. Its x-default is `/`, which sends a reader to the language the
+    browser asks for, as the page's own x-default link says."""
+
+    def items(self):
+        return ["articles:home"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def _urls(self, page, protocol, domain):
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            url["alternates"][-1] = {"lang_code": "x-default", "location": f"{protocol}://{domain}/"}
+        return urls
 
 
 class AnswerSitemap(LanguageSitemap):

@@ -16,7 +16,7 @@ from legal_refs.pages import today
 from legal_refs.views import LawDetailView, ProvisionDetailView
 from serving import fragments
 from serving.fragments import NOT_CACHED, Fragment
-from serving.languages import is_chinese
+from serving.languages import Written, is_chinese
 
 from .models import Answer, Citation, FormerSlug, Status, Topic, may_preview, prefetch_page_content
 from .page_reads import published_for_page
@@ -191,15 +191,16 @@ class AnswerDetailView(DetailView):
             },
         )
         content = self.content(answer, page) if not all(fragment.found for fragment in page.values()) else {}
+        in_other_language = answer.language != get_language()
         return super().get_context_data(
-            in_other_language=answer.language != get_language(),
+            in_other_language=in_other_language,
             translation=translation,
             language_urls=urls,
             indexed_languages=set(urls),
             blocks=page,
             breadcrumbs=[
                 (answer.topic.written_title, answer.topic.get_absolute_url()),
-                (answer.question, answer.get_absolute_url()),
+                (Written(answer.question, answer.html_lang if in_other_language else ""), answer.site_url),
             ],
             **content,
             **kwargs,

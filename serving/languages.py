@@ -215,11 +215,13 @@ def page_versions(path, urls=None, indexed=None):
 
 def default_version(path, versions):
     """The x-default alternate: `/` for a home page (it chooses by the browser's language), else the page in
-    `settings.LANGUAGE_CODE` where that is its own page, else the page being read."""
+    `settings.LANGUAGE_CODE` where that is its own page, else the first that is its own page (an answer in one
+    language: the page its other-language address names as canonical), else the page being read."""
     if path.split("?", 1)[0] in {f"/{code}/" for code in codes()}:
         return "/"
     by_code = {version.code: version for version in versions}
     default = by_code.get(settings.LANGUAGE_CODE)
     if default is not None and default.indexed:
         return default.url
-    return next(version.url for version in versions if version.current)
+    indexed = [version.url for version in versions if version.indexed]
+    return indexed[0] if indexed else next(version.url for version in versions if version.current)

@@ -7,7 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
-from articles.sitemaps import AnswerSitemap, TopicSitemap
+from articles.sitemaps import AnswerSitemap, HomeSitemap, TopicSitemap
 from articles.views import LawView, ProvisionView
 from legal_refs import urls as law_urls
 from legal_refs.sitemaps import LawListSitemap, LawSitemap, ProvisionSitemap
@@ -17,6 +17,7 @@ from serving.pages import reader_page
 from sscard_kb.accounts.views import ThrottledPasswordResetView
 
 sitemaps = {
+    "home": HomeSitemap,
     "answers": AnswerSitemap,
     "topics": TopicSitemap,
     "law-list": LawListSitemap,

@@ -226,6 +226,11 @@ def test_an_answer_names_its_translation_as_its_alternate(client, answers):
         "x-default": f"http://testserver{only_english.get_absolute_url()}",
     }
     assert links(switcher(html)) == [only_english.url_in("zh-hans")]
+    # Shown on the Chinese site with a notice: its canonical page is the English one, and so is its x-default.
+    html = client.get(only_english.url_in("zh-hans")).text
+    assert f'<link rel="canonical" href="http://testserver{only_english.get_absolute_url()}">' in html
+    own = f"http://testserver{only_english.get_absolute_url()}"
+    assert alternates(html) == {"en": own, "x-default": own}
 
 
 def test_a_page_not_found_names_no_alternates(client):
@@ -268,6 +273,9 @@ def test_each_languages_sitemap_lists_its_pages_with_their_alternates(client, an
         "x-default": f"{site}/zh-hans{law}",
     }
     assert en[f"{site}/en{law}"] == zh[f"{site}/zh-hans{law}"]
+    # The home pages, whose x-default is `/` (it sends a reader to the language the browser asks for).
+    home = {"zh-Hans": f"{site}/zh-hans/", "en": f"{site}/en/", "x-default": f"{site}/"}
+    assert zh[f"{site}/zh-hans/"] == home and en[f"{site}/en/"] == home
     assert all(url.startswith(f"{site}/zh-hans/") for url in zh) and all(url.startswith(f"{site}/en/") for url in en)
 
 
@@ -280,6 +288,11 @@ def test_each_language_has_its_own_feed(client, answers):
             "_", "-"
         )
         titles[language] = sorted(entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry"))
+        # Atom requires an author of the feed where its entries name none: the site, in the feed's language.
+        assert (
+            feed.find(f"{ATOM}author/{ATOM}name").text
+            == {"zh-hans": "社保卡问题解答", "en": "Social security card answers"}[language]
+        )
     assert titles == {"zh-hans": [chinese.question], "en": sorted([english.question, only_english.question])}
 
 

@@ -95,7 +95,7 @@ def test_lists_show_the_pages_language_first_and_label_the_others(client, pair, 
         listed = answer_list(html)
         assert listed == [chinese.question, only_english.question], url  # the translated English one is left out
         assert f'<a href="{only_english.url_in("zh-hans")}" lang="en">' in html, url
-        assert '<span class="language-label" lang="en">English</span>' in html, url
+        assert '<span class="language-label">英文</span>' in html, url
     html = client.get(topic.get_absolute_url()).text
     assert answer_list(html) == [only_english.question, english.question]
     assert 'class="language-label"' not in html
@@ -271,7 +271,7 @@ def test_related_answers_are_those_of_the_pages_site(client, pair, topic, social
     start = html.index('id="related"')
     related = html[start : html.index("</aside>", start)]
     assert page_of(related, "li a") == [only_english.question]  # not the English translation of the page
-    assert '<span class="language-label" lang="en">English</span>' in related
+    assert '<span class="language-label">英文</span>' in related
 
 
 def test_an_answers_text_links_the_law_on_its_own_languages_site(topic, social_insurance_law):
