@@ -37,10 +37,11 @@ from ..models import (
 )
 from ..review import request_reviews
 from ..search_document import check_index_size
-from ..services import AnswerWrite, save_answers, save_topic
+from ..services import AnswerWrite, link_translations, save_answers, save_topic
 from .parser import CHINESE, ENGLISH, SourceError, decode_source, parse_source, text_language
 
 TOPIC_NAMES_FILE = "topics.toml"  # in a folder of source texts: its sections' topics named in both languages
+TRANSLATIONS_FILE = "translations.toml"  # in a folder of source texts: its texts that translate each other
 TOPIC_NAME_LENGTH = Topic._meta.get_field("title").max_length
 TITLES_PER_QUERY = 500  # source titles (and question slugs) named in one query
 MAX_FILE_BYTES = 1_000_000  # a source text is a few kilobytes; docs/source-format.md
@@ -82,6 +83,7 @@ class ImportReport:
     topics_created: list[str] = field(default_factory=list)
     topics_named: list[str] = field(default_factory=list)  # stored topics given a name they lacked (topics.toml)
     topic_warnings: list[str] = field(default_factory=list)  # topics of a Chinese name given to another one
+    linked: list[str] = field(default_factory=list)  # "<Chinese source> = <English source>" (translations.toml)
     translations_recorded: list[str] = field(default_factory=list)  # "<law>, Article N, from <file>"
     translations_updated: list[str] = field(default_factory=list)
     warnings: list[QuoteWarning] = field(default_factory=list)
@@ -94,6 +96,7 @@ class ImportReport:
             or self.updated
             or self.topics_created
             or self.topics_named
+            or self.linked
             or self.translations_recorded
             or self.translations_updated
             or self.restored
@@ -102,6 +105,7 @@ class ImportReport:
     def lines(self):
         lines = [f"New topic: {title}" for title in self.topics_created]
         lines += [f"Topic named: {names}" for names in self.topics_named]
+        lines += [f"Translations linked: {pair}" for pair in self.linked]
         lines += [f"Translation recorded: {translation}" for translation in self.translations_recorded]
         lines += [f"Translation updated: {translation}" for translation in self.translations_updated]
         lines += [f"Warning: {warning}" for warning in self.warnings]
@@ -231,9 +235,33 @@ def topic_names(paths):
     return names
 
 
-def read_topic_names(path):
-    """The (English name, Chinese name) pairs of a `topics.toml`: a list of `[[topic]]` tables, each with `en` and
-    `zh`, names of one line of text (no control or format characters) of at most TOPIC_NAME_LENGTH characters."""
+def translation_pairs(paths, sources):
+    """[(Chinese source, English source)] of the texts that the folders named in `paths` pair in their
+    `translations.toml` (docs/source-format.md, "Texts that translate each other"), among `sources` (parsed, by
+    file name in their folder); a SourceError for a file that breaks the rules."""
+    by_path = {Path(source.name): source for source in sources}
+    pairs = []
+    for folder in (Path(path) for path in paths):
+        path = folder / TRANSLATIONS_FILE
+        if not folder.is_dir() or not (path.exists() or path.is_symlink()):
+            continue
+        for number, entry in enumerate(read_tables(path, "pair", ("zh", "en")), start=1):
+            pair = []
+            for key, language in (("zh", CHINESE), ("en", ENGLISH)):
+                source = by_path.get(folder / entry[key]) if "/" not in entry[key] else None
+                if source is None:
+                    raise SourceError(str(path), 0, f"pair {number}: “{entry[key]}” is no source text of this folder")
+                if source.language != language:
+                    raise SourceError(str(path), 0, f"pair {number}: “{entry[key]}” is not a {key} text")
+                pair.append(source)
+            pairs.append(tuple(pair))
+    return pairs
+
+
+def read_tables(path, name, keys):
+    """The `[[name]]` tables of a TOML file of the import (topics.toml, translations.toml): each with every one of
+    `keys` (and no other), a value of one line of text (no control or format characters) of at most
+    TOPIC_NAME_LENGTH characters; a SourceError for anything else."""
 
     def problem(text):
         return SourceError(str(path), 0, text)
@@ -246,24 +274,29 @@ def read_topic_names(path):
         raise problem("not valid TOML (nested too deeply)") from None
     except OSError as error:
         raise problem(f"cannot be read ({error.strerror})") from None
-    entries = data.get("topic", [])
-    if set(data) - {"topic"} or not isinstance(entries, list):
-        raise problem("the file holds only [[topic]] tables, each with en = … and zh = …")
-    pairs = []
+    entries = data.get(name, [])
+    fields = " and ".join(f"{key} = …" for key in keys)
+    if set(data) - {name} or not isinstance(entries, list):
+        raise problem(f"the file holds only [[{name}]] tables, each with {fields}")
+    tables = []
     for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or set(entry) - {"en", "zh"}:
-            raise problem(f"topic {number} is a table of en = … and zh = … only")
-        english, chinese = (entry.get(key) for key in ("en", "zh"))
-        if not (isinstance(english, str) and english.strip() and isinstance(chinese, str) and chinese.strip()):
-            raise problem(f"topic {number} needs an English name (en) and a Chinese one (zh)")
-        pair = (english.strip(), chinese.strip())
-        for name in pair:
-            if len(name) > TOPIC_NAME_LENGTH:
-                raise problem(f"topic {number}: “{name[:40]}…” is over {TOPIC_NAME_LENGTH} characters")
-            if hidden := next((c for c in name if unicodedata.category(c) in {"Cc", "Cf"}), None):
-                raise problem(f"topic {number}: a name holds the invisible character U+{ord(hidden):04X}")
-        pairs.append(pair)
-    return pairs
+        if not isinstance(entry, dict) or set(entry) - set(keys):
+            raise problem(f"{name} {number} is a table of {fields} only")
+        if not all(isinstance(entry.get(key), str) and entry[key].strip() for key in keys):
+            raise problem(f"{name} {number} needs {fields}")
+        table = {key: entry[key].strip() for key in keys}
+        for value in table.values():
+            if len(value) > TOPIC_NAME_LENGTH:
+                raise problem(f"{name} {number}: “{value[:40]}…” is over {TOPIC_NAME_LENGTH} characters")
+            if hidden := next((c for c in value if unicodedata.category(c) in {"Cc", "Cf"}), None):
+                raise problem(f"{name} {number}: a value holds the invisible character U+{ord(hidden):04X}")
+        tables.append(table)
+    return tables
+
+
+def read_topic_names(path):
+    """The (English name, Chinese name) pairs of a `topics.toml`: `[[topic]]` tables of `en` and `zh`."""
+    return [(table["en"], table["zh"]) for table in read_tables(path, "topic", ("en", "zh"))]
 
 
 def read_sources(paths):
@@ -281,15 +314,17 @@ def import_paths(paths, **options):
     laws and articles they name that are not held."""
     files = source_files(paths)
     sources, errors = _parse_files(files)
+    names, pairs = {}, []
     try:
         names = topic_names(paths)
+        pairs = translation_pairs(paths, sources)
     except SourceError as error:
         errors.append(error)
     if errors:
         errors += _Corpus(sources).errors(sources)
         order = {str(path): position for position, path in enumerate(files)}
         raise ImportFailed(sorted(errors, key=lambda error: (order.get(error.source, len(order)), error.line)))
-    return load_sources(sources, topic_names=names, **options)
+    return load_sources(sources, topic_names=names, translation_pairs=pairs, **options)
 
 
 def _unsaved(write, new):
@@ -393,6 +428,7 @@ class _Loader:
         self.corpus = None
         self.topics = {}
         self.twins = []  # (a stored topic, the topic named by topics.toml that took its Chinese name)
+        self.pairs = []  # (Chinese source, English source) that translate each other (translations.toml)
         self.answers = {}  # (site, section, title) -> what the import needs to know of the stored answer
         self.translations = {}  # (provision pk, source title) -> the English translation quoted from that source
         self.changed_translations = []  # to save, all at once at the end
@@ -601,6 +637,26 @@ class _Loader:
             save_topic(topic)
             self.report.topics_named.append(f"{topic.title} / {topic.title_zh}")
 
+    def link_pairs(self):
+        """After the run's answers are saved: link the answers of each pair of `translations.toml` as translations
+        of each other (`services.link_translations`, as an editor does in the admin) when the run created either
+        of them and neither has another translation. An editor's link, or unlinking, of answers imported before
+        is kept."""
+        new = {*self.report.created, *self.report.restored}
+        for chinese, english in self.pairs:
+            if chinese.name not in new and english.name not in new:
+                continue
+            answers = []
+            for source in (chinese, english):
+                identity = {"source_site": source.site, "source_section": source.section}
+                answers.append(Answer.objects.filter(**identity, source_title=source.title).first())
+            first, second = answers
+            if first is None or second is None:  # not imported (deleted by an editor)
+                continue
+            if first.translation_id is None and second.translation_id is None:
+                link_translations(first, second)
+                self.report.linked.append(f"{chinese.name} = {english.name}")
+
     def report_twins(self):
         """After the run's answers are saved: each topic of the same Chinese name as one named by the run, with
         the answers left in it (edited since their import, or not imported), for an editor to move and delete."""
@@ -675,14 +731,17 @@ class _Loader:
         self.sources.append(source)
 
 
-def load_sources(sources, *, overwrite_edited=False, restore_deleted=False, dry_run=False, topic_names=None):
+def load_sources(
+    sources, *, overwrite_edited=False, restore_deleted=False, dry_run=False, topic_names=None, translation_pairs=()
+):
     """Create or update answers, sections and citations from parsed sources, and record the English they quote
     as translations of the articles quoted.
 
     The laws and articles quoted must be held: a name that names no law, or an article the law does not have,
     refuses the run (every such problem is reported) before anything is written. One transaction: an error
     leaves the database as it was; a dry run rolls back. `topic_names`: the topics named in both languages
-    (`topic_names`), by each of their names.
+    (`topic_names`), by each of their names; `translation_pairs`: (Chinese source, English source) of `sources`
+    that translate each other (`translation_pairs`), linked when the run creates either answer (`link_pairs`).
     """
     report = ImportReport(dry_run=dry_run)
     report.stripped = [
@@ -690,6 +749,7 @@ def load_sources(sources, *, overwrite_edited=False, restore_deleted=False, dry_
     ]
     try:
         loader = _Loader(report, overwrite_edited, restore_deleted, topic_names)
+        loader.pairs = list(translation_pairs)
         _load(sources, loader, dry_run)
     except (OperationalError, InterfaceError) as error:  # not the sources' fault: a lock, a lost connection
         raise database_failure(error) from error
@@ -711,6 +771,7 @@ def _load(sources, loader, dry_run):
                 raise ImportFailed([SourceError(source.name, source.line, f"cannot be saved: {error}")]) from error
         loader.save()
         loader.report_twins()
+        loader.link_pairs()
         request_reviews(loader.reviews)
         try:
             save_translations(loader.changed_translations)

@@ -308,6 +308,8 @@ def test_an_article_page_numbers_its_paragraphs_as_each_language_does(client, so
     )
     html = client.get(f"/{language}/laws/social-insurance-law/articles/58/").text
     official = between(html, 'id="official-text"', "</section>")
-    assert re.findall(r'class="paragraph-number" href="#paragraph-\d" aria-label="([^"]+)"', official) == names
+    # The paragraph's link shows its digit, which its accessible name must hold (axe: label-content-name-mismatch).
+    labels = re.findall(r'class="paragraph-number" href="#paragraph-\d" aria-label="([^"]+)"', official)
+    assert labels == (["第1款", "第2款", "第3款"] if language == "zh-hans" else names)
     assert page_of(between(html, 'id="cite"', "</section>"), "summary")[1:] == names
     assert page_of(between(html, 'id="citing"', "</section>"), "h3") == [names[1]]

@@ -526,6 +526,7 @@ def test_the_fixture_folder_imports_the_chinese_texts_with_the_english_ones_and_
     assert [s.kind for s in first.sections.all()] == [SectionKind.CONDITIONS, SectionKind.METHODS, PRECAUTIONS]
     assert first.sections.all()[1].body_html.count("<ol>") == 3
     upgrade = chinese.get(question="社保卡可以中途升级吗？到哪里办理？")
+    assert upgrade.translation.source_title == "Can social security be upgraded halfway? Where can I go?"  # paired
     assert upgrade.sections.first().heading == "法律分析"
     assert [c.provision.number for c in upgrade.citations.all()] == [4, 8]
     again = run_command(SOURCE_DIR)
