@@ -64,6 +64,20 @@ def law_rank(law="law"):
     return models.Case(*ranks, default=models.Value(len(ranks)), output_field=models.IntegerField())
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A text as a page shows it: `lang` is the language to mark it with when it is not the page's (else "")."""
+
+    text: str
+    lang: str = ""
+
+    def __str__(self):
+        return self.text
+
+    def __bool__(self):
+        return bool(self.text)
+
+
 class Law(models.Model):
     """A legal instrument: a law, an administrative regulation or a local regulation."""
 
@@ -72,7 +86,10 @@ class Law(models.Model):
         _("official title"), max_length=300, blank=True, help_text=_("The official (Chinese) title.")
     )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind, default=Kind.LAW)
-    issuing_body = models.CharField(_("issuing body"), max_length=300, blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=300, blank=True, help_text=_("In English."))
+    issuing_body_zh = models.CharField(
+        _("issuing body (Chinese)"), max_length=300, blank=True, help_text=_("Its official (Chinese) name.")
+    )
     in_force = models.BooleanField(_("in force"), default=True)
     effective_on_publication = models.BooleanField(
         _("in force on publication"),
@@ -90,12 +107,22 @@ class Law(models.Model):
     )
     adopted_on = models.DateField(_("adopted or published on"), null=True, blank=True)
     adopted_by = models.CharField(
-        _("adopted by"), max_length=300, blank=True, help_text=_("The body and meeting that adopted it.")
+        _("adopted by"), max_length=300, blank=True, help_text=_("The body and meeting that adopted it, in English.")
     )
-    promulgation = models.CharField(_("promulgation"), max_length=200, blank=True)
+    adopted_by_zh = models.CharField(
+        _("adopted by (Chinese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("The meeting that adopted it, as the official text names it."),
+    )
+    promulgation = models.CharField(_("promulgation"), max_length=200, blank=True, help_text=_("In English."))
+    promulgation_zh = models.CharField(
+        _("promulgation (Chinese)"), max_length=200, blank=True, help_text=_("The promulgating order, in Chinese.")
+    )
     effective_on = models.DateField(_("effective on"), null=True, blank=True)
     amended_on = models.DateField(_("last amended on"), null=True, blank=True)
-    amendment_note = models.CharField(_("amendment note"), max_length=300, blank=True)
+    amendment_note = models.CharField(_("amendment note"), max_length=300, blank=True, help_text=_("In English."))
+    amendment_note_zh = models.CharField(_("amendment note (Chinese)"), max_length=300, blank=True)
     article_count = models.PositiveIntegerField(_("number of articles"), null=True, blank=True)
 
     objects = LawQuerySet.as_manager()
@@ -123,6 +150,32 @@ class Law(models.Model):
     def display_name(self):
         """The name in the active language: the official title on the Chinese site, else the short title."""
         return self.title_zh if is_chinese() and self.title_zh else str(self)
+
+    # The facts held in English and in Chinese (`name` and `name_zh`), each shown in the active language.
+
+    @property
+    def shown_issuing_body(self):
+        return self.shown("issuing_body")
+
+    @property
+    def shown_adopted_by(self):
+        return self.shown("adopted_by")
+
+    @property
+    def shown_promulgation(self):
+        return self.shown("promulgation")
+
+    @property
+    def shown_amendment_note(self):
+        return self.shown("amendment_note")
+
+    def shown(self, name):
+        """The fact `name` in the active language: its Chinese form (`name_zh`) on the Chinese site, its English
+        one elsewhere; where only the other is held, that one, with its language (`Shown.lang`) to mark it."""
+        english, chinese = getattr(self, name), getattr(self, f"{name}_zh")
+        if is_chinese():
+            return Shown(chinese) if chinese else Shown(english, "en" if english else "")
+        return Shown(english) if english else Shown(chinese, "zh-Hans" if chinese else "")
 
     def known_names(self):
         names = [self.title, self.short_title, self.title_zh, *self.aliases]

@@ -43,7 +43,11 @@ def opening_words(provision, length=OPENING_CHARACTERS):
     if not version or not version.paragraphs:
         return ""
     text = split_paragraph(version.paragraphs[0])[0]
-    # Truncator reads the whole text; what lies past twice the length (and a character) changes nothing.
+    # Truncator reads the whole text; what lies past twice the length (and a character) changes nothing. Chinese
+    # marks an omission with the six-dot ellipsis (……), which counts as one character, as “…” does.
+    if is_chinese():
+        cut = Truncator(text[: 2 * length + 1]).chars(length, truncate="…")
+        return cut[:-1] + "……" if cut != text[: 2 * length + 1] and cut.endswith("…") else cut
     return Truncator(text[: 2 * length + 1]).chars(length)
 
 

@@ -29,20 +29,26 @@ from dataclasses import dataclass
 from .parser import LawTextError
 
 CONTENTS = ("whole", "articles")
-# The instrument's fields a whole text's metadata gives, with the type of each.
+# The instrument's fields a whole text's metadata gives, with the type of each. A fact held in both languages
+# is two fields: `issuing_body` in English, `issuing_body_zh` in its official Chinese form (the Chinese site shows
+# this one), and so for `adopted_by`, `promulgation` and `amendment_note`.
 INSTRUMENT_FIELDS = {
     "title": str,
     "short_title": str,
     "title_zh": str,
     "kind": str,
     "issuing_body": str,
+    "issuing_body_zh": str,
     "adopted_on": datetime.date,
     "adopted_by": str,
+    "adopted_by_zh": str,
     "promulgation": str,
+    "promulgation_zh": str,
     "effective_on": datetime.date,
     "effective_on_publication": bool,
     "amended_on": datetime.date,
     "amendment_note": str,
+    "amendment_note_zh": str,
     "in_force": bool,
     "aliases": list,
 }

@@ -5,6 +5,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from serving.languages import is_chinese
 from textkit.numerals import to_chinese_number
 
 from .. import models, pages
@@ -50,6 +51,19 @@ def law_date(value):
 def chinese_citation(provision, paragraph=None):
     """《中华人民共和国社会保险法》第四条第二款: how Chinese cites the article (and its paragraph)."""
     return official_citation(provision, int(paragraph) if paragraph else None)
+
+
+@register.filter
+def decision_name(name):
+    """The name of the instrument that made a wording (an amending decision): on the Chinese site between book
+    title marks, as Chinese writes a title, the marks within it becoming 〈〉 (《全国人民代表大会常务委员会关于修改
+    〈中华人民共和国社会保险法〉的决定》); on another language's site as held, marked as Chinese."""
+    if not name:
+        return ""
+    if is_chinese():
+        inner = name.strip().removeprefix("《").removesuffix("》").replace("《", "〈").replace("》", "〉")
+        return f"《{inner}》"
+    return format_html('<span lang="zh-Hans">{}</span>', name)
 
 
 @register.filter

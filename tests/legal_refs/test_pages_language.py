@@ -129,7 +129,7 @@ def test_the_wording_page_numbers_its_article_as_each_language_does(client, soci
 @pytest.mark.django_db
 def test_the_comparison_page_numbers_its_article_as_each_language_does(client, social_insurance_law):
     chinese = client.get(f"{LAW_ZH}articles/57/compare/2015-01-01/2019-01-01/").text
-    assert page_of(chinese, "h1") == ["《中华人民共和国社会保险法》第五十七条：修改内容"]
+    assert page_of(chinese, "h1") == ["《中华人民共和国社会保险法》第五十七条：修改对照"]  # as its title
     assert page_of(chinese, "title")[0].startswith("《中华人民共和国社会保险法》第五十七条：修改对照 · ")
     assert meta_description(chinese).startswith("《中华人民共和国社会保险法》第五十七条2015年1月1日施行的文本")
     assert "第57条" not in chinese

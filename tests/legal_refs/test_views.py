@@ -71,13 +71,13 @@ def test_law_list_shows_each_instrument_with_kind_body_dates_status_and_article_
         "July 1, 2011",
         "Dec. 29, 2018",
         "In force",
-        "98",
+        "98 articles",
     ]
     assert page_of(regulation, "dt")[2] == "Published"
     assert page_of(regulation, "dd")[:3] == ["Administrative regulation", "State Council", "Aug. 16, 2023"]
-    assert page_of(regulation, "dd")[-1] == "63"
+    assert page_of(regulation, "dd")[-1] == "63 articles"
     assert "On publication (Sept. 27, 2024)" in page_of(beijing, "dd")
-    assert page_of(beijing, "dd")[-2:] == ["In force", "26"]
+    assert page_of(beijing, "dd")[-2:] == ["In force", "26 articles"]
 
 
 def test_law_list_says_when_an_instrument_is_not_in_force(client, db):
@@ -402,8 +402,7 @@ def test_version_page_shows_the_wording_in_force_on_any_date(client, social_insu
     html = client.get(version_url(57, "2015-01-01")).text
     assert page_of(html, "h1") == ["Social Insurance Law — Article 57 as in force on 2015-01-01"]
     assert "工商行政管理部门" in html and "市场监督管理部门" not in html
-    assert "This is the wording in force from 2011-07-01 to 2018-12-28." in html
-    assert "The original text." in html
+    assert "This is the original text, in force from 2011-07-01 to 2018-12-28." in html
     assert article_url(57) in links(html)
     assert f'<link rel="canonical" href="http://testserver{version_url(57, "2011-07-01")}">' in html
     assert '<div class="paragraph" id="paragraph-3">' in html
@@ -423,10 +422,8 @@ def test_version_page_of_a_coming_wording_says_when_it_takes_effect(client, soci
     assert "A coming wording." in html and "It is the wording in force today." not in html
     today = client.get(version_url(58, timezone.localdate())).text
     assert "It is the wording in force today." in today
-    assert (
-        f"This is the wording in force from 2011-07-01 to {(coming_on - datetime.timedelta(days=1)).isoformat()}."
-        in today
-    )
+    until = (coming_on - datetime.timedelta(days=1)).isoformat()
+    assert f"This is the original text, in force from 2011-07-01 to {until}." in today
 
 
 def test_version_page_of_each_version_is_its_absolute_url(client, social_insurance_law):
