@@ -45,3 +45,23 @@ def test_a_list_labels_an_answer_in_the_other_language_in_the_pages_language(cli
     html = client.get("/zh-hans/topics/cards/").text
     assert f'<a href="{only_english.url_in("zh-hans")}" lang="en">Can a child have a card?</a>' in html
     assert '<span class="language-label">英文</span>' in html
+
+
+def test_search_results_keep_the_reader_on_their_site_and_label_other_languages_in_theirs(client, answers):
+    _, _, only_english = answers
+    html = client.get("/zh-hans/search/", {"q": "child card"}).text
+    [result] = re.findall(r'<li class="search-result search-result-answer">.*?</li>', html, re.S)
+    assert '<span class="language-label">英文</span>' in result
+    assert f'<a href="{only_english.url_in("zh-hans")}" lang="en">' in result  # as the lists link it
+
+
+def test_the_official_text_line_has_no_space_after_a_chinese_full_stop(client, db):
+    from legal_refs.models import Law
+    from tests.factories import make_provision
+
+    four = make_provision(4)
+    chinese = make_answer("社保卡是什么？", language=Language.ZH_HANS, cites=[four])
+    english = make_answer("What is the card?", language=Language.EN, cites=[four])
+    assert Law.objects.exists()
+    assert re.search(r"现行官方中文文本。<a ", client.get(chinese.get_absolute_url()).text)
+    assert re.search(r"as in force today\. <a ", client.get(english.get_absolute_url()).text)
