@@ -427,7 +427,7 @@ class Answer(models.Model):
 
     @property
     def language_name(self):
-        """The answer's language named in the active language (英语 on the Chinese site, Simplified Chinese on the
+        """The answer's language named in the active language (英文 on the Chinese site, Simplified Chinese on the
         English one), for the sentences and labels that name it; the language switcher names each in itself."""
         return get_language_info(self.language)["name_translated"]
 

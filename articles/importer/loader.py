@@ -42,6 +42,8 @@ from .parser import CHINESE, ENGLISH, SourceError, decode_source, parse_source, 
 
 TOPIC_NAMES_FILE = "topics.toml"  # in a folder of source texts: its sections' topics named in both languages
 TRANSLATIONS_FILE = "translations.toml"  # in a folder of source texts: its texts that translate each other
+TOPIC_KEYS = {"en": "an English name", "zh": "a Chinese name"}  # the keys of a [[topic]] table: what each is
+PAIR_KEYS = {"zh": "a Chinese text", "en": "an English text"}  # the keys of a [[pair]] table
 TOPIC_NAME_LENGTH = Topic._meta.get_field("title").max_length
 TITLES_PER_QUERY = 500  # source titles (and question slugs) named in one query
 MAX_FILE_BYTES = 1_000_000  # a source text is a few kilobytes; docs/source-format.md
@@ -235,33 +237,41 @@ def topic_names(paths):
     return names
 
 
-def translation_pairs(paths, sources):
+def translation_pairs(paths, files, sources):
     """[(Chinese source, English source)] of the texts that the folders named in `paths` pair in their
-    `translations.toml` (docs/source-format.md, "Texts that translate each other"), among `sources` (parsed, by
-    file name in their folder); a SourceError for a file that breaks the rules."""
-    by_path = {Path(source.name): source for source in sources}
+    `translations.toml` (docs/source-format.md, "Texts that translate each other"): each a file of the run's
+    `files` in that folder, in one pair at most; a SourceError for a file that breaks the rules. A pair with a
+    text that could not be parsed (reported as such) is left out."""
+    parsed = {Path(source.name): source for source in sources}
+    known = set(map(Path, files))
+    languages = {"zh": (CHINESE, "a Chinese text"), "en": (ENGLISH, "an English text")}
     pairs = []
     for folder in (Path(path) for path in paths):
         path = folder / TRANSLATIONS_FILE
         if not folder.is_dir() or not (path.exists() or path.is_symlink()):
             continue
-        for number, entry in enumerate(read_tables(path, "pair", ("zh", "en")), start=1):
+        paired = {}
+        for number, entry in enumerate(read_tables(path, "pair", PAIR_KEYS), start=1):
             pair = []
-            for key, language in (("zh", CHINESE), ("en", ENGLISH)):
-                source = by_path.get(folder / entry[key]) if "/" not in entry[key] else None
-                if source is None:
-                    raise SourceError(str(path), 0, f"pair {number}: “{entry[key]}” is no source text of this folder")
-                if source.language != language:
-                    raise SourceError(str(path), 0, f"pair {number}: “{entry[key]}” is not a {key} text")
+            for key, (language, kind) in languages.items():
+                name = entry[key]
+                if "/" in name or "\\" in name or folder / name not in known:
+                    raise SourceError(str(path), 0, f"pair {number}: “{name}” is no source text of this folder")
+                if (first := paired.setdefault(name, number)) != number:
+                    raise SourceError(str(path), 0, f"“{name}” is in pairs {first} and {number}")
+                source = parsed.get(folder / name)
+                if source is not None and source.language != language:
+                    raise SourceError(str(path), 0, f"pair {number}: “{name}” is not {kind}")
                 pair.append(source)
-            pairs.append(tuple(pair))
+            if None not in pair:
+                pairs.append(tuple(pair))
     return pairs
 
 
 def read_tables(path, name, keys):
     """The `[[name]]` tables of a TOML file of the import (topics.toml, translations.toml): each with every one of
-    `keys` (and no other), a value of one line of text (no control or format characters) of at most
-    TOPIC_NAME_LENGTH characters; a SourceError for anything else."""
+    `keys` ({key: what its value is}, and no other key), a value of one line of text (no control or format
+    characters) of at most TOPIC_NAME_LENGTH characters; a SourceError for anything else."""
 
     def problem(text):
         return SourceError(str(path), 0, text)
@@ -276,6 +286,7 @@ def read_tables(path, name, keys):
         raise problem(f"cannot be read ({error.strerror})") from None
     entries = data.get(name, [])
     fields = " and ".join(f"{key} = …" for key in keys)
+    needs = " and ".join(f"{what} ({key})" for key, what in keys.items())
     if set(data) - {name} or not isinstance(entries, list):
         raise problem(f"the file holds only [[{name}]] tables, each with {fields}")
     tables = []
@@ -283,20 +294,20 @@ def read_tables(path, name, keys):
         if not isinstance(entry, dict) or set(entry) - set(keys):
             raise problem(f"{name} {number} is a table of {fields} only")
         if not all(isinstance(entry.get(key), str) and entry[key].strip() for key in keys):
-            raise problem(f"{name} {number} needs {fields}")
+            raise problem(f"{name} {number} needs {needs}")
         table = {key: entry[key].strip() for key in keys}
-        for value in table.values():
+        for key, value in table.items():
             if len(value) > TOPIC_NAME_LENGTH:
                 raise problem(f"{name} {number}: “{value[:40]}…” is over {TOPIC_NAME_LENGTH} characters")
             if hidden := next((c for c in value if unicodedata.category(c) in {"Cc", "Cf"}), None):
-                raise problem(f"{name} {number}: a value holds the invisible character U+{ord(hidden):04X}")
+                raise problem(f"{name} {number}: {keys[key]} holds the invisible character U+{ord(hidden):04X}")
         tables.append(table)
     return tables
 
 
 def read_topic_names(path):
     """The (English name, Chinese name) pairs of a `topics.toml`: `[[topic]]` tables of `en` and `zh`."""
-    return [(table["en"], table["zh"]) for table in read_tables(path, "topic", ("en", "zh"))]
+    return [(table["en"], table["zh"]) for table in read_tables(path, "topic", TOPIC_KEYS)]
 
 
 def read_sources(paths):
@@ -317,7 +328,10 @@ def import_paths(paths, **options):
     names, pairs = {}, []
     try:
         names = topic_names(paths)
-        pairs = translation_pairs(paths, sources)
+    except SourceError as error:
+        errors.append(error)
+    try:
+        pairs = translation_pairs(paths, files, sources)
     except SourceError as error:
         errors.append(error)
     if errors:
@@ -639,9 +653,9 @@ class _Loader:
 
     def link_pairs(self):
         """After the run's answers are saved: link the answers of each pair of `translations.toml` as translations
-        of each other (`services.link_translations`, as an editor does in the admin) when the run created either
-        of them and neither has another translation. An editor's link, or unlinking, of answers imported before
-        is kept."""
+        of each other (`services.link_translations`, as an editor does in the admin) when the run created (or
+        restored) either of them and neither has a translation. An editor's link to another answer is kept, and
+        so is an editor's unlinking of a pair both imported in earlier runs."""
         new = {*self.report.created, *self.report.restored}
         for chinese, english in self.pairs:
             if chinese.name not in new and english.name not in new:

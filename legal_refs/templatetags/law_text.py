@@ -61,9 +61,22 @@ def decision_name(name):
     if not name:
         return ""
     if is_chinese():
-        inner = name.strip().removeprefix("《").removesuffix("》").replace("《", "〈").replace("》", "〉")
-        return f"《{inner}》"
+        name = name.strip()
+        inner = name[1:-1] if is_one_title(name) else name
+        return f"《{inner.replace('《', '〈').replace('》', '〉')}》"
     return format_html('<span lang="zh-Hans">{}</span>', name)
+
+
+def is_one_title(name):
+    """Whether `name` is one title in book title marks: its first 《 closes at its last 》 (not 《宪法》修正案)."""
+    if not (name.startswith("《") and name.endswith("》")):
+        return False
+    depth = 0
+    for position, mark in enumerate(name):
+        depth += {"《": 1, "》": -1}.get(mark, 0)
+        if depth == 0:
+            return position == len(name) - 1
+    return False
 
 
 @register.filter

@@ -313,3 +313,22 @@ def test_an_article_page_numbers_its_paragraphs_as_each_language_does(client, so
     assert labels == (["第1款", "第2款", "第3款"] if language == "zh-hans" else names)
     assert page_of(between(html, 'id="cite"', "</section>"), "summary")[1:] == names
     assert page_of(between(html, 'id="citing"', "</section>"), "h3") == [names[1]]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        (
+            "全国人民代表大会常务委员会关于修改《中华人民共和国社会保险法》的决定",
+            "《全国人民代表大会常务委员会关于修改〈中华人民共和国社会保险法〉的决定》",
+        ),
+        ("《国务院关于修改〈社会保险经办条例〉的决定》", "《国务院关于修改〈社会保险经办条例〉的决定》"),
+        ("《中华人民共和国宪法》修正案", "《〈中华人民共和国宪法〉修正案》"),
+        ("国务院关于修改《社会保险经办条例》", "《国务院关于修改〈社会保险经办条例〉》"),
+    ],
+)
+def test_a_decisions_name_is_one_title_in_balanced_marks_on_the_chinese_site(name, shown):
+    from legal_refs.templatetags.law_text import decision_name
+
+    with translation.override("zh-hans"):
+        assert decision_name(name) == shown

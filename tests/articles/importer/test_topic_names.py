@@ -102,8 +102,8 @@ def test_a_dangling_names_file_is_reported(social_insurance_law, tmp_path):
     ("names", "problem"),
     [
         ("[[topic]\nen = 1", "not valid TOML"),
-        ('[[topic]]\nen = "Social security inquiry"\n', "topic 1 needs en = … and zh = …"),
-        ('[[topic]]\nen = "Inquiry"\nzh = " "\n', "topic 1 needs en = … and zh = …"),
+        ('[[topic]]\nen = "Social security inquiry"\n', "topic 1 needs an English name (en) and a Chinese name (zh)"),
+        ('[[topic]]\nen = "Inquiry"\nzh = " "\n', "topic 1 needs an English name (en) and a Chinese name (zh)"),
         ("topic = [1]\n", "topic 1 is a table of en = … and zh = … only"),
         (NAMES + '[[topic]]\nen = "Inquiry"\nzh = "社保查询"\n', "“社保查询” names two topics"),
         (f'[[topic]]\nen = "{"x" * 201}"\nzh = "社保查询"\n', "is over 200 characters"),
@@ -111,9 +111,9 @@ def test_a_dangling_names_file_is_reported(social_insurance_law, tmp_path):
         ('[[topics]]\nen = "Inquiry"\nzh = "社保查询"\n', "the file holds only [[topic]] tables"),
         ('[[topic]]\nen = "Inquiry"\nzh = "社保查询"\nnote = "x"\n', "topic 1 is a table of en = … and zh = … only"),
         ("x = " + "[" * 5000 + "]" * 5000 + "\n", "not valid TOML"),
-        ('[[topic]]\nen = "In\\u0000quiry"\nzh = "社保查询"\n', "a value holds the invisible character U+0000"),
-        ('[[topic]]\nen = "Inquiry"\nzh = "社保\\n查询"\n', "a value holds the invisible character U+000A"),
-        ('[[topic]]\nen = "Inquiry\\u202e"\nzh = "社保查询"\n', "a value holds the invisible character U+202E"),
+        ('[[topic]]\nen = "In\\u0000quiry"\nzh = "社保查询"\n', "an English name holds the invisible character U+0000"),
+        ('[[topic]]\nen = "Inquiry"\nzh = "社保\\n查询"\n', "a Chinese name holds the invisible character U+000A"),
+        ('[[topic]]\nen = "Inquiry\\u202e"\nzh = "社保查询"\n', "an English name holds the invisible character U+202E"),
     ],
 )
 def test_a_bad_names_file_refuses_the_run_and_saves_nothing(social_insurance_law, tmp_path, names, problem):

@@ -81,10 +81,12 @@ def test_a_dry_run_links_nothing(social_insurance_law, tmp_path):
     [
         ('[[pair]]\nzh = "missing.txt"\nen = "en.txt"\n', "pair 1: “missing.txt” is no source text of this folder"),
         ('[[pair]]\nzh = "../zh.txt"\nen = "en.txt"\n', "pair 1: “../zh.txt” is no source text of this folder"),
-        ('[[pair]]\nzh = "en.txt"\nen = "zh.txt"\n', "pair 1: “en.txt” is not a zh text"),
-        ('[[pair]]\nzh = "zh.txt"\n', "pair 1 needs zh = … and en = …"),
+        ('[[pair]]\nzh = "en.txt"\nen = "zh.txt"\n', "pair 1: “en.txt” is not a Chinese text"),
+        ('[[pair]]\nzh = "zh.txt"\n', "pair 1 needs a Chinese text (zh) and an English text (en)"),
         ('[[pairs]]\nzh = "zh.txt"\nen = "en.txt"\n', "the file holds only [[pair]] tables"),
         ("[[pair]\n", "not valid TOML"),
+        (PAIR + PAIR, "“zh.txt” is in pairs 1 and 2"),
+        ('[[pair]]\nzh = "sub\\\\zh.txt"\nen = "en.txt"\n', "pair 1: “sub\\zh.txt” is no source text of this folder"),
     ],
 )
 def test_a_bad_pairs_file_refuses_the_run_and_saves_nothing(social_insurance_law, tmp_path, pairs, problem):
@@ -94,3 +96,13 @@ def test_a_bad_pairs_file_refuses_the_run_and_saves_nothing(social_insurance_law
         import_paths([tmp_path])
     assert str(failure.value).startswith(f"{tmp_path / 'translations.toml'}: ") and problem in str(failure.value)
     assert snapshot() == before
+
+
+def test_a_paired_text_that_cannot_be_parsed_is_reported_once(social_insurance_law, tmp_path):
+    folder(tmp_path)
+    write(tmp_path, "zh.txt", "招聘网 - 社保查询 - 无题\n")  # a breadcrumb and nothing else
+    with pytest.raises(ImportFailed) as failure:
+        import_paths([tmp_path])
+    problems = [str(error) for error in failure.value.errors]
+    assert [problem for problem in problems if "zh.txt" in problem and "translations.toml" not in problem]
+    assert not any("translations.toml" in problem for problem in problems)
