@@ -332,3 +332,16 @@ def test_a_decisions_name_is_one_title_in_balanced_marks_on_the_chinese_site(nam
 
     with translation.override("zh-hans"):
         assert decision_name(name) == shown
+
+
+@pytest.mark.django_db
+def test_a_wording_on_a_date_names_its_versions_own_page_in_each_language(client, social_insurance_law):
+    html = client.get(f"{LAW_ZH}articles/57/versions/2015-01-01/").text  # the wording in force since 2011-07-01
+    canonical = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+    found = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+    assert canonical == f"http://testserver{LAW_ZH}articles/57/versions/2011-07-01/"
+    assert found == {
+        "zh-Hans": canonical,
+        "en": f"http://testserver{LAW_EN}articles/57/versions/2011-07-01/",
+        "x-default": canonical,
+    }
