@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from serving.languages import is_chinese
+from serving.languages import Written, is_chinese
 from textkit.chinese import fold, index_words
 from textkit.numerals import to_chinese_number
 from textkit.tokens import cjk_tokens
@@ -62,20 +62,6 @@ def law_rank(law="law"):
     kind = "kind" if law == "pk" else f"{law}__kind"
     ranks = [models.When(**{kind: value}, then=models.Value(rank)) for rank, value in enumerate(Kind.values)]
     return models.Case(*ranks, default=models.Value(len(ranks)), output_field=models.IntegerField())
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A text as a page shows it: `lang` is the language to mark it with when it is not the page's (else "")."""
-
-    text: str
-    lang: str = ""
-
-    def __str__(self):
-        return self.text
-
-    def __bool__(self):
-        return bool(self.text)
 
 
 class Law(models.Model):
@@ -171,11 +157,11 @@ class Law(models.Model):
 
     def shown(self, name):
         """The fact `name` in the active language: its Chinese form (`name_zh`) on the Chinese site, its English
-        one elsewhere; where only the other is held, that one, with its language (`Shown.lang`) to mark it."""
+        one elsewhere; where only the other is held, that one, with its language (`Written.lang`) to mark it."""
         english, chinese = getattr(self, name), getattr(self, f"{name}_zh")
         if is_chinese():
-            return Shown(chinese) if chinese else Shown(english, "en" if english else "")
-        return Shown(english) if english else Shown(chinese, "zh-Hans" if chinese else "")
+            return Written(chinese) if chinese else Written(english, "en" if english else "")
+        return Written(english) if english else Written(chinese, "zh-Hans" if chinese else "")
 
     def known_names(self):
         names = [self.title, self.short_title, self.title_zh, *self.aliases]

@@ -6,17 +6,16 @@ what they know of a law or an article; the project's URLconf serves the extended
 `urls.law_urlpatterns`).
 """
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from serving import fragments
-from serving.languages import is_chinese
+from serving.languages import codes, in_language, is_chinese
 
 from . import pages
 from .diff import diff_paragraphs
@@ -166,14 +165,11 @@ class VersionView(TemplateView):
         timeline = provision.timeline()
         current = provision.version_on(pages.today())
         earlier = [v for v in timeline if v.effective_from < version.effective_from]
-        urls = {}
-        for code, _name in settings.LANGUAGES:  # the version's own page in each language, as its canonical link
-            with override(code):
-                urls[code] = version.get_absolute_url()
+        own = version.get_absolute_url()  # the version's own page (its canonical link), in each language
         return super().get_context_data(
             provision=provision,
             version=version,
-            language_urls=urls,
+            language_urls={code: in_language(own, code) for code in codes()},
             is_current=current is not None and current.pk == version.pk,
             is_coming=version.effective_from > pages.today(),
             previous_version=earlier[-1] if earlier else None,

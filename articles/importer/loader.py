@@ -221,15 +221,21 @@ def _serialise_import_runs():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
 
+def folder_files(paths, name):
+    """The file `name` of each folder named in `paths` that has one (a dangling link too, which the reading
+    reports)."""
+    for folder in (Path(path) for path in paths):
+        path = folder / name
+        if folder.is_dir() and (path.exists() or path.is_symlink()):
+            yield path
+
+
 def topic_names(paths):
     """{each name: (English name, Chinese name)} of the topics that the folders named in `paths` name in their
     `topics.toml` (docs/source-format.md, "Topic names in both languages"); a SourceError for a file that cannot
     be read or breaks the rules."""
     names = {}
-    for folder in (Path(path) for path in paths):
-        path = folder / TOPIC_NAMES_FILE
-        if not folder.is_dir() or not (path.exists() or path.is_symlink()):
-            continue
+    for path in folder_files(paths, TOPIC_NAMES_FILE):
         for pair in read_topic_names(path):
             for name in pair:
                 if names.setdefault(name, pair) != pair:
@@ -246,11 +252,8 @@ def translation_pairs(paths, files, sources):
     known = set(map(Path, files))
     languages = {"zh": (CHINESE, "a Chinese text"), "en": (ENGLISH, "an English text")}
     pairs = []
-    for folder in (Path(path) for path in paths):
-        path = folder / TRANSLATIONS_FILE
-        if not folder.is_dir() or not (path.exists() or path.is_symlink()):
-            continue
-        paired = {}
+    for path in folder_files(paths, TRANSLATIONS_FILE):
+        folder, paired = path.parent, {}
         for number, entry in enumerate(read_tables(path, "pair", PAIR_KEYS), start=1):
             pair = []
             for key, (language, kind) in languages.items():

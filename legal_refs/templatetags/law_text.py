@@ -28,11 +28,8 @@ def article_number(number):
     return models.article_number(number)
 
 
-@register.filter
-def paragraph_number(number):
-    """A paragraph's number as the page's language writes it, as `article_number` does an article's: 三 on the
-    Chinese site (第三款, as Chinese laws number their paragraphs), 3 on the English one."""
-    return models.article_number(number)
+# A paragraph's number, as the page's language writes it like an article's: 三 on the Chinese site (第三款).
+register.filter("paragraph_number", article_number)
 
 
 @register.filter
