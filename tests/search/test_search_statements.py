@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 
 from articles.models import Answer
 from legal_refs.models import Provision
-from search.backends import StoredSearchVector, any_of, backend, tsquery_parts
+from search.backends import StoredSearchVector, all_of, any_of, backend, tsquery_parts
 from search.synonyms import synonym_map
 from tests.factories import make_answer, make_provision
 from tests.search.test_chinese import make_corpus
@@ -98,6 +98,28 @@ def test_the_any_word_rank_is_each_word_s_best_form_weighted_by_its_rarity_among
             expected[pk] += rarity * best[pk]
     assert ranked == pytest.approx(expected)
     assert max(ranked, key=ranked.get) == Answer.objects.get(question="社保卡密码忘了怎么办？").pk
+
+
+@pytest.mark.parametrize("query", ["社保卡 办理", "社會保障卡 網點"])
+def test_with_every_word_required_the_rank_is_that_of_the_words_as_alternatives(query):
+    """Every answer found has all the words: ``ts_rank`` of the words as alternatives ranks them. Of a conjunction,
+    it would weigh each pair of operands by their distance, a Chinese word's two-character tokens among them."""
+    make_corpus()
+    parsed = ParsedQuery.parse(query, synonym_map())
+    assert not parsed.any_word
+    ranked = dict(backend().answers(Answer.objects.published(), parsed).values_list("pk", "rank"))
+    assert len(ranked) > 1
+    if connection.vendor != "postgresql":  # SQLite ranks by bm25 over its FTS5 table
+        return
+    _, words = tsquery_parts(parsed)
+    assert len(words) > 1
+    answers = Answer.objects.filter(pk__in=ranked).alias(vector=StoredSearchVector())
+
+    def ranks(text_query):
+        return dict(answers.annotate(rank=SearchRank(F("vector"), text_query)).values_list("pk", "rank"))
+
+    assert ranked == pytest.approx(ranks(any_of([any_of(forms) for forms in words])))
+    assert ranked != pytest.approx(ranks(all_of([any_of(forms) for forms in words])))  # the conjunction's own
 
 
 @pytest.mark.parametrize("query", ["社保卡密码丢了怎么办", "激活 金融功能 丢失"])
