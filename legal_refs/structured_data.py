@@ -1,6 +1,6 @@
 """schema.org data (JSON-LD) for the law pages: an instrument and one of its articles, each a `Legislation`."""
 
-from .pages import chinese_citation
+from .pages import chinese_citation, english_citation
 
 IN_FORCE = "https://schema.org/InForce"
 NOT_IN_FORCE = "https://schema.org/NotInForce"
@@ -8,12 +8,15 @@ OFFICIAL_LANGUAGE = "zh-Hans"
 
 
 def law_legislation(request, law):
-    """The instrument."""
+    """The instrument, named in the page's language (its other names as alternates)."""
+    name = law.display_title
     data = {
         "@context": "https://schema.org",
         "@type": "Legislation",
-        "name": law.title,
-        "alternateName": [name for name in (law.title_zh, law.short_title) if name],
+        "name": name,
+        "alternateName": [
+            other for other in dict.fromkeys((law.title, law.title_zh, law.short_title)) if other and other != name
+        ],
         "url": request.build_absolute_uri(law.get_absolute_url()),
         "legislationIdentifier": law.slug,
         "legislationType": str(law.get_kind_display()),
@@ -21,8 +24,8 @@ def law_legislation(request, law):
         "legislationLegalForce": IN_FORCE if law.in_force else NOT_IN_FORCE,
         "inLanguage": OFFICIAL_LANGUAGE,
     }
-    if law.issuing_body:
-        data["legislationPassedBy"] = {"@type": "Organization", "name": law.issuing_body}
+    if passed_by := str(law.shown_issuing_body):
+        data["legislationPassedBy"] = {"@type": "Organization", "name": passed_by}
     if law.adopted_on:
         data["legislationDate"] = law.adopted_on
     if law.amended_on or law.effective_on:
@@ -31,16 +34,18 @@ def law_legislation(request, law):
 
 
 def legislation(request, provision, version):
-    """One article, its official text as in force (`version`: None when none is in force yet)."""
+    """One article, its official text as in force (`version`: None when none is in force yet), named as the page's
+    language cites it (the other citation as its alternate)."""
     law = provision.law
+    name, chinese = str(provision), chinese_citation(provision)
     in_force = law.in_force and version is not None  # `version` is the one in force today, if any
     part_of = law_legislation(request, law)
     del part_of["@context"]
     data = {
         "@context": "https://schema.org",
         "@type": "Legislation",
-        "name": str(provision),
-        "alternateName": chinese_citation(provision),
+        "name": name,
+        "alternateName": english_citation(provision) if name == chinese else chinese,
         "url": request.build_absolute_uri(provision.get_absolute_url()),
         "legislationIdentifier": f"{law.slug}/{provision.number}",
         "legislationType": str(law.get_kind_display()),

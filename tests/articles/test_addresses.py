@@ -128,6 +128,8 @@ def test_a_withdrawn_answer_answers_410_with_a_link_to_its_topic(client, django_
         topic_in_chinese = topic.get_absolute_url()
     chinese = client.get(address(answer.slug, "zh-hans"))
     assert chinese.status_code == 410 and topic_in_chinese in links(chinese.text)
+    # the way on, as the page-not-found page says it: one sentence, its link inside it
+    assert '您可以<a href="/zh-hans/">查看全部问题</a>，或在上方搜索。' in chinese.text
 
 
 def test_a_withdrawn_answer_whose_topic_has_no_published_answer_links_no_topic(client):

@@ -177,6 +177,20 @@ def test_law_page_structured_data_is_the_instrument(client, social_insurance_law
     assert [item["name"] for item in breadcrumbs["itemListElement"]] == ["Home", "Laws", "Social Insurance Law"]
 
 
+def test_on_the_chinese_site_the_structured_data_names_the_law_and_article_in_chinese(client, social_insurance_law):
+    legislation, _ = json_ld(client.get(LAW.replace("/en/", "/zh-hans/", 1)).text)
+    assert legislation["name"] == "中华人民共和国社会保险法"
+    assert legislation["alternateName"] == [
+        "Social Insurance Law of the People's Republic of China",
+        "Social Insurance Law",
+    ]
+    assert legislation["legislationPassedBy"]["name"] == "全国人民代表大会常务委员会"
+    article, _ = json_ld(client.get(article_url(57).replace("/en/", "/zh-hans/", 1)).text)
+    assert article["name"] == "《中华人民共和国社会保险法》第五十七条"
+    assert article["alternateName"] == "Social Insurance Law, Article 57"
+    assert article["isPartOf"]["name"] == "中华人民共和国社会保险法"
+
+
 def test_unknown_law_is_404(client, db):
     assert client.get("/en/laws/no-such-law/").status_code == 404
     assert client.get("/en/laws/no-such-law/articles/4/").status_code == 404
