@@ -1,5 +1,7 @@
 """schema.org data (JSON-LD) for the law pages: an instrument and one of its articles, each a `Legislation`."""
 
+from serving.languages import is_chinese
+
 from .pages import chinese_citation, english_citation
 
 IN_FORCE = "https://schema.org/InForce"
@@ -37,7 +39,8 @@ def legislation(request, provision, version):
     """One article, its official text as in force (`version`: None when none is in force yet), named as the page's
     language cites it (the other citation as its alternate)."""
     law = provision.law
-    name, chinese = str(provision), chinese_citation(provision)
+    chinese = chinese_citation(provision)
+    name, alternate = (chinese, english_citation(provision)) if is_chinese() else (str(provision), chinese)
     in_force = law.in_force and version is not None  # `version` is the one in force today, if any
     part_of = law_legislation(request, law)
     del part_of["@context"]
@@ -45,7 +48,7 @@ def legislation(request, provision, version):
         "@context": "https://schema.org",
         "@type": "Legislation",
         "name": name,
-        "alternateName": english_citation(provision) if name == chinese else chinese,
+        "alternateName": alternate,
         "url": request.build_absolute_uri(provision.get_absolute_url()),
         "legislationIdentifier": f"{law.slug}/{provision.number}",
         "legislationType": str(law.get_kind_display()),

@@ -277,14 +277,13 @@ def any_of(parts: list[SearchQuery]) -> SearchQuery:
     return combined
 
 
-def tsquery(parsed: ParsedQuery, *, any_word: bool | None = None) -> SearchQuery | None:
+def tsquery(parsed: ParsedQuery) -> SearchQuery | None:
     """The text query (None if nothing is required): each required term, the English of those without synonyms in
     one websearch query (as typed), a term with synonyms as any of its forms, each Chinese word (`chinese_words`)
-    as any of its forms (and with `any_word`, any of the words; `parsed.any_word` unless given), a quoted phrase or
-    an exclusion as written."""
+    as any of its forms (and with `any_word`, any of the words), a quoted phrase or an exclusion as written."""
     parts, words = query_pieces(parsed)
     if words:  # all of the Chinese words, or any of them (`ParsedQuery.relaxed`)
-        parts.append(words_query(words, parsed.any_word if any_word is None else any_word))
+        parts.append(words_query(words, parsed.any_word))
     if all(getattr(part, "invert", False) for part in parts):
         return None
     return all_of(parts)
@@ -592,9 +591,10 @@ class PostgreSQLBackend(SearchBackend):
 
     @staticmethod
     def rank(parsed: ParsedQuery, query: SearchQuery) -> Expression:
-        """The rank of an answer found: ``ts_rank`` of the query; when any of several Chinese words will do
-        (`ParsedQuery.relaxed`), that of its other terms plus, for each word, the ``ts_rank`` of its best form
-        (itself or a synonym) weighted by how rare the word is among the answers found (`WordsRank`).
+        """The rank of an answer found: ``ts_rank`` of the query, or of its words as alternatives when the query is
+        only words, all required; when any of several Chinese words will do (`ParsedQuery.relaxed`), that of its
+        other terms plus, for each word, the ``ts_rank`` of its best form (itself or a synonym) weighted by how rare
+        the word is among the answers found (`WordsRank`).
 
         One ``ts_rank`` of the whole query weighs a word by the operands it brings to the ``tsquery`` (社保卡, with
         社会保障卡 and their two-character tokens, brings nine; 带 one) and knows nothing of how many answers have
@@ -602,17 +602,18 @@ class PostgreSQLBackend(SearchBackend):
         weighted by rarity, a rare word counts for much and 社保卡 for little, as with ``bm25`` on SQLite. When
         every word is required, every answer found has each of them: one ``ts_rank`` does (and costs less).
 
-        That ``ts_rank`` takes the words as alternatives (the other terms as they are): the answers found have them
-        all, so the rank tells them apart by how often and where (question, short answer, body) they say them. Of a
-        conjunction, ``ts_rank`` weighs every pair of its operands by the distances between their positions, at a
-        cost in the square of their number, and a Chinese word brings its two-character tokens as operands (社会保障卡
-        four, 社保卡 with its synonym nine), so the pairs mostly measured how close a word's own tokens stand. Of
-        alternatives it sums each operand's weight, at a cost in their number: ranking the 96 answers of 100,000
-        found for 社保卡 密码 took 3.7 ms, now 1.0 ms, with the same quality on the labelled set (docs/benchmarks.md).
+        PostgreSQL ranks a ``tsquery`` whose top operator is ``&`` by every pair of its operands (however deep) at
+        every pair of their positions, at a cost in the square of their number, and a Chinese word brings its
+        two-character tokens (社会保障卡 four, 社保卡 with its synonym nine); one whose top operator is ``|`` by each
+        operand on its own. So a query of words only, all required, is ranked by its words as alternatives: the
+        answers found have them all, and the rank tells them apart by how often and where (question, short answer,
+        body) they say them. Ranking the 96 answers found for 社保卡 密码 among 100,000 took 3.7 ms as a conjunction
+        and 1.0 ms so, and the labelled set's quality is the same (docs/benchmarks.md). A query with any other term
+        (English, a phrase, an exclusion) is ranked as a conjunction, as before.
         """
         if not parsed.any_word:
-            several_words = len(query_pieces(parsed)[1]) > 1
-            return ts_rank(tsquery(parsed, any_word=True) if several_words else query)
+            parts, words = query_pieces(parsed)
+            return ts_rank(words_query(words, True) if len(words) > 1 and not parts else query)
         parts, words = tsquery_parts(parsed)
         if len(words) < 2:
             return ts_rank(query)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Status
 from legal_refs.models import Provision, ProvisionVersion, Translation
+from legal_refs.pages import chinese_citation, english_citation
 from legal_refs.services import amend, correct, save_translation
 from tests.content import LAW_SLUG
 from tests.factories import make_answer, make_law, make_provision, make_user
@@ -189,6 +190,16 @@ def test_on_the_chinese_site_the_structured_data_names_the_law_and_article_in_ch
     assert article["name"] == "《中华人民共和国社会保险法》第五十七条"
     assert article["alternateName"] == "Social Insurance Law, Article 57"
     assert article["isPartOf"]["name"] == "中华人民共和国社会保险法"
+
+
+def test_an_article_of_a_law_without_chinese_title_is_named_as_its_page_cites_it(client, db):
+    provision = make_provision(3)
+    provision.law.title_zh, provision.law.short_title = "", "Short title"
+    provision.law.save()
+    html = client.get(provision.get_absolute_url().replace("/en/", "/zh-hans/", 1)).text
+    article, _ = json_ld(html)
+    assert article["name"] == chinese_citation(provision)
+    assert article["alternateName"] == english_citation(provision)
 
 
 def test_unknown_law_is_404(client, db):

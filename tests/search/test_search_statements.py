@@ -100,26 +100,36 @@ def test_the_any_word_rank_is_each_word_s_best_form_weighted_by_its_rarity_among
     assert max(ranked, key=ranked.get) == Answer.objects.get(question="社保卡密码忘了怎么办？").pk
 
 
-@pytest.mark.parametrize("query", ["社保卡 办理", "社會保障卡 網點"])
-def test_with_every_word_required_the_rank_is_that_of_the_words_as_alternatives(query):
+@pytest.mark.parametrize(
+    ("query", "as_alternatives"),
+    [
+        ("社保卡 办理", True),
+        ("社會保障卡 網點", True),
+        ("社保卡 办理 -密码", False),  # another term (an exclusion): the conjunction, as PostgreSQL ranks it
+        ("社保卡 网点 12333", False),  # digits typed apart are an English term
+    ],
+)
+def test_a_query_of_words_all_required_is_ranked_by_its_words_as_alternatives(query, as_alternatives):
     """Every answer found has all the words: ``ts_rank`` of the words as alternatives ranks them. Of a conjunction,
     it would weigh each pair of operands by their distance, a Chinese word's two-character tokens among them."""
     make_corpus()
+    make_answer("社保卡在哪个网点办？", short_answer="拨打12333查询附近网点。")
     parsed = ParsedQuery.parse(query, synonym_map())
     assert not parsed.any_word
     ranked = dict(backend().answers(Answer.objects.published(), parsed).values_list("pk", "rank"))
     assert len(ranked) > 1
     if connection.vendor != "postgresql":  # SQLite ranks by bm25 over its FTS5 table
         return
-    _, words = tsquery_parts(parsed)
-    assert len(words) > 1
+    parts, words = tsquery_parts(parsed)
     answers = Answer.objects.filter(pk__in=ranked).alias(vector=StoredSearchVector())
 
     def ranks(text_query):
         return dict(answers.annotate(rank=SearchRank(F("vector"), text_query)).values_list("pk", "rank"))
 
-    assert ranked == pytest.approx(ranks(any_of([any_of(forms) for forms in words])))
-    assert ranked != pytest.approx(ranks(all_of([any_of(forms) for forms in words])))  # the conjunction's own
+    alternatives = ranks(any_of([any_of(forms) for forms in words]))
+    conjunction = ranks(all_of([*parts, *(any_of(forms) for forms in words)]))
+    assert ranked == pytest.approx(alternatives if as_alternatives else conjunction)
+    assert ranked != pytest.approx(conjunction if as_alternatives else alternatives)
 
 
 @pytest.mark.parametrize("query", ["社保卡密码丢了怎么办", "激活 金融功能 丢失"])
