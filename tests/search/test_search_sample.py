@@ -1,0 +1,71 @@
+"""How PostgreSQL chooses the answers matching anywhere that it ranks (`PostgreSQLBackend.candidates_sql`, articles
+migration 0015): the first MAX_CANDIDATES of the sample (the answers whose id is a multiple of SAMPLE_EVERY, under a
+GIN index of their own) when it has that many, else the first of all, as before there was a sample."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import SectionKind
+from search import backends
+from search.synonyms import synonym_map
+from tests.factories import make_answer, make_topic
+from textkit.query import ParsedQuery
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite ranks every match: it has no candidates"),
+]
+
+
+def answers_with_the_word_in_their_text(count):
+    """`count` answers with consecutive ids, "pension" in their text only (their question never matches)."""
+    topic = make_topic()
+    answers = [
+        make_answer(f"Question {number}?", topic=topic, sections=[(SectionKind.GENERAL, "", "A pension.")])
+        for number in range(count)
+    ]
+    ids = [answer.pk for answer in answers]
+    assert ids == list(range(ids[0], ids[0] + count))
+    return ids
+
+
+def found(text):
+    ids, _ = backends.backend().answer_ids(ParsedQuery.parse(text, synonym_map()))
+    return ids
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    """Three candidates of each kind, and a sample of every other answer."""
+    monkeypatch.setattr(backends, "MAX_CANDIDATES", 3)
+    monkeypatch.setattr(backends, "SAMPLE_EVERY", 2)
+
+
+def test_when_the_sample_has_enough_matches_they_are_the_candidates(small_limits):
+    answers_with_the_word_in_their_text(12)  # six of them in the sample
+    ids = found("pension")
+    assert len(ids) == 3
+    assert all(pk % 2 == 0 for pk in ids)
+
+
+def test_when_the_sample_has_too_few_the_first_of_all_are_the_candidates(small_limits):
+    answers_with_the_word_in_their_text(4)  # two of them in the sample
+    ids = found("pension")
+    assert len(ids) == 3
+    assert any(pk % 2 for pk in ids)  # not the sample's only
+
+
+def test_the_samples_index_holds_the_answers_the_search_takes_for_the_sample():
+    """Migration 0015's predicate is the search's condition, SAMPLE_EVERY, for PostgreSQL to read the sample from it
+    (`bench/search.py` prints the indexes each kind of query uses)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_expr(indpred, indrelid) FROM pg_index"
+            " WHERE indexrelid = 'answer_search_sample_idx'::regclass"
+        )
+        (predicate,) = cursor.fetchone()
+    assert predicate == f"((id % ({backends.SAMPLE_EVERY})::bigint) = 0)"
+    with CaptureQueriesContext(connection) as captured:
+        found("pension")
+    assert any(f'("id" % {backends.SAMPLE_EVERY}) = 0' in query["sql"] for query in captured.captured_queries)
