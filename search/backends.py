@@ -59,8 +59,8 @@ from .statements import Slot, Statement
 
 PROVISION_ORDER = ("-is_named", "-rank", law_rank(), "law__title", "number")  # the named article first
 MAX_CANDIDATES = 50  # PostgreSQL ranks at most this many answers whose question matches, and as many others
-# PostgreSQL: the answers whose id is a multiple of this, which a GIN index of their own holds (articles migration
-# 0015), are where the candidates matching anywhere are looked for first (`PostgreSQLBackend.candidates_sql`).
+# PostgreSQL: the answers whose id is a multiple of this, which GIN indexes of their own hold (articles migration
+# 0015), are where the candidates are looked for first (`first_found`).
 SAMPLE_EVERY = 16
 MAX_RESULTS = 2 * MAX_CANDIDATES  # answers listed for one query, at most
 SPELLING_CUTOFF = 0.75  # difflib's ratio a corrected word needs at least
@@ -408,6 +408,25 @@ def anywhere_condition(parsed: ParsedQuery, compiler, extra: str = "", extra_par
     return " AND ".join(conditions), params
 
 
+def first_found(connection, name: str, condition: str, params: list) -> tuple[str, list]:
+    """SQL and parameters of the ids of the first MAX_CANDIDATES published answers where `condition`: the sample's
+    (the answers whose id is a multiple of SAMPLE_EVERY, under GIN indexes of their own: articles migration 0015)
+    when it has that many, else the first of all (`name`: the sample's in the statement). Each way runs only when
+    it is the one taken."""
+    table = connection.ops.quote_name(Answer._meta.db_table)
+    status = connection.ops.quote_name(Answer._meta.get_field("status").column)
+    pk = connection.ops.quote_name(Answer._meta.pk.column)
+    first = f"SELECT {pk} FROM {table} WHERE {status} = %s AND {{}} LIMIT %s"  # noqa: S608 (no user text)
+    params = [Status.PUBLISHED.value, *params, MAX_CANDIDATES]
+    in_sample = f"({pk} %% {SAMPLE_EVERY}) = 0"  # the indexes' predicate, as they have it
+    sql = (
+        f"(WITH {name} AS MATERIALIZED ({first.format(f'{in_sample} AND {condition}')})"  # noqa: S608 (no user text)
+        f" SELECT {pk} FROM {name} WHERE (SELECT count(*) FROM {name}) >= %s"
+        f" UNION ALL SELECT {pk} FROM ({first.format(condition)}) AS every WHERE (SELECT count(*) FROM {name}) < %s)"
+    )
+    return sql, [*params, MAX_CANDIDATES, *params, MAX_CANDIDATES]
+
+
 def compiled(search_query: SearchQuery, compiler) -> tuple[str, list]:
     """The SQL and parameters of `search_query`, compiled once for all the places of a statement that have it."""
     memo = search_query.__dict__.setdefault("_compiled", {})  # by database alias
@@ -689,13 +708,13 @@ class PostgreSQLBackend(SearchBackend):
 
         Ranking reads every candidate's vector, and a query matching a large part of the content would
         read them all. So the candidates are at most MAX_CANDIDATES answers whose question matches and as
-        many that match anywhere: all of them when fewer match, the usual case. Those matching anywhere are
-        looked for first in the sample (the answers whose id is a multiple of SAMPLE_EVERY, under a GIN index
-        of their own, articles migration 0015) and taken from it when it has MAX_CANDIDATES of them; else from
-        all the answers, which then match fewer than about SAMPLE_EVERY * MAX_CANDIDATES. A GIN index finds
-        every match before it gives the first, so a query of several common words read entries of thousands
-        of answers to keep 50 (at 100,000 answers, 4 to 7 ms for a whole Chinese question); the sample's
-        entries are a sixteenth as long. Either way they are the first found, not the best.
+        many that match anywhere: all of them when fewer match, the usual case. Each kind is looked for first
+        in the sample (`first_found`: the answers whose id is a multiple of SAMPLE_EVERY, under GIN indexes of
+        their own) and taken from it when it has MAX_CANDIDATES of them; else from all the answers, which then
+        match fewer than about SAMPLE_EVERY * MAX_CANDIDATES. A GIN index finds every match before it gives the
+        first, so a query of several common words read entries of thousands of answers to keep 50 (at 100,000
+        answers, 4 to 7 ms for a whole Chinese question); the sample's entries are a sixteenth as long. Either
+        way they are the first found, not the best.
 
         An excluded word must be nowhere in the answer: those matching anywhere are exact, those whose
         question matches are only checked against the question here (checking the whole vector too would
@@ -725,23 +744,9 @@ class PostgreSQLBackend(SearchBackend):
 
         if (with_grams := anywhere_condition(parsed, compiler, cites, token)) is not None:
             anywhere, anywhere_params = with_grams
-        table = connection.ops.quote_name(Answer._meta.db_table)
-        status = connection.ops.quote_name(Answer._meta.get_field("status").column)
-        pk = connection.ops.quote_name(Answer._meta.pk.column)
-        published, count = Status.PUBLISHED.value, MAX_CANDIDATES
-        first = f"SELECT {pk} FROM {table} WHERE {status} = %s AND {{condition}} LIMIT %s"  # noqa: S608 (no user text)
-        sampled = first.format(condition=f"({pk} %% {SAMPLE_EVERY}) = 0 AND {anywhere}")  # the index's predicate
-        # The sample's first, when it has MAX_CANDIDATES; else the first of all (each branch runs only if chosen).
-        sql = (
-            f"({first.format(condition=by_question)})"  # noqa: S608 (no user text)
-            f" UNION (WITH sampled AS MATERIALIZED ({sampled})"
-            f" SELECT {pk} FROM sampled WHERE (SELECT count(*) FROM sampled) >= %s"
-            f" UNION ALL SELECT {pk} FROM ({first.format(condition=anywhere)}) AS every"
-            f" WHERE (SELECT count(*) FROM sampled) < %s)"
-        )
-        anywhere_params = [published, *anywhere_params, count]
-        params = [published, *by_question_params, count, *anywhere_params, count, *anywhere_params, count]
-        return sql, params
+        by_question = first_found(connection, "by_question", by_question, by_question_params)
+        anywhere = first_found(connection, "anywhere", anywhere, anywhere_params)
+        return f"{by_question[0]} UNION {anywhere[0]}", [*by_question[1], *anywhere[1]]
 
     def with_headlines(self, queryset, parsed):
         query = tsquery(parsed) if not parsed.has_cjk else None

@@ -1,6 +1,7 @@
-"""How PostgreSQL chooses the answers matching anywhere that it ranks (`PostgreSQLBackend.candidates_sql`, articles
-migration 0015): the first MAX_CANDIDATES of the sample (the answers whose id is a multiple of SAMPLE_EVERY, under a
-GIN index of their own) when it has that many, else the first of all, as before there was a sample."""
+"""How PostgreSQL chooses the answers it ranks, those whose question matches and those matching anywhere
+(`search.backends.first_found`, articles migration 0015): the first MAX_CANDIDATES of the sample (the answers whose
+id is a multiple of SAMPLE_EVERY, under GIN indexes of their own) when it has that many, else the first of all, as
+before there was a sample."""
 
 import pytest
 from django.db import connection
@@ -18,11 +19,14 @@ pytestmark = [
 ]
 
 
-def answers_with_the_word_in_their_text(count):
-    """`count` answers with consecutive ids, "pension" in their text only (their question never matches)."""
+def answers_with_the_word(count, where):
+    """`count` answers with consecutive ids, "pension" in their question (which then matches anywhere too) or in
+    their text only."""
     topic = make_topic()
     answers = [
-        make_answer(f"Question {number}?", topic=topic, sections=[(SectionKind.GENERAL, "", "A pension.")])
+        make_answer(f"Pension {number}?", topic=topic)
+        if where == "question"
+        else make_answer(f"Question {number}?", topic=topic, sections=[(SectionKind.GENERAL, "", "A pension.")])
         for number in range(count)
     ]
     ids = [answer.pk for answer in answers]
@@ -42,30 +46,32 @@ def small_limits(monkeypatch):
     monkeypatch.setattr(backends, "SAMPLE_EVERY", 2)
 
 
-def test_when_the_sample_has_enough_matches_they_are_the_candidates(small_limits):
-    answers_with_the_word_in_their_text(12)  # six of them in the sample
+@pytest.mark.parametrize("where", ["question", "text"])
+def test_when_the_sample_has_enough_matches_they_are_the_candidates(small_limits, where):
+    answers_with_the_word(12, where)  # six of them in the sample
     ids = found("pension")
     assert len(ids) == 3
     assert all(pk % 2 == 0 for pk in ids)
 
 
-def test_when_the_sample_has_too_few_the_first_of_all_are_the_candidates(small_limits):
-    answers_with_the_word_in_their_text(4)  # two of them in the sample
+@pytest.mark.parametrize("where", ["question", "text"])
+def test_when_the_sample_has_too_few_the_first_of_all_are_the_candidates(small_limits, where):
+    answers_with_the_word(4, where)  # two of them in the sample
     ids = found("pension")
     assert len(ids) == 3
     assert any(pk % 2 for pk in ids)  # not the sample's only
 
 
-def test_the_samples_index_holds_the_answers_the_search_takes_for_the_sample():
-    """Migration 0015's predicate is the search's condition, SAMPLE_EVERY, for PostgreSQL to read the sample from it
-    (`bench/search.py` prints the indexes each kind of query uses)."""
+@pytest.mark.parametrize("index", ["answer_search_sample_idx", "answer_search_question_sample_idx"])
+def test_the_samples_indexes_hold_the_answers_the_search_takes_for_the_sample(index):
+    """Migration 0015's predicate is the search's condition, SAMPLE_EVERY, for PostgreSQL to read the sample from
+    them (`bench/search.py` prints the indexes each kind of query uses)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_get_expr(indpred, indrelid) FROM pg_index"
-            " WHERE indexrelid = 'answer_search_sample_idx'::regclass"
-        )
+        cursor.execute("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = %s::regclass", [index])
         (predicate,) = cursor.fetchone()
     assert predicate == f"((id % ({backends.SAMPLE_EVERY})::bigint) = 0)"
     with CaptureQueriesContext(connection) as captured:
         found("pension")
-    assert any(f'("id" % {backends.SAMPLE_EVERY}) = 0' in query["sql"] for query in captured.captured_queries)
+    in_sample = f'("id" % {backends.SAMPLE_EVERY}) = 0'
+    (statement,) = [query["sql"] for query in captured.captured_queries if in_sample in query["sql"]]
+    assert statement.count(in_sample) == 2  # each kind of candidate
