@@ -411,8 +411,8 @@ def anywhere_condition(parsed: ParsedQuery, compiler, extra: str = "", extra_par
 def first_found(connection, name: str, condition: str, params: list) -> tuple[str, list]:
     """SQL and parameters of the ids of the first MAX_CANDIDATES published answers where `condition`: the sample's
     (the answers whose id is a multiple of SAMPLE_EVERY, under GIN indexes of their own: articles migration 0015)
-    when it has that many, else the first of all (`name`: the sample's in the statement). Each way runs only when
-    it is the one taken."""
+    when it has that many, else the first of all (`name`: the sample's in the statement). The sample is always
+    read; all the answers only when it has fewer."""
     table = connection.ops.quote_name(Answer._meta.db_table)
     status = connection.ops.quote_name(Answer._meta.get_field("status").column)
     pk = connection.ops.quote_name(Answer._meta.pk.column)
@@ -711,19 +711,19 @@ class PostgreSQLBackend(SearchBackend):
         many that match anywhere: all of them when fewer match, the usual case. Each kind is looked for first
         in the sample (`first_found`: the answers whose id is a multiple of SAMPLE_EVERY, under GIN indexes of
         their own) and taken from it when it has MAX_CANDIDATES of them; else from all the answers, which then
-        match fewer than about SAMPLE_EVERY * MAX_CANDIDATES. A GIN index finds every match before it gives the
-        first, so a query of several common words read entries of thousands of answers to keep 50 (at 100,000
-        answers, 4 to 7 ms for a whole Chinese question); the sample's entries are a sixteenth as long. Either
-        way they are the first found, not the best.
+        usually match fewer than about SAMPLE_EVERY * MAX_CANDIDATES (ids that follow a pattern of the content
+        can leave the sample short: the results are the same, found the slower way). A GIN index finds every
+        match before it gives the first, so a query of several common words read entries of thousands of answers
+        to keep 50 (at 100,000 answers, 4 to 7 ms for a whole Chinese question); the sample's entries are a
+        sixteenth as long. Either way they are the first found, not the best.
 
         An excluded word must be nowhere in the answer: those matching anywhere are exact, those whose
         question matches are only checked against the question here (checking the whole vector too would
         read the excluded word's whole GIN entry a second time) and must be checked against the whole
-        vector after. A named article
-        is its token (weight D, which only ``search_citations`` has) in the same vector, so the GIN index
-        finds the words and the article at once. Those matching anywhere are found by the same condition as
-        the vector's, with the Chinese words of one or three characters looked up as the answers' character
-        grams (`anywhere_condition`).
+        vector after. A named article is its token (weight D, which only ``search_citations`` has) in the same
+        vector, so the GIN index finds the words and the article at once. Those matching anywhere are found by
+        the same condition as the vector's, with the Chinese words of one or three characters looked up as the
+        answers' character grams (`anywhere_condition`).
 
         Written as SQL rather than built with the ORM, which took longer to build than PostgreSQL took to
         run it. It reads the published answers whatever `queryset` narrows them to: a narrower `queryset`
