@@ -12,7 +12,8 @@ has the query as written is found too); a quoted phrase or an exclusion as writt
   Chinese words and token phrases, ``ts_rank`` to rank (a word weighs as the field it is in: question A, short
   answer B, document C; the two-character tokens D), ``ts_headline`` for the page of results shown only, and
   ``pg_trgm``'s trigram distance for the spelling vocabulary. The answers to rank are found with a Chinese word
-  of one or three characters looked up as one of their character grams (``search_cjk_grams``), the same answers.
+  of one or three characters looked up as one of their character grams (``search_cjk_grams``), the same answers,
+  and first among a sample of them (`first_found`), which serves a query that many answers match.
 - `SQLiteBackend` (the embedded default): an FTS5 table over the same columns (English words stemmed by
   porter), ranked by ``bm25`` with the same order of weights. A term of one character other than Chinese is
   matched as a substring (``LIKE``), as FTS5 has no token of one letter to look up; one Chinese character is a
